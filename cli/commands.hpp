@@ -1,0 +1,24 @@
+// The subcommands of `gatecheck`. Each takes its arguments (after the subcommand name) and returns an exit
+// code.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "arguments.hpp"
+
+namespace gatecheck::cli {
+
+using Args = std::vector<std::string>;
+
+int mock_main(const Args& args);
+int run_main(const Args& args);
+int schema_main(const Args& args);
+int report_main(const Args& args);
+int checks_main(const Args& args);
+
+// Parses with `spec`, prints --help, turns UsageError and configuration errors into exit code 2.
+int run_command(const Command& spec, const Args& args, const std::function<int(const Arguments&)>& body);
+
+}  // namespace gatecheck::cli

@@ -1,0 +1,19 @@
+// The process exit codes, documented in docs/cli.md; CI jobs gate on them.
+#pragma once
+
+namespace gatecheck::cli {
+
+enum ExitCode : int {
+  kExitPassed = 0,       // everything ran and passed
+  kExitFailures = 1,     // at least one check failed (at the --fail-on level)
+  kExitUsage = 2,        // bad command line, unreadable or invalid suite/profile/config
+  kExitUnreachable = 3,  // the target could not be reached at all
+};
+
+inline constexpr const char* kExitCodeHelp =
+    "  0  everything passed\n"
+    "  1  at least one check failed\n"
+    "  2  usage or configuration error (bad option, unreadable or invalid file)\n"
+    "  3  the target could not be reached";
+
+}  // namespace gatecheck::cli

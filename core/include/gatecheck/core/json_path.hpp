@@ -1,0 +1,61 @@
+// The JSONPath subset suites use: $ . name ['name'] [n] [-n] [*] .*  (RFC 9535 syntax for these selectors).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gatecheck::core {
+
+class JsonPathError : public std::runtime_error {
+ public:
+  JsonPathError(std::string path, std::size_t offset, const std::string& message);
+  std::size_t offset() const { return offset_; }
+
+ private:
+  std::size_t offset_;
+};
+
+class JsonPath {
+ public:
+  struct Name {
+    std::string value;
+  };
+  struct Index {
+    std::int64_t value;  // negative counts from the end
+  };
+  struct Wildcard {};
+  using Segment = std::variant<Name, Index, Wildcard>;
+
+  struct Match {
+    std::string pointer;  // RFC 6901 pointer of the matched node
+    const nlohmann::json* value;
+  };
+
+  // Throws JsonPathError naming the offset and what was expected there.
+  static JsonPath parse(std::string_view text);
+
+  std::vector<Match> evaluate(const nlohmann::json& root) const;
+  // The single node a wildcard-free path names, or nullptr when it does not exist.
+  const nlohmann::json* find(const nlohmann::json& root) const;
+
+  bool is_singular() const;
+  const std::string& text() const { return text_; }
+  const std::vector<Segment>& segments() const { return segments_; }
+
+ private:
+  std::string text_;
+  std::vector<Segment> segments_;
+};
+
+// "$.choices[0].finish_reason" for the pointer "/choices/0/finish_reason": how reports name instance
+// locations. With the document at hand, a numeric token under an object prints as a name
+// ($.responses['200']).
+std::string json_path_from_pointer(std::string_view pointer, const nlohmann::json* root = nullptr);
+
+}  // namespace gatecheck::core

@@ -1,0 +1,48 @@
+// `{{ vars.x }}` interpolation. A string that is exactly one expression takes the expression's value with its
+// type (a number stays a number); an expression inside a longer string is spliced in as text.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace gatecheck::core {
+
+class TemplateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The names expressions can reach: named roots (vars, captures, profile, ...) plus `env.NAME`.
+class TemplateScope {
+ public:
+  using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+  TemplateScope();  // env reads the process environment
+  explicit TemplateScope(EnvLookup env);
+
+  void set(const std::string& root, nlohmann::json value) { roots_[root] = std::move(value); }
+  // The root's value, created as an empty object when missing (for adding captures one by one).
+  nlohmann::json& root(const std::string& name);
+  const nlohmann::json* find_root(std::string_view name) const;
+  const nlohmann::json& roots() const { return roots_; }
+  std::optional<std::string> env(const std::string& name) const { return env_(name); }
+
+ private:
+  nlohmann::json roots_ = nlohmann::json::object();
+  EnvLookup env_;
+};
+
+bool has_template(std::string_view text);
+// Throws TemplateError naming the expression and the name that does not exist.
+nlohmann::json render(std::string_view text, const TemplateScope& scope);
+// Renders every string value (not keys) of a JSON tree.
+nlohmann::json render_tree(const nlohmann::json& value, const TemplateScope& scope);
+// How an interpolated value reads inside a longer string: strings as themselves, the rest as compact JSON.
+std::string to_template_text(const nlohmann::json& value);
+
+}  // namespace gatecheck::core

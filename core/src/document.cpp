@@ -1,0 +1,96 @@
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <gatecheck/core/document.hpp>
+
+namespace gatecheck::core {
+namespace {
+
+std::string_view parent_pointer(std::string_view pointer) {
+  const auto slash = pointer.rfind('/');
+  return slash == std::string_view::npos ? std::string_view{} : pointer.substr(0, slash);
+}
+
+std::string format_location(const std::string& file, Position at) {
+  std::string out = file;
+  if (at.known()) {
+    out += ':' + std::to_string(at.line) + ':' + std::to_string(at.column);
+  }
+  return out;
+}
+
+}  // namespace
+
+Position SourceMap::value_at(std::string_view pointer) const {
+  for (std::string_view p = pointer;; p = parent_pointer(p)) {
+    const auto it = entries_.find(std::string(p));
+    if (it != entries_.end() && it->second.value.known()) return it->second.value;
+    if (p.empty()) return {};
+  }
+}
+
+Position SourceMap::key_at(std::string_view pointer) const {
+  const auto it = entries_.find(std::string(pointer));
+  if (it != entries_.end() && it->second.key.known()) return it->second.key;
+  return value_at(pointer);
+}
+
+std::string SourceMap::describe(std::string_view pointer) const {
+  return format_location(file_, value_at(pointer));
+}
+
+LoadError::LoadError(std::string file, Position at, std::string message)
+    : std::runtime_error(format_location(file, at) + ": " + message),
+      file_(std::move(file)),
+      at_(at),
+      message_(std::move(message)) {}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw LoadError(path.string(), {}, "cannot open file: " + std::string(std::strerror(errno)));
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw LoadError(path.string(), {}, "cannot read file");
+  return std::move(buffer).str();
+}
+
+Document load_document(const std::filesystem::path& path, const LoadOptions& options) {
+  const std::string text = read_file(path);
+  if (path.extension() == ".json") return parse_json(text, path.string(), options);
+  return parse_yaml(text, path.string(), options);
+}
+
+std::string json_pointer_escape(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (const char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string json_pointer_append(std::string_view pointer, std::string_view token) {
+  std::string out(pointer);
+  out += '/';
+  out += json_pointer_escape(token);
+  return out;
+}
+
+std::string json_pointer_append(std::string_view pointer, std::size_t index) {
+  std::string out(pointer);
+  out += '/';
+  out += std::to_string(index);
+  return out;
+}
+
+}  // namespace gatecheck::core
