@@ -23,9 +23,6 @@ int mock_main(const Args& args) {
 int run_main(const Args& args) {
   return pending("run", args);
 }
-int schema_main(const Args& args) {
-  return pending("schema", args);
-}
 int report_main(const Args& args) {
   return pending("report", args);
 }

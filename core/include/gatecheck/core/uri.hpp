@@ -1,0 +1,24 @@
+// RFC 3986 URI references, as `$id` and `$ref` need them: any scheme (https:, urn:, file:, ...), resolution
+// against a base (section 5.2) with dot-segment removal, fragments split off and percent-decoded.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace gatecheck::core {
+
+// Resolves `reference` against the absolute URI `base`; scheme and host come out lower-cased.
+std::string resolve_uri(std::string_view base, std::string_view reference);
+// ("https://x/a.json", "/defs/b") for "https://x/a.json#/defs/b"; the fragment excludes '#'.
+std::pair<std::string, std::string> split_fragment(std::string_view uri);
+bool is_absolute_uri(std::string_view uri);  // has a scheme
+std::string percent_decode(std::string_view text);
+// Percent-encodes what may not appear in a URI fragment (for absoluteKeywordLocation).
+std::string percent_encode_fragment(std::string_view text);
+// file:///absolute/path for a local file, and back.
+std::string file_uri(const std::filesystem::path& path);
+std::filesystem::path file_path(std::string_view uri);
+
+}  // namespace gatecheck::core
