@@ -2,6 +2,7 @@
 // place (allOf, anyOf, oneOf, not, if/then/else, dependentSchemas) or to children (properties, items,
 // contains). Annotations for unevaluated* are gathered only when a caller asks (Evaluated* non-null); a
 // subschema's annotations count only when it passed.
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -270,8 +271,7 @@ class AdditionalPropertiesKeyword final : public Keyword {
       if (node_->is_boolean && !node_->boolean_value) {
         valid = false;
         if (!ctx.collecting()) return false;
-        report(ctx, "property '" + it.key() + "' is not allowed (additionalProperties is false)", {},
-               it.key());
+        report(ctx, "property '" + it.key() + "' is not allowed" + allowed_list(), {}, it.key());
         continue;
       }
       const LocationPush keyword(ctx, ctx.keyword_location, name());
@@ -285,6 +285,16 @@ class AdditionalPropertiesKeyword final : public Keyword {
   }
 
  private:
+  // " (allowed: a, b, c)" when the schema names its properties, which is what a reader needs to fix a typo.
+  std::string allowed_list() const {
+    if (names_.empty()) return " (additionalProperties is false)";
+    std::vector<std::string> sorted(names_.begin(), names_.end());
+    std::sort(sorted.begin(), sorted.end());
+    std::string out = " here (allowed: ";
+    for (std::size_t i = 0; i < sorted.size() && i < 20; ++i) out += (i ? ", " : "") + sorted[i];
+    return out + (sorted.size() > 20 ? ", ...)" : ")");
+  }
+
   const Node* node_;
   std::unordered_set<std::string> names_;
   std::vector<Regex> patterns_;

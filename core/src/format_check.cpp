@@ -1,0 +1,34 @@
+#include <gatecheck/core/bundled.hpp>
+#include <gatecheck/core/format_check.hpp>
+#include <gatecheck/core/json_path.hpp>
+#include <gatecheck/core/schema/validator.hpp>
+
+namespace gatecheck::core {
+
+void check_against_format(const Document& document, std::string_view schema_path) {
+  const auto text = bundled_file(schema_path);
+  if (!text) throw LoadError(std::string(schema_path), {}, "bundled format schema missing from this build");
+  const auto schema = schema::compile(parse_json(*text, std::string(schema_path)).value);
+  const auto result = schema.validate(document.value);
+  if (result.valid) return;
+  // The deepest location first: it is the most specific explanation.
+  const schema::Error* first = &result.errors.front();
+  for (const auto& error : result.errors) {
+    if (error.instance_location.size() > first->instance_location.size()) first = &error;
+  }
+  std::string message =
+      json_path_from_pointer(first->instance_location, &document.value) + ": " + first->message;
+  std::size_t shown = 1;
+  for (const auto& error : result.errors) {
+    if (&error == first) continue;
+    if (shown++ == 5) {
+      message += "\n  (" + std::to_string(result.errors.size() - 5) + " more)";
+      break;
+    }
+    message += "\n  " + document.describe(error.instance_location) + ": " +
+               json_path_from_pointer(error.instance_location, &document.value) + ": " + error.message;
+  }
+  throw LoadError(document.source.file(), document.source.value_at(first->instance_location), message);
+}
+
+}  // namespace gatecheck::core
