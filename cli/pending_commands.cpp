@@ -17,9 +17,6 @@ int pending(const std::string& name, const Args& args) {
 
 }  // namespace
 
-int mock_main(const Args& args) {
-  return pending("mock", args);
-}
 int run_main(const Args& args) {
   return pending("run", args);
 }

@@ -312,15 +312,18 @@ class Exchange {
     auto req = build_request(url, method, body);
     arm(lowest, options_.read_timeout);
     co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      if (reused && ec != beast::error::timeout) {
+    const error_code write_error = ec;
+    if (write_error) {
+      if (reused && write_error != beast::error::timeout) {
         retry = true;
         co_return;
       }
-      fail(ec == beast::error::timeout ? timeout_kind(TransportErrorKind::read_timeout)
-                                       : TransportErrorKind::closed,
-           "sending the request failed: " + ec.message());
-      co_return;
+      if (write_error == beast::error::timeout) {
+        fail(timeout_kind(TransportErrorKind::read_timeout), "sending the request timed out");
+        co_return;
+      }
+      // The server may have answered early (a 413 before the whole body arrived) and closed: read what it
+      // said.
     }
     response_.timings.request_sent = Clock::now();
 
@@ -331,6 +334,10 @@ class Exchange {
     arm(lowest, options_.read_timeout);
     co_await http::async_read_header(stream, connection.buffer, parser,
                                      asio::redirect_error(asio::use_awaitable, ec));
+    if (ec && write_error) {
+      fail(TransportErrorKind::closed, "sending the request failed: " + write_error.message());
+      co_return;
+    }
     if (ec) {
       const bool nothing_arrived = !parser.got_some() && connection.buffer.size() == 0;
       if (reused && nothing_arrived && ec != beast::error::timeout) {
@@ -404,7 +411,7 @@ class Exchange {
       sse->finish();
       if (hooks_.on_sse_end) hooks_.on_sse_end(sse->stats());
     }
-    keep_alive_ = !response_.error && parser.keep_alive();
+    keep_alive_ = !response_.error && !write_error && parser.keep_alive();
     if (!response_.error) response_.timings.finished = Clock::now();
   }
 

@@ -1,0 +1,129 @@
+// gatecheck mock
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+
+#include <gatecheck/core/profile.hpp>
+#include <gatecheck/mock/server.hpp>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+namespace gatecheck::cli {
+namespace {
+
+Command mock_spec() {
+  return Command("gatecheck mock",
+                 "Serve an OpenAI-compatible mock that plays a vendor profile and breaks on purpose.")
+      .usage("gatecheck mock [options]")
+      .option("--host", "ADDR", "Address to bind (default 127.0.0.1; use 0.0.0.0 only on purpose)")
+      .option("--port", "N", "Port (default 8080; 0 picks a free one and prints it on the first line)")
+      .option("--profile", "NAME|FILE", "Vendor profile to play (default openai)")
+      .option("--seed", "N", "Seed mixed into every generated answer (default 0)")
+      .option("--fixed-clock", "UNIX_SECONDS",
+              "Use this time for every `created`, for byte-identical answers")
+      .option("--config", "FILE.yaml",
+              "Mock configuration (keys, plans, faults, stubs, timing); options override it")
+      .option("--threads", "N", "Worker threads (default: one per core)")
+      .repeated("--fault", "NAME[=N]", "Apply a fault to every request (see --list-faults)")
+      .repeated("--key", "KEY[:PLAN]", "Accept only these API keys (default: any non-empty key)")
+      .option("--admin-token", "TOKEN", "Enable the /admin API with this bearer token")
+      .option("--ttft-ms", "MS", "Time to first token for streams (overrides the profile)")
+      .option("--itl-ms", "MS", "Delay between streamed tokens (overrides the profile)")
+      .flag("--log-json", "Log one JSON object per request instead of a text line")
+      .flag("--quiet", "Do not log requests")
+      .flag("--list-faults", "Print the fault catalog and exit")
+      .section("Per-request control headers",
+               "  x-gatecheck-fault: NAME[=N],...     faults for this request only\n"
+               "  x-gatecheck-ttft-ms / x-gatecheck-itl-ms: MS   stream timing for this request\n"
+               "  x-gatecheck-stream-error-after: N   end the stream with an error event after N tokens")
+      .section("Examples",
+               "  gatecheck mock --port 0\n"
+               "  gatecheck mock --profile simosphere --key sk-simo-test:starter --itl-ms 20\n"
+               "  gatecheck mock --fault no-done --fault slow-first-byte=2000");
+}
+
+int run(const Arguments& a) {
+  if (a.flag("--list-faults")) {
+    for (const auto& info : mock::fault_catalog()) {
+      std::string name(info.name);
+      name.resize(28, ' ');
+      std::cout << name << info.defect << "  [" << info.check << "]\n";
+    }
+    return kExitPassed;
+  }
+  mock::ServerOptions options;
+  options.profile = core::load_profile("openai");
+  options.port = 8080;
+  if (const auto config = a.value("--config")) mock::apply_config_file(*config, options);
+  if (const auto profile = a.value("--profile")) options.profile = core::load_profile(*profile);
+  if (const auto host = a.value("--host")) options.host = *host;
+  options.port = static_cast<std::uint16_t>(a.integer("--port", options.port, 0, 65535));
+  options.threads = static_cast<unsigned>(a.integer("--threads", options.threads, 0, 256));
+  options.seed =
+      static_cast<std::uint64_t>(a.integer("--seed", static_cast<std::int64_t>(options.seed), 0, INT64_MAX));
+  if (a.value("--fixed-clock")) options.fixed_clock = a.integer("--fixed-clock", 0, 0, INT64_MAX);
+  if (a.value("--ttft-ms"))
+    options.time_to_first_token_ms = static_cast<std::uint32_t>(a.integer("--ttft-ms", 0, 0, 600000));
+  if (a.value("--itl-ms"))
+    options.inter_token_ms = static_cast<std::uint32_t>(a.integer("--itl-ms", 0, 0, 60000));
+  if (const auto token = a.value("--admin-token")) {
+    if (token->size() < 8) throw UsageError("--admin-token must be at least 8 characters");
+    options.admin_token = *token;
+  }
+  for (const auto& fault : a.values("--fault")) {
+    try {
+      for (const auto& spec : mock::parse_fault_list(fault))
+        options.faults.push_back(spec);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--fault: ") + e.what());
+    }
+  }
+  for (const auto& key : a.values("--key")) {
+    const auto colon = key.rfind(':');
+    mock::KeyConfig config{key, ""};
+    if (colon != std::string::npos && colon > 0) {
+      const std::string plan = key.substr(colon + 1);
+      if (options.profile.rate_limits.plans.count(plan) > 0) config = {key.substr(0, colon), plan};
+    }
+    if (!config.plan.empty() || colon == std::string::npos || colon == 0) {
+      options.keys.push_back(config);
+    } else {
+      throw UsageError("--key " + key + ": '" + key.substr(colon + 1) + "' is not a plan of profile " +
+                       options.profile.id);
+    }
+  }
+  if (a.flag("--log-json")) options.log_format = mock::LogFormat::json;
+  if (a.flag("--quiet")) options.log_format = mock::LogFormat::none;
+
+  // Block SIGINT/SIGTERM before any thread starts, so every worker inherits the mask and sigwait() below gets
+  // them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  mock::Server server(std::move(options));
+  try {
+    server.start();
+  } catch (const std::runtime_error& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  std::cout << server.port() << std::endl;  // the first line: the port, for scripts that asked for --port 0
+  std::cerr << "gatecheck mock listening on " << server.url() << " (Ctrl-C stops it)\n";
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cerr << "gatecheck mock: stopping (signal " << received << ")\n";
+  server.stop();
+  return kExitPassed;
+}
+
+}  // namespace
+
+int mock_main(const Args& args) {
+  return run_command(mock_spec(), args, run);
+}
+
+}  // namespace gatecheck::cli

@@ -1,0 +1,93 @@
+// The mock: an OpenAI-compatible HTTP server that plays a vendor profile deterministically and breaks on
+// purpose.
+//
+//   mock::ServerOptions options;
+//   options.profile = core::load_profile("openai");
+//   mock::Server server(std::move(options));
+//   server.start();                        // listening when it returns
+//   http://127.0.0.1:<server.port()>/v1/chat/completions ...
+//   server.stop();                         // open streams are ended, threads joined
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <gatecheck/core/profile.hpp>
+#include <gatecheck/mock/faults.hpp>
+
+namespace gatecheck::mock {
+
+struct KeyConfig {
+  std::string key;
+  std::string plan;  // a plan of the profile's rate_limits; empty: the default plan
+};
+
+// A scripted answer (WireMock-style): requests that match get the responses in order; the last one repeats.
+struct Stub {
+  std::string method;  // empty: any
+  std::string path;    // exact path (with the base path); empty: any
+  std::vector<std::pair<std::string, std::string>>
+      headers;  // required header values (case-insensitive names)
+  std::vector<std::pair<std::string, nlohmann::json>> body;  // JSONPath -> expected value
+  struct Response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;  // sent as is
+  };
+  std::vector<Response> responses;
+};
+
+enum class LogFormat { text, json, none };
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the system picks one (see port())
+  unsigned threads = 0;    // 0: one per core
+  core::Profile profile;
+  std::uint64_t seed = 0;                               // mixed into every generated answer
+  std::optional<std::int64_t> fixed_clock;              // makes `created` stable
+  std::vector<FaultSpec> faults;                        // applied to every request
+  std::vector<KeyConfig> keys;                          // empty: any non-empty key is accepted
+  std::string admin_token;                              // empty: the /admin API is off
+  std::optional<std::uint32_t> time_to_first_token_ms;  // override the profile's timing
+  std::optional<std::uint32_t> inter_token_ms;
+  std::vector<Stub> stubs;
+  LogFormat log_format = LogFormat::text;
+  std::ostream* log = nullptr;  // where request lines go (null: std::cerr)
+  std::chrono::seconds idle_timeout{60};
+  std::size_t journal_size = 1000;
+};
+
+// Reads a mock config file (schemas/mock-config.schema.json) over `options`; throws core::LoadError with
+// positions.
+void apply_config_file(const std::string& path, ServerOptions& options);
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts the worker threads; throws std::runtime_error when the address cannot be bound.
+  void start();
+  std::uint16_t port() const;
+  std::string url() const;  // http://host:port
+  // Stops accepting, ends open streams (they finish with their closing events), joins the threads.
+  void stop();
+  // Blocks until stop() is called from elsewhere (or a signal handler calls it).
+  void wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gatecheck::mock

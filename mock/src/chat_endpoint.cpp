@@ -1,0 +1,84 @@
+// POST {base}/chat/completions
+#include <charconv>
+
+#include "app.hpp"
+#include "chat_request.hpp"
+#include "request_checks.hpp"
+
+namespace gatecheck::mock {
+namespace {
+
+bool asks_for_stream(std::string_view body, const core::Profile& profile) {
+  if (profile.always_stream) return true;
+  const auto document = nlohmann::json::parse(body, nullptr, false);
+  return document.is_object() && document.value("stream", false) == true;
+}
+
+Reply answer(CallContext& context) {
+  const auto& profile = context.profile();
+  ChatRequest request = parse_chat_request(context.request.body, profile, context.options.seed);
+  const core::ModelClaim* model = profile.find_model(request.model);
+  if (model == nullptr) throw Rejected{model_not_found(request.model)};
+  if (model->kind != "chat") {
+    throw Rejected{
+        ApiError::invalid("This is not a chat model and thus not supported in the v1/chat/completions "
+                          "endpoint.",
+                          "model", nullptr)};
+  }
+  if (!profile.has("chat.completions.image_input")) {
+    for (std::size_t i = 0; i < request.messages.size(); ++i) {
+      if (request.messages[i].images > 0) {
+        throw Rejected{ApiError::invalid("Image inputs are not supported by this model.",
+                                         "messages[" + std::to_string(i) + "].content",
+                                         "unsupported_content")};
+      }
+    }
+  }
+  if (request.stream && !profile.has("chat.completions.stream")) {
+    throw Rejected{ApiError::invalid("Streaming is not supported.", "stream", nullptr)};
+  }
+  ChatAnswer composed = compose_answer(request, context.created, context.faults);
+  context.tokens_used = composed.total_tokens;
+  if (!request.stream) return json_reply(200, render_completion(composed));
+
+  StreamOptions options;
+  options.include_usage = request.include_usage;
+  options.timing = context.timing;
+  if (const auto after = context.request.header("x-gatecheck-stream-error-after")) {
+    std::size_t pieces = 0;
+    const auto result = std::from_chars(after->data(), after->data() + after->size(), pieces);
+    if (result.ec != std::errc{}) {
+      throw Rejected{ApiError::invalid("x-gatecheck-stream-error-after must be a whole number",
+                                       "x-gatecheck-stream-error-after", "invalid_header")};
+    }
+    options.error_after_pieces = pieces;
+  }
+  Reply reply;
+  reply.stream = make_chat_stream(std::move(composed), options, context.faults);
+  reply.headers.emplace_back("Content-Type", context.faults.has(Fault::sse_content_type)
+                                                 ? "application/json"
+                                                 : "text/event-stream; charset=utf-8");
+  reply.headers.emplace_back("Cache-Control", "no-cache");
+  return reply;
+}
+
+}  // namespace
+
+Reply chat_completions_endpoint(CallContext& context) {
+  try {
+    return answer(context);
+  } catch (const Rejected& rejected) {
+    // A defect on purpose: an error found before the first token goes out as a 200 stream carrying an error
+    // event.
+    if (!context.faults.has(Fault::error_as_200_event) ||
+        !asks_for_stream(context.request.body, context.profile())) {
+      throw;
+    }
+    Reply reply;
+    reply.stream = make_error_stream(render_error(context.profile(), rejected.error, context.request_id));
+    reply.headers.emplace_back("Content-Type", "text/event-stream; charset=utf-8");
+    return reply;
+  }
+}
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,61 @@
+// A validated POST chat/completions request: everything the generator needs, and nothing it does not.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <gatecheck/core/profile.hpp>
+
+namespace gatecheck::mock {
+
+struct ToolCallRecord {
+  std::string id;
+  std::string name;
+  std::string arguments;
+};
+
+struct ChatMessage {
+  std::string role;
+  std::string text;  // text content, parts joined
+  std::size_t images = 0;
+  std::vector<ToolCallRecord> tool_calls;  // assistant messages
+  std::string tool_call_id;                // tool messages
+};
+
+struct ToolSpec {
+  std::string name;
+  nlohmann::json parameters = nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}};
+};
+
+enum class ToolChoice { none, automatic, required, named };
+enum class ResponseFormat { text, json_object, json_schema };
+
+struct ChatRequest {
+  std::string model;
+  std::vector<ChatMessage> messages;
+  std::uint32_t n = 1;
+  std::optional<std::uint32_t> max_tokens;
+  std::vector<std::string> stop;
+  bool stream = false;
+  bool include_usage = false;
+  std::vector<ToolSpec> tools;
+  ToolChoice tool_choice = ToolChoice::automatic;
+  std::string tool_choice_name;
+  bool parallel_tool_calls = true;
+  ResponseFormat response_format = ResponseFormat::text;
+  nlohmann::json json_schema;      // response_format json_schema: the schema
+  std::uint64_t content_seed = 0;  // from every field that shapes the answer (not `stream`)
+  std::uint32_t prompt_tokens = 0;
+};
+
+// Throws Rejected (request_checks.hpp) with the API's wording. `always_stream`: the profile streams
+// regardless.
+ChatRequest parse_chat_request(std::string_view body, const core::Profile& profile,
+                               std::uint64_t server_seed);
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,170 @@
+// POST {base}/embeddings: deterministic unit-norm vectors derived from each input, as floats or as base64 of
+// little-endian float32 (what the official SDKs ask for by default).
+#include <cmath>
+#include <cstring>
+
+#include <gatecheck/core/crypto.hpp>
+#include <gatecheck/core/json_writer.hpp>
+
+#include "app.hpp"
+#include "generator.hpp"
+#include "request_checks.hpp"
+
+namespace gatecheck::mock {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string_view> kEmbeddingParameters = {"model", "input", "encoding_format", "dimensions",
+                                                            "user"};
+constexpr std::uint32_t kDefaultDimensions = 1536;
+constexpr std::size_t kMaxInputs = 2048;
+
+// The vector for one input: seeded from the model and the input, truncated to `dimensions`, then normalised
+// (the way shortened embeddings work: a shorter vector is a prefix of the longer one, renormalised).
+std::vector<float> embed(std::uint64_t seed, std::uint32_t native, std::uint32_t dimensions) {
+  Prng prng(seed);
+  std::vector<double> values(native);
+  for (auto& value : values)
+    value = prng.normal();
+  values.resize(dimensions);
+  double norm = 0;
+  for (const double value : values)
+    norm += value * value;
+  norm = std::sqrt(norm);
+  std::vector<float> out(dimensions);
+  for (std::size_t i = 0; i < dimensions; ++i)
+    out[i] = static_cast<float>(values[i] / norm);
+  return out;
+}
+
+std::string base64_floats(const std::vector<float>& values) {
+  std::string bytes(values.size() * 4, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &values[i], 4);
+    // Little-endian regardless of the host, as the SDKs decode it.
+    bytes[i * 4] = static_cast<char>(bits & 0xFF);
+    bytes[i * 4 + 1] = static_cast<char>((bits >> 8) & 0xFF);
+    bytes[i * 4 + 2] = static_cast<char>((bits >> 16) & 0xFF);
+    bytes[i * 4 + 3] = static_cast<char>((bits >> 24) & 0xFF);
+  }
+  return core::base64_encode(bytes);
+}
+
+struct Input {
+  std::string canonical;  // what the vector is derived from
+  std::uint32_t tokens;
+};
+
+std::vector<Input> read_inputs(const json& input) {
+  const auto invalid = [] {
+    return Rejected{
+        ApiError::invalid("'$.input' is invalid. Please check the API reference: "
+                          "https://platform.openai.com/docs/api-reference.",
+                          "input", "invalid_value")};
+  };
+  std::vector<Input> inputs;
+  const auto token_array = [&](const json& tokens) {
+    if (tokens.empty()) throw invalid();
+    for (const auto& token : tokens) {
+      if (!token.is_number_integer() || token.get<std::int64_t>() < 0) throw invalid();
+    }
+    inputs.push_back({tokens.dump(), static_cast<std::uint32_t>(tokens.size())});
+  };
+  if (input.is_string()) {
+    if (input.get_ref<const std::string&>().empty()) throw invalid();
+    inputs.push_back({input.get<std::string>(), count_tokens(input.get_ref<const std::string&>())});
+  } else if (input.is_array()) {
+    if (input.empty() || input.size() > kMaxInputs) throw invalid();
+    if (input[0].is_number()) {
+      token_array(input);
+    } else {
+      for (const auto& item : input) {
+        if (item.is_string() && !item.get_ref<const std::string&>().empty()) {
+          inputs.push_back({item.get<std::string>(), count_tokens(item.get_ref<const std::string&>())});
+        } else if (item.is_array()) {
+          token_array(item);
+        } else {
+          throw invalid();
+        }
+      }
+    }
+  } else {
+    throw Rejected{ApiError::invalid("Invalid type for 'input': expected a string or an array, but got " +
+                                         described_type(input) + " instead.",
+                                     "input", "invalid_type")};
+  }
+  return inputs;
+}
+
+}  // namespace
+
+Reply embeddings_endpoint(CallContext& context) {
+  const auto& profile = context.profile();
+  const json document = parse_json_body(context.request.body);
+  const ParamReader reader(document, "");
+  if (profile.strict_parameters) reader.only(kEmbeddingParameters);
+  const std::string model_id = *reader.string("model", true);
+  const auto inputs = read_inputs(reader.required("input"));
+  const std::string format = reader.string("encoding_format").value_or("float");
+  if (format != "float" && format != "base64") {
+    reader.invalid_value("encoding_format",
+                         "Invalid value: '" + format + "'. Supported values are: 'float' and 'base64'.");
+  }
+  const core::ModelClaim* model = profile.find_model(model_id);
+  if (model == nullptr) throw Rejected{model_not_found(model_id)};
+  if (model->kind != "embedding") {
+    throw Rejected{
+        ApiError::invalid("The model `" + model_id + "` does not support embeddings.", "model", nullptr)};
+  }
+  const std::uint32_t native = model->dimensions > 0 ? model->dimensions : kDefaultDimensions;
+  std::uint32_t dimensions = native;
+  if (const auto asked = reader.integer("dimensions", 1, 1'000'000)) {
+    if (model->fixed_dimensions) {
+      throw Rejected{
+          ApiError::invalid("This model does not support specifying dimensions.", "dimensions", nullptr)};
+    }
+    if (*asked > native) {
+      throw Rejected{ApiError::invalid(
+          "Invalid 'dimensions': this model produces at most " + std::to_string(native) + " dimensions.",
+          "dimensions", "invalid_value")};
+    }
+    dimensions = static_cast<std::uint32_t>(*asked);
+  }
+
+  std::string out;
+  out.reserve(inputs.size() * dimensions * (format == "base64" ? 6 : 12) + 256);
+  core::JsonWriter w(out);
+  w.begin_object().key("object").value("list").key("data").begin_array();
+  std::uint32_t tokens = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto vector =
+        embed(hash64(inputs[i].canonical, hash64(model_id, context.options.seed)), native, dimensions);
+    tokens += inputs[i].tokens;
+    w.begin_object().key("object").value("embedding").key("index").value(static_cast<std::uint64_t>(i));
+    w.key("embedding");
+    if (format == "base64") {
+      w.value(base64_floats(vector));
+    } else {
+      w.begin_array();
+      for (const float value : vector)
+        w.value(value);
+      w.end_array();
+    }
+    w.end_object();
+  }
+  w.end_array().key("model").value(model_id);
+  w.key("usage")
+      .begin_object()
+      .key("prompt_tokens")
+      .value(tokens)
+      .key("total_tokens")
+      .value(tokens)
+      .end_object();
+  w.end_object();
+  context.tokens_used = tokens;
+  return json_reply(200, std::move(out));
+}
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,61 @@
+// What the HTTP layer hands the mock's logic (Request) and what it gets back (Reply). Kept free of Beast so
+// the logic is testable without sockets.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace gatecheck::mock {
+
+using Clock = std::chrono::steady_clock;
+
+struct Request {
+  std::string_view method;
+  std::string_view target;  // path and query as sent
+  std::string_view path;
+  std::string_view query;
+  std::vector<std::pair<std::string_view, std::string_view>> headers;
+  std::string_view body;
+  std::string_view remote;  // peer address
+  bool body_too_large = false;
+
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+// Produces a stream's SSE bytes one event at a time, so thousands of open streams hold little memory.
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  // Appends the next event's bytes to `out` and sets how long to wait before sending them; false when done.
+  virtual bool next(std::string& out, std::chrono::microseconds& delay) = 0;
+  // The server is shutting down: what remains should be the closing events, without waiting.
+  virtual void hurry() = 0;
+};
+
+struct Reply {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::unique_ptr<EventSource> stream;  // set: an SSE answer, body ignored
+
+  // Transport behaviour (fault modes act here).
+  std::chrono::milliseconds first_byte_delay{0};
+  bool reset_connection = false;                // TCP RST instead of an answer
+  std::optional<std::size_t> cut_after_events;  // close abruptly after this many events
+  bool buffered = false;                        // hold every event back, send them together at the end
+  bool close_after = false;
+
+  // For the journal and the log line.
+  std::string fault_names;
+  std::string key_hint;
+
+  void set_header(std::string name, std::string value);
+};
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,116 @@
+#include <charconv>
+#include <stdexcept>
+
+#include <gatecheck/mock/faults.hpp>
+
+namespace gatecheck::mock {
+
+const std::vector<FaultInfo>& fault_catalog() {
+  static const std::vector<FaultInfo> catalog = {
+      {Fault::no_done, "no-done", "the stream never sends data: [DONE]", "sse.done-sentinel"},
+      {Fault::sse_content_type, "sse-content-type", "a stream is served as application/json",
+       "sse.content-type"},
+      {Fault::buffered_stream, "buffered-stream", "every event is held back and sent at once at the end",
+       "sse.incremental"},
+      {Fault::non_json_chunk, "non-json-chunk", "an extra event whose data is not JSON", "sse.json-chunks"},
+      {Fault::chunk_id_changes, "chunk-id-changes", "each chunk carries a different id", "sse.same-id"},
+      {Fault::no_usage_chunk, "no-usage-chunk", "stream_options.include_usage is ignored", "sse.usage-chunk"},
+      {Fault::no_finish_reason, "no-finish-reason", "the last choice chunk has finish_reason null",
+       "sse.finish-reason-last"},
+      {Fault::role_not_first, "role-not-first", "the first chunk carries no role", "sse.role-first"},
+      {Fault::tool_call_deltas_broken, "tool-call-deltas-broken",
+       "a tool call's id and name arrive after its first argument fragment", "sse.tool-call-deltas"},
+      {Fault::tool_args_not_json, "tool-args-not-json", "tool-call arguments are not JSON",
+       "tools.arguments-json"},
+      {Fault::tool_args_schema_mismatch, "tool-args-schema-mismatch",
+       "tool-call arguments are JSON but break the tool's parameters schema", "tools.arguments-match-schema"},
+      {Fault::json_mode_invalid, "json-mode-invalid",
+       "response_format json_object is answered with text that is not JSON", "json-mode.valid-json"},
+      {Fault::usage_inconsistent, "usage-inconsistent",
+       "total_tokens is not prompt_tokens + completion_tokens", "usage.consistent"},
+      {Fault::stream_differs, "stream-differs", "the streamed answer differs from the non-streamed one",
+       "stream.matches-non-stream"},
+      {Fault::data_after_done, "data-after-done", "events follow data: [DONE]", "sse.nothing-after-done"},
+      {Fault::sse_unterminated_tail, "sse-unterminated-tail",
+       "the stream ends inside an event, with no blank line after its last field", "sse.framing"},
+      {Fault::error_not_envelope, "error-not-envelope", "error bodies lack the {\"error\": {...}} envelope",
+       "error.envelope"},
+      {Fault::error_status_mismatch, "error-status-mismatch",
+       "every error is sent as 500 whatever its type says", "error.status-matches-type"},
+      {Fault::error_as_200_event, "error-as-200-event",
+       "an error found before the first token is sent as 200 plus an SSE error event",
+       "error.http-status-before-stream"},
+      {Fault::stream_error_unstructured, "stream-error-unstructured",
+       "an error after the first token is sent as plain text instead of a structured event",
+       "error.structured-in-stream"},
+      {Fault::no_ratelimit_headers, "no-ratelimit-headers", "rate-limit headers are left out",
+       "ratelimit.headers-present"},
+      {Fault::ratelimit_remaining_stuck, "ratelimit-remaining-stuck", "the remaining count never decreases",
+       "ratelimit.remaining-decreases"},
+      {Fault::ratelimit_reset_past, "ratelimit-reset-past",
+       "the reset time is already over while requests are used", "ratelimit.reset-in-future"},
+      {Fault::no_retry_after, "no-retry-after", "429 answers come without Retry-After",
+       "ratelimit.retry-after-on-429"},
+      {Fault::stream_cut, "stream-cut", "the connection is closed mid-stream (=N: after N events, default 3)",
+       "http.complete-response"},
+      {Fault::connection_reset, "connection-reset", "the connection is reset instead of answered",
+       "http.complete-response"},
+      {Fault::slow_first_byte, "slow-first-byte", "nothing is sent for a while (=MS, default 3000)",
+       "latency.first-event"},
+  };
+  return catalog;
+}
+
+std::optional<Fault> parse_fault_name(std::string_view name) {
+  for (const auto& info : fault_catalog()) {
+    if (info.name == name) return info.fault;
+  }
+  return std::nullopt;
+}
+
+std::string_view fault_name(Fault fault) {
+  for (const auto& info : fault_catalog()) {
+    if (info.fault == fault) return info.name;
+  }
+  return "unknown";
+}
+
+std::vector<FaultSpec> parse_fault_list(std::string_view text) {
+  std::vector<FaultSpec> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ')
+      item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+      item.remove_suffix(1);
+    start = end + 1;
+    if (item.empty()) continue;
+    std::string_view name = item;
+    std::optional<std::uint64_t> parameter;
+    if (const auto eq = item.find('='); eq != std::string_view::npos) {
+      name = item.substr(0, eq);
+      const auto value = item.substr(eq + 1);
+      std::uint64_t number = 0;
+      const auto result = std::from_chars(value.data(), value.data() + value.size(), number);
+      if (result.ec != std::errc{} || result.ptr != value.data() + value.size()) {
+        throw std::invalid_argument("fault '" + std::string(name) + "' takes a whole number, got '" +
+                                    std::string(value) + "'");
+      }
+      parameter = number;
+    }
+    const auto fault = parse_fault_name(name);
+    if (!fault) {
+      std::string known;
+      for (const auto& info : fault_catalog())
+        known += (known.empty() ? "" : ", ") + std::string(info.name);
+      throw std::invalid_argument("unknown fault '" + std::string(name) + "' (known: " + known + ")");
+    }
+    out.push_back({*fault, parameter});
+  }
+  return out;
+}
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,70 @@
+// What the mock received and answered, kept in a bounded ring (GET /admin/requests), and the one log line per
+// request, written in batches so logging costs little on the hot path.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <iosfwd>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include <gatecheck/mock/server.hpp>
+
+namespace gatecheck::mock {
+
+struct JournalEntry {
+  std::string id;
+  std::string method;
+  std::string path;
+  int status = 0;
+  std::int64_t at_ms = 0;  // Unix time, milliseconds
+  double duration_ms = 0;
+  std::string key_hint;
+  std::string faults;
+  bool stream = false;
+};
+
+class Journal {
+ public:
+  explicit Journal(std::size_t capacity) : capacity_(capacity) {}
+  void record(JournalEntry entry);
+  nlohmann::json to_json(std::size_t limit) const;  // newest first
+  void clear();
+
+ private:
+  std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::deque<JournalEntry> entries_;
+};
+
+class RequestLog {
+ public:
+  RequestLog(LogFormat format, std::ostream* out);
+  ~RequestLog();
+  RequestLog(const RequestLog&) = delete;
+  RequestLog& operator=(const RequestLog&) = delete;
+
+  void write(const JournalEntry& entry, std::string_view remote);
+  void message(std::string_view text);  // a plain line (startup, shutdown)
+  void flush();
+
+ private:
+  void run();
+
+  LogFormat format_;
+  std::ostream* out_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::string buffer_;
+  bool stopping_ = false;
+  std::thread flusher_;
+};
+
+std::string iso_time(std::int64_t unix_ms);
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,40 @@
+// GET {base}/models and GET {base}/models/{id}, from the profile's catalog.
+#include <gatecheck/core/json_writer.hpp>
+
+#include "app.hpp"
+#include "request_checks.hpp"
+
+namespace gatecheck::mock {
+namespace {
+
+void write_model(core::JsonWriter& w, const core::ModelClaim& model) {
+  w.begin_object().key("id").value(model.id).key("object").value("model");
+  w.key("created").value(model.created).key("owned_by").value(model.owned_by).end_object();
+}
+
+}  // namespace
+
+Reply list_models_endpoint(CallContext& context) {
+  std::string out;
+  core::JsonWriter w(out);
+  w.begin_object().key("object").value("list").key("data").begin_array();
+  for (const auto& model : context.profile().models)
+    write_model(w, model);
+  w.end_array().end_object();
+  return json_reply(200, std::move(out));
+}
+
+Reply retrieve_model_endpoint(CallContext& context, const std::string& model_id) {
+  const core::ModelClaim* model = context.profile().find_model(model_id);
+  if (model == nullptr) {
+    ApiError error = model_not_found(model_id);
+    error.param = "model";
+    throw Rejected{std::move(error)};
+  }
+  std::string out;
+  core::JsonWriter w(out);
+  write_model(w, *model);
+  return json_reply(200, std::move(out));
+}
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,108 @@
+#include "rate_limiter.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace gatecheck::mock {
+namespace {
+
+void refill(double& level, double capacity, double per_second, RateLimiter::Clock::time_point& updated,
+            RateLimiter::Clock::time_point now) {
+  if (level < 0) {
+    level = capacity;
+  } else {
+    const double elapsed = std::chrono::duration<double>(now - updated).count();
+    level = std::min(capacity, level + elapsed * per_second);
+  }
+  updated = now;
+}
+
+}  // namespace
+
+std::string format_duration(double seconds) {
+  if (seconds <= 0) return "0s";
+  char buffer[48];
+  if (seconds < 1) {
+    std::snprintf(buffer, sizeof buffer, "%dms", std::max(1, static_cast<int>(std::ceil(seconds * 1000))));
+    return buffer;
+  }
+  const auto total_ms = static_cast<long long>(std::ceil(seconds * 1000));
+  const long long hours = total_ms / 3'600'000;
+  const long long minutes = (total_ms / 60'000) % 60;
+  const double rest = static_cast<double>(total_ms % 60'000) / 1000.0;
+  std::string out;
+  if (hours > 0) out += std::to_string(hours) + "h";
+  if (hours > 0 || minutes > 0) out += std::to_string(minutes) + "m";
+  std::snprintf(buffer, sizeof buffer, "%g", rest);
+  return out + buffer + "s";
+}
+
+const core::RateLimitPlan& RateLimiter::plan_for(const std::string& name) const {
+  const auto it = claims_.plans.find(name.empty() ? claims_.default_plan : name);
+  if (it != claims_.plans.end()) return it->second;
+  static const core::RateLimitPlan unlimited{"unlimited", 1'000'000'000, 0, 0};
+  return claims_.plans.empty() ? unlimited : claims_.plans.begin()->second;
+}
+
+RateDecision RateLimiter::admit(const std::string& key, const std::string& plan_name, Clock::time_point now) {
+  const auto& plan = plan_for(plan_name);
+  const std::lock_guard lock(mutex_);
+  auto& state = keys_[key];
+  const double per_minute = static_cast<double>(plan.requests_per_minute);
+  refill(state.minute.level, per_minute, per_minute / 60.0, state.minute.updated, now);
+  const bool has_second = plan.requests_per_second > 0;
+  const double per_second = static_cast<double>(plan.requests_per_second);
+  if (has_second) refill(state.second.level, per_second, per_second, state.second.updated, now);
+  const bool has_tokens = plan.tokens_per_minute > 0;
+  const double tokens_per_minute = static_cast<double>(plan.tokens_per_minute);
+  if (has_tokens)
+    refill(state.tokens.level, tokens_per_minute, tokens_per_minute / 60.0, state.tokens.updated, now);
+
+  RateDecision decision;
+  decision.limit_requests = plan.requests_per_minute;
+  if (state.minute.level < 1.0) {
+    decision.allowed = false;
+    decision.limited_by = "requests";
+    decision.retry_after_seconds = (1.0 - state.minute.level) / (per_minute / 60.0);
+  } else if (has_second && state.second.level < 1.0) {
+    decision.allowed = false;
+    decision.limited_by = "requests";
+    decision.retry_after_seconds = (1.0 - state.second.level) / per_second;
+  } else if (has_tokens && state.tokens.level <= 0) {
+    decision.allowed = false;
+    decision.limited_by = "tokens";
+    decision.retry_after_seconds = (1.0 - state.tokens.level) / (tokens_per_minute / 60.0);
+  } else {
+    state.minute.level -= 1.0;
+    if (has_second) state.second.level -= 1.0;
+  }
+  decision.remaining_requests = static_cast<std::uint64_t>(std::max(0.0, std::floor(state.minute.level)));
+  decision.reset_requests_seconds = (per_minute - state.minute.level) / (per_minute / 60.0);
+  if (has_tokens) {
+    decision.limit_tokens = plan.tokens_per_minute;
+    decision.remaining_tokens = static_cast<std::uint64_t>(std::max(0.0, std::floor(state.tokens.level)));
+    decision.reset_tokens_seconds = (tokens_per_minute - state.tokens.level) / (tokens_per_minute / 60.0);
+  }
+  return decision;
+}
+
+void RateLimiter::charge_tokens(const std::string& key, const std::string& plan_name, std::uint64_t tokens,
+                                Clock::time_point now, RateDecision& decision) {
+  const auto& plan = plan_for(plan_name);
+  if (plan.tokens_per_minute == 0) return;
+  const std::lock_guard lock(mutex_);
+  auto& bucket = keys_[key].tokens;
+  const double capacity = static_cast<double>(plan.tokens_per_minute);
+  refill(bucket.level, capacity, capacity / 60.0, bucket.updated, now);
+  bucket.level -= static_cast<double>(tokens);
+  decision.remaining_tokens = static_cast<std::uint64_t>(std::max(0.0, std::floor(bucket.level)));
+  decision.reset_tokens_seconds = (capacity - bucket.level) / (capacity / 60.0);
+}
+
+void RateLimiter::reset() {
+  const std::lock_guard lock(mutex_);
+  keys_.clear();
+}
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,61 @@
+// Token buckets per API key: a request bucket (the plan's requests per minute, refilled continuously), an
+// optional per-second bucket, and a token bucket charged with each answer's usage. Safe to use from every
+// worker thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include <gatecheck/core/profile.hpp>
+
+namespace gatecheck::mock {
+
+struct RateDecision {
+  bool allowed = true;
+  std::string limited_by;  // "requests" or "tokens" when refused
+  std::uint64_t limit_requests = 0;
+  std::uint64_t remaining_requests = 0;
+  double reset_requests_seconds = 0;  // until the request bucket is full again
+  std::uint64_t limit_tokens = 0;     // 0: no token limit
+  std::uint64_t remaining_tokens = 0;
+  double reset_tokens_seconds = 0;
+  double retry_after_seconds = 0;  // refused: until one request fits
+};
+
+class RateLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit RateLimiter(const core::RateLimitClaims& claims) : claims_(claims) {}
+
+  // Takes one request from `key`'s buckets if it fits.
+  RateDecision admit(const std::string& key, const std::string& plan, Clock::time_point now);
+  // Charges the tokens an answer used; returns the token bucket's state for the headers.
+  void charge_tokens(const std::string& key, const std::string& plan, std::uint64_t tokens,
+                     Clock::time_point now, RateDecision& decision);
+  void reset();
+
+ private:
+  struct Bucket {
+    double level = -1;  // < 0: not yet initialised (starts full)
+    Clock::time_point updated;
+  };
+  struct KeyState {
+    Bucket minute;
+    Bucket second;
+    Bucket tokens;
+  };
+  const core::RateLimitPlan& plan_for(const std::string& name) const;
+
+  const core::RateLimitClaims& claims_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, KeyState> keys_;
+};
+
+// "1s", "6m0s", "20ms", "1m26.4s": the Go duration strings OpenAI's reset headers use.
+std::string format_duration(double seconds);
+
+}  // namespace gatecheck::mock

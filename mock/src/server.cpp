@@ -1,0 +1,320 @@
+// The mock's HTTP layer. One io_context and one SO_REUSEPORT acceptor per worker thread, so workers share
+// nothing per request; a C++20 coroutine per connection; SSE events paced by timers on absolute deadlines, so
+// thousands of streams wait without threads and without drift.
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <thread>
+#include <utility>  // before Asio: boost/asio/awaitable.hpp uses std::exchange without including it (Boost 1.74)
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <gatecheck/mock/server.hpp>
+
+#include "app.hpp"
+
+namespace gatecheck::mock {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+constexpr auto kWriteTimeout = std::chrono::seconds(30);
+// Bodies over the profile's limit are still read (up to this cap) before the 413, so that a client still
+// sending gets the answer instead of a broken pipe.
+constexpr std::uint64_t kDrainLimit = 64 * 1024 * 1024;
+
+// A live connection, as the worker sees it when shutting down.
+struct Session {
+  beast::tcp_stream* stream = nullptr;
+  asio::steady_timer* timer = nullptr;
+  EventSource* source = nullptr;  // set while a stream is being sent
+  bool waiting_for_request = true;
+};
+
+struct Worker {
+  asio::io_context ioc{1};
+  tcp::acceptor acceptor{ioc};
+  std::list<Session> sessions;  // touched only on this worker's thread
+  std::thread thread;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  explicit Impl(ServerOptions opts) : options(std::move(opts)) {}
+
+  ServerOptions options;
+  std::unique_ptr<App> app;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::atomic<bool> stopping{false};
+  std::uint16_t port = 0;
+  std::mutex mutex;
+  std::condition_variable stopped_signal;
+  bool started = false;
+  bool stop_requested = false;
+  bool stopped = false;  // fully: threads joined
+
+  asio::awaitable<void> accept(Worker& worker) {
+    for (;;) {
+      error_code ec;
+      tcp::socket socket =
+          co_await worker.acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        continue;  // a transient accept failure (EMFILE, ECONNABORTED): keep serving
+      }
+      asio::co_spawn(worker.ioc, serve(std::move(socket), worker), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> serve(tcp::socket socket, Worker& worker) {
+    error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    const auto peer = socket.remote_endpoint(ec);
+    const std::string remote = ec ? "unknown" : peer.address().to_string();
+    beast::tcp_stream stream(std::move(socket));
+    asio::steady_timer timer(worker.ioc);
+    worker.sessions.push_back({&stream, &timer, nullptr, true});
+    const auto handle = std::prev(worker.sessions.end());
+    beast::flat_buffer buffer;
+    while (!stopping) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(64 * 1024);
+      parser.body_limit(std::max<std::uint64_t>(kDrainLimit, options.profile.max_body_bytes));
+      stream.expires_after(options.idle_timeout);
+      handle->waiting_for_request = true;
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      handle->waiting_for_request = false;
+      const bool too_large = ec == http::error::body_limit ||
+                             (!ec && parser.get().body().size() > options.profile.max_body_bytes);
+      if (ec && !too_large) break;  // closed, idle, or not HTTP: nothing to answer
+      stream.expires_never();
+      auto& message = parser.get();
+      Request request;
+      request.method = message.method_string();
+      request.target = message.target();
+      const auto question = request.target.find('?');
+      request.path = request.target.substr(0, question);
+      request.query =
+          question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
+      request.headers.reserve(16);
+      for (const auto& field : message)
+        request.headers.emplace_back(field.name_string(), field.value());
+      request.body = too_large ? std::string_view{} : std::string_view(message.body());
+      request.remote = remote;
+      request.body_too_large = too_large;
+      Reply reply = app->handle(request);
+      const bool keep_alive = message.keep_alive() && !too_large && !reply.close_after && !stopping;
+
+      if (reply.first_byte_delay.count() > 0) {
+        timer.expires_after(reply.first_byte_delay);
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (reply.reset_connection) {
+        // SO_LINGER with a zero timeout makes close() send RST.
+        stream.socket().set_option(asio::socket_base::linger(true, 0), ec);
+        stream.socket().close(ec);
+        break;
+      }
+      bool ok = false;
+      if (reply.stream) {
+        handle->source = reply.stream.get();
+        ok = co_await send_stream(stream, timer, reply, keep_alive, message.version());
+        handle->source = nullptr;
+      } else {
+        ok = co_await send_body(stream, reply, keep_alive, message.version());
+      }
+      if (!ok || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().close(ec);
+    worker.sessions.erase(handle);
+  }
+
+  template <class Message>
+  static void copy_headers(Message& message, const Reply& reply) {
+    for (const auto& [name, value] : reply.headers)
+      message.set(name, value);
+  }
+
+  asio::awaitable<bool> send_body(beast::tcp_stream& stream, Reply& reply, bool keep_alive,
+                                  unsigned version) {
+    http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
+    copy_headers(response, reply);
+    response.body() = std::move(reply.body);
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+    error_code ec;
+    stream.expires_after(kWriteTimeout);
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    stream.expires_never();
+    co_return !ec;
+  }
+
+  asio::awaitable<bool> send_stream(beast::tcp_stream& stream, asio::steady_timer& timer, Reply& reply,
+                                    bool keep_alive, unsigned version) {
+    http::response<http::empty_body> response{static_cast<http::status>(reply.status), version};
+    copy_headers(response, reply);
+    response.keep_alive(keep_alive);
+    response.chunked(true);
+    http::response_serializer<http::empty_body> serializer{response};
+    error_code ec;
+    stream.expires_after(kWriteTimeout);
+    co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return false;
+    std::string event;
+    std::string held;  // the buffered-stream fault: everything waits for the end
+    std::chrono::microseconds delay{0};
+    auto due = Clock::now();
+    std::size_t sent = 0;
+    while (true) {
+      if (stopping) reply.stream->hurry();
+      event.clear();
+      if (!reply.stream->next(event, delay)) break;
+      if (delay.count() > 0 && !stopping) {
+        // Absolute deadlines: a late wake-up does not push every later event back.
+        due = std::max(due + delay, Clock::now() - std::chrono::milliseconds(50));
+        timer.expires_at(due);
+        stream.expires_never();
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (reply.buffered) {
+        held += event;
+        continue;
+      }
+      if (reply.cut_after_events && sent == *reply.cut_after_events) {
+        // The stream-cut fault: no final chunk, the connection just ends.
+        stream.socket().close(ec);
+        co_return false;
+      }
+      stream.expires_after(kWriteTimeout);
+      co_await asio::async_write(stream, http::make_chunk(asio::buffer(event)),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return false;  // the client went away
+      ++sent;
+    }
+    if (!held.empty()) {
+      stream.expires_after(kWriteTimeout);
+      co_await asio::async_write(stream, http::make_chunk(asio::buffer(held)),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return false;
+    }
+    stream.expires_after(kWriteTimeout);
+    co_await asio::async_write(stream, http::make_chunk_last(),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    stream.expires_never();
+    co_return !ec;
+  }
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() {
+  stop();
+}
+
+void Server::start() {
+  Impl& impl = *impl_;
+  impl.app = std::make_unique<App>(impl.options);
+  const unsigned count =
+      impl.options.threads > 0 ? impl.options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const auto address = asio::ip::make_address(impl.options.host);
+  std::uint16_t port = impl.options.port;
+  for (unsigned i = 0; i < count; ++i) {
+    auto worker = std::make_unique<Worker>();
+    const tcp::endpoint endpoint(address, port);
+    error_code ec;
+    worker->acceptor.open(endpoint.protocol(), ec);
+    if (!ec) worker->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec && count > 1) worker->acceptor.set_option(reuse_port(true), ec);
+    if (!ec) worker->acceptor.bind(endpoint, ec);
+    if (!ec) worker->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      throw std::runtime_error("cannot listen on " + impl.options.host + ":" + std::to_string(port) + ": " +
+                               ec.message());
+    }
+    port = worker->acceptor.local_endpoint().port();  // the first worker may have asked for port 0
+    impl.workers.push_back(std::move(worker));
+  }
+  impl.port = port;
+  for (auto& worker : impl.workers) {
+    asio::co_spawn(worker->ioc, impl.accept(*worker), asio::detached);
+    Worker* w = worker.get();
+    w->thread = std::thread([w] { w->ioc.run(); });
+  }
+  const std::lock_guard lock(impl.mutex);
+  impl.started = true;
+}
+
+std::uint16_t Server::port() const {
+  return impl_->port;
+}
+
+std::string Server::url() const {
+  const std::string& host = impl_->options.host;
+  const bool v6 = host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
+}
+
+void Server::stop() {
+  Impl& impl = *impl_;
+  {
+    std::unique_lock lock(impl.mutex);
+    if (!impl.started) return;
+    if (impl.stop_requested) {
+      // Someone else is stopping it: return once they are done, so the caller may destroy the server.
+      impl.stopped_signal.wait(lock, [&] { return impl.stopped; });
+      return;
+    }
+    impl.stop_requested = true;
+  }
+  impl.stopping = true;
+  for (auto& worker : impl.workers) {
+    Worker* w = worker.get();
+    asio::post(w->ioc, [w] {
+      error_code ec;
+      w->acceptor.close(ec);
+      for (auto& session : w->sessions) {
+        if (session.source != nullptr) {
+          session.source->hurry();  // open streams send their closing events now
+          session.timer->cancel();
+        } else if (session.waiting_for_request) {
+          session.stream->socket().cancel(ec);
+        } else {
+          session.timer->cancel();
+        }
+      }
+    });
+  }
+  for (auto& worker : impl.workers) {
+    if (worker->thread.joinable()) worker->thread.join();
+  }
+  impl.app->log().flush();
+  {
+    const std::lock_guard lock(impl.mutex);
+    impl.stopped = true;
+  }
+  impl.stopped_signal.notify_all();
+}
+
+void Server::wait() {
+  std::unique_lock lock(impl_->mutex);
+  impl_->stopped_signal.wait(lock, [&] { return impl_->stopped; });
+}
+
+}  // namespace gatecheck::mock

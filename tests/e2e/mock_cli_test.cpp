@@ -1,0 +1,72 @@
+// The real `gatecheck mock` binary: port on the first line, clean shutdown on SIGTERM, clear usage errors.
+#include <csignal>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <gatecheck/core/http_client.hpp>
+
+#include "child_process.hpp"
+
+namespace gatecheck {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ChildProcess;
+using testing::gatecheck_binary;
+using testing::run_program;
+
+TEST(MockCommand, PrintsItsPortServesAndStopsCleanlyOnSigterm) {
+  ChildProcess mock({gatecheck_binary(), "mock", "--port", "0", "--log-json"});
+  const auto line = mock.read_line(10s);
+  ASSERT_TRUE(line.has_value()) << mock.error_output();
+  const int port = std::stoi(*line);
+  ASSERT_GT(port, 0);
+  core::HttpClient client;
+  const auto response = client.send({"GET",
+                                     "http://127.0.0.1:" + std::to_string(port) + "/v1/models",
+                                     {{"Authorization", "Bearer sk-test"}},
+                                     {}});
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response.status, 200);
+  mock.signal(SIGTERM);
+  const auto code = mock.wait(10s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+  const std::string log = mock.error_output();
+  EXPECT_NE(log.find("\"path\":\"/v1/models\""), std::string::npos) << log;
+  EXPECT_NE(log.find("stopping"), std::string::npos) << log;
+}
+
+TEST(MockCommand, BindsLoopbackByDefault) {
+  ChildProcess mock({gatecheck_binary(), "mock", "--port", "0", "--quiet"});
+  ASSERT_TRUE(mock.read_line(10s).has_value());
+  // The banner goes to stderr right after the port line; give it a moment.
+  for (int i = 0; i < 100 && mock.error_output().find("listening") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_NE(mock.error_output().find("listening on http://127.0.0.1:"), std::string::npos)
+      << mock.error_output();
+}
+
+TEST(MockCommand, ListsItsFaults) {
+  const auto result = run_program({gatecheck_binary(), "mock", "--list-faults"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_NE(result.out.find("no-done"), std::string::npos);
+  EXPECT_NE(result.out.find("sse.done-sentinel"), std::string::npos);
+}
+
+TEST(MockCommand, UsageErrorsExitWithTwoAndSayWhy) {
+  const auto fault = run_program({gatecheck_binary(), "mock", "--fault", "no-such"});
+  EXPECT_EQ(fault.exit_code, 2);
+  EXPECT_NE(fault.err.find("unknown fault 'no-such'"), std::string::npos) << fault.err;
+  const auto profile = run_program({gatecheck_binary(), "mock", "--profile", "nowhere"});
+  EXPECT_EQ(profile.exit_code, 2);
+  EXPECT_NE(profile.err.find("unknown profile 'nowhere'"), std::string::npos) << profile.err;
+  const auto port = run_program({gatecheck_binary(), "mock", "--port", "99999"});
+  EXPECT_EQ(port.exit_code, 2);
+  EXPECT_NE(port.err.find("--port expects a whole number from 0 to 65535"), std::string::npos) << port.err;
+}
+
+}  // namespace
+}  // namespace gatecheck
