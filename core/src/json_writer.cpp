@@ -1,3 +1,4 @@
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -5,13 +6,35 @@
 
 namespace gatecheck::core {
 
+namespace {
+
+constexpr std::array<bool, 256> make_escape_table() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c)
+    table[static_cast<std::size_t>(c)] = true;
+  table['"'] = true;
+  table['\\'] = true;
+  return table;
+}
+constexpr auto kNeedsEscape = make_escape_table();
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  std::size_t clean = 0;
+  while (clean < text.size() && !kNeedsEscape[static_cast<unsigned char>(text[clean])])
+    ++clean;
   out += '"';
+  if (clean == text.size()) {  // the common case: nothing to escape, one append
+    out.append(text);
+    out += '"';
+    return;
+  }
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kNeedsEscape[c]) continue;
     out.append(text.substr(run, i - run));
     run = i + 1;
     switch (c) {

@@ -217,7 +217,7 @@ Reply App::handle(const Request& request) {
   entry.faults = reply.fault_names;
   entry.stream = reply.stream != nullptr;
   log_.write(entry, request.remote);
-  journal_.record(std::move(entry));
+  journal_.record(entry);
   return reply;
 }
 
@@ -380,7 +380,9 @@ Reply App::dispatch(CallContext& context, std::string& key, RateDecision& decisi
 
 void App::decorate(const CallContext& context, Reply& reply, const RateDecision* decision) {
   const auto& profile = options_.profile;
-  reply.set_header("x-request-id", context.request_id);
+  // x-request-id and the rate-limit headers belong to the pipeline (endpoints never set them): appended, not
+  // searched.
+  reply.headers.emplace_back("x-request-id", context.request_id);
   for (const auto& [name, value] : profile.response_headers) {
     reply.set_header(name, replace_all(value, "{trace_id}", context.request_id));
   }
@@ -389,25 +391,27 @@ void App::decorate(const CallContext& context, Reply& reply, const RateDecision*
     const bool stuck = context.faults.has(Fault::ratelimit_remaining_stuck);
     const bool past = context.faults.has(Fault::ratelimit_reset_past);
     if (!names.limit_requests.empty())
-      reply.set_header(names.limit_requests, std::to_string(decision->limit_requests));
+      reply.headers.emplace_back(names.limit_requests, std::to_string(decision->limit_requests));
     if (!names.remaining_requests.empty()) {
-      reply.set_header(names.remaining_requests,
-                       std::to_string(stuck ? decision->limit_requests : decision->remaining_requests));
+      reply.headers.emplace_back(
+          names.remaining_requests,
+          std::to_string(stuck ? decision->limit_requests : decision->remaining_requests));
     }
     if (!names.reset_requests.empty()) {
-      reply.set_header(names.reset_requests,
-                       reset_value(names.reset_format, decision->reset_requests_seconds, past));
+      reply.headers.emplace_back(names.reset_requests,
+                                 reset_value(names.reset_format, decision->reset_requests_seconds, past));
     }
     if (decision->limit_tokens > 0) {
       if (!names.limit_tokens.empty())
-        reply.set_header(names.limit_tokens, std::to_string(decision->limit_tokens));
+        reply.headers.emplace_back(names.limit_tokens, std::to_string(decision->limit_tokens));
       if (!names.remaining_tokens.empty()) {
-        reply.set_header(names.remaining_tokens,
-                         std::to_string(stuck ? decision->limit_tokens : decision->remaining_tokens));
+        reply.headers.emplace_back(
+            names.remaining_tokens,
+            std::to_string(stuck ? decision->limit_tokens : decision->remaining_tokens));
       }
       if (!names.reset_tokens.empty()) {
-        reply.set_header(names.reset_tokens,
-                         reset_value(names.reset_format, decision->reset_tokens_seconds, past));
+        reply.headers.emplace_back(names.reset_tokens,
+                                   reset_value(names.reset_format, decision->reset_tokens_seconds, past));
       }
     }
   }

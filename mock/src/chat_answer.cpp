@@ -147,7 +147,7 @@ ChoiceAnswer compose_choice(const ChatRequest& request, std::uint64_t seed, cons
       for (auto& token : generate_tokens(prng, 6 + prng.below(10)))
         pieces.push_back(" " + token);
     } else {
-      pieces = generate_tokens(prng, 10 + prng.below(30));
+      pieces = generate_tokens(prng, request.length.value_or(10 + prng.below(30)));
     }
     choice.pieces = std::move(pieces);
   }
@@ -161,16 +161,11 @@ void write_usage(JsonWriter& w, const ChatAnswer& answer) {
   w.key("prompt_tokens").value(answer.prompt_tokens);
   w.key("completion_tokens").value(answer.completion_tokens);
   w.key("total_tokens").value(answer.total_tokens);
-  w.key("prompt_tokens_details")
-      .begin_object()
-      .key("cached_tokens")
-      .value(0)
-      .key("audio_tokens")
-      .value(0)
-      .end_object();
-  w.key("completion_tokens_details").begin_object();
-  w.key("reasoning_tokens").value(0).key("audio_tokens").value(0);
-  w.key("accepted_prediction_tokens").value(0).key("rejected_prediction_tokens").value(0).end_object();
+  // The detail objects never vary here: written as one constant fragment.
+  w.key("prompt_tokens_details").raw(R"({"cached_tokens":0,"audio_tokens":0})");
+  w.key("completion_tokens_details")
+      .raw(
+          R"({"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0})");
   w.end_object();
 }
 
@@ -464,7 +459,7 @@ ChatAnswer compose_answer(const ChatRequest& request, std::int64_t created, cons
 
 std::string render_completion(const ChatAnswer& answer) {
   std::string out;
-  out.reserve(512);
+  out.reserve(1024);
   JsonWriter w(out);
   w.begin_object();
   w.key("id").value(answer.id).key("object").value("chat.completion");

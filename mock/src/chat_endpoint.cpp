@@ -17,6 +17,15 @@ bool asks_for_stream(std::string_view body, const core::Profile& profile) {
 Reply answer(CallContext& context) {
   const auto& profile = context.profile();
   ChatRequest request = parse_chat_request(context.request.body, profile, context.options.seed);
+  if (const auto length = context.request.header("x-gatecheck-length")) {
+    std::size_t tokens = 0;
+    const auto result = std::from_chars(length->data(), length->data() + length->size(), tokens);
+    if (result.ec != std::errc{} || tokens == 0 || tokens > 100000) {
+      throw Rejected{ApiError::invalid("x-gatecheck-length must be a whole number from 1 to 100000",
+                                       "x-gatecheck-length", "invalid_header")};
+    }
+    request.length = tokens;
+  }
   const core::ModelClaim* model = profile.find_model(request.model);
   if (model == nullptr) throw Rejected{model_not_found(request.model)};
   if (model->kind != "chat") {

@@ -1,5 +1,7 @@
 #include "chat_request.hpp"
 
+#include <algorithm>
+
 #include <gatecheck/core/schema/validator.hpp>
 
 #include "generator.hpp"
@@ -46,6 +48,32 @@ const std::vector<std::string_view> kChatParameters = {"model",
                                                        "safety_identifier"};
 
 constexpr std::string_view kRoles = "'system', 'assistant', 'user', 'function', 'tool', and 'developer'";
+
+// A hash of a JSON value that depends only on its content (objects iterate in key order), without serialising
+// it.
+std::uint64_t hash_json(const json& value, std::uint64_t seed) {
+  switch (value.type()) {
+    case json::value_t::object:
+      for (const auto& [key, member] : value.items())
+        seed = hash_json(member, hash64(key, seed ^ 0x0b));
+      return mix64(seed ^ value.size());
+    case json::value_t::array:
+      for (const auto& item : value)
+        seed = hash_json(item, seed ^ 0xa7);
+      return mix64(seed ^ value.size());
+    case json::value_t::string:
+      return hash64(value.get_ref<const std::string&>(), seed ^ 0x57);
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return mix64(seed ^ static_cast<std::uint64_t>(value.get<std::int64_t>()) ^ 0x1a);
+    case json::value_t::number_float:
+      return hash64(value.dump(), seed ^ 0xf1);
+    case json::value_t::boolean:
+      return mix64(seed ^ (value.get<bool>() ? 0xb1 : 0xb0));
+    default:
+      return mix64(seed ^ 0x4e);
+  }
+}
 
 bool valid_function_name(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
@@ -362,14 +390,16 @@ ChatRequest parse_chat_request(std::string_view body, const core::Profile& profi
   parse_response_format(reader, request);
 
   // Everything that shapes the answer, but not how it is delivered: a streamed and a non-streamed request for
-  // the same thing get the same content.
-  json semantic = document;
-  // stop, max_tokens and n trim or extend the same answer rather than choosing another one.
-  for (const char* delivery : {"stream", "stream_options", "user", "metadata", "store", "service_tier",
-                               "stop", "max_tokens", "max_completion_tokens", "n"}) {
-    semantic.erase(delivery);
+  // the same thing get the same content; stop, max_tokens and n trim or extend that same answer.
+  static constexpr std::string_view kDelivery[] = {
+      "stream",     "stream_options",        "user", "metadata", "store", "service_tier", "stop",
+      "max_tokens", "max_completion_tokens", "n"};
+  std::uint64_t seed = mix64(server_seed ^ 0x5eed);
+  for (const auto& [key, value] : document.items()) {
+    if (std::find(std::begin(kDelivery), std::end(kDelivery), key) != std::end(kDelivery)) continue;
+    seed = hash_json(value, hash64(key, seed));
   }
-  request.content_seed = hash64(semantic.dump(), server_seed);
+  request.content_seed = seed;
   request.prompt_tokens = prompt_tokens_of(request);
   return request;
 }

@@ -48,8 +48,9 @@ struct ChatRequest {
   std::string tool_choice_name;
   bool parallel_tool_calls = true;
   ResponseFormat response_format = ResponseFormat::text;
-  nlohmann::json json_schema;      // response_format json_schema: the schema
-  std::uint64_t content_seed = 0;  // from every field that shapes the answer (not `stream`)
+  nlohmann::json json_schema;         // response_format json_schema: the schema
+  std::optional<std::size_t> length;  // x-gatecheck-length: exactly this many tokens of text
+  std::uint64_t content_seed = 0;     // from every field that shapes the answer (not `stream`)
   std::uint32_t prompt_tokens = 0;
 };
 

@@ -26,7 +26,9 @@ class FaultSet {
   std::string names() const {
     std::string out;
     for (const auto& info : fault_catalog()) {
-      if (has(info.fault)) out += (out.empty() ? "" : ",") + std::string(info.name);
+      if (!has(info.fault)) continue;
+      if (!out.empty()) out += ',';
+      out += info.name;
     }
     return out;
   }

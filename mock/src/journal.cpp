@@ -8,34 +8,35 @@
 
 namespace gatecheck::mock {
 
-void Journal::record(JournalEntry entry) {
+void Journal::record(const JournalEntry& entry) {
   const std::lock_guard lock(mutex_);
-  entries_.push_back(std::move(entry));
-  while (entries_.size() > capacity_)
-    entries_.pop_front();
+  ring_[next_] = entry;  // copy-assign reuses the slot's string buffers
+  next_ = (next_ + 1) % ring_.size();
+  count_ = std::min(count_ + 1, ring_.size());
 }
 
 nlohmann::json Journal::to_json(std::size_t limit) const {
   const std::lock_guard lock(mutex_);
   nlohmann::json data = nlohmann::json::array();
-  for (auto it = entries_.rbegin(); it != entries_.rend() && data.size() < limit; ++it) {
-    data.push_back(
-        {{"id", it->id},
-         {"method", it->method},
-         {"path", it->path},
-         {"status", it->status},
-         {"at", it->at_ms / 1000},
-         {"duration_ms", it->duration_ms},
-         {"key_hint", it->key_hint.empty() ? nlohmann::json(nullptr) : nlohmann::json(it->key_hint)},
-         {"fault", it->faults.empty() ? nlohmann::json(nullptr) : nlohmann::json(it->faults)},
-         {"stream", it->stream}});
+  for (std::size_t i = 0; i < count_ && data.size() < limit; ++i) {
+    const JournalEntry& e = ring_[(next_ + ring_.size() - 1 - i) % ring_.size()];
+    data.push_back({{"id", e.id},
+                    {"method", e.method},
+                    {"path", e.path},
+                    {"status", e.status},
+                    {"at", e.at_ms / 1000},
+                    {"duration_ms", e.duration_ms},
+                    {"key_hint", e.key_hint.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.key_hint)},
+                    {"fault", e.faults.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.faults)},
+                    {"stream", e.stream}});
   }
   return {{"object", "list"}, {"data", std::move(data)}};
 }
 
 void Journal::clear() {
   const std::lock_guard lock(mutex_);
-  entries_.clear();
+  next_ = 0;
+  count_ = 0;
 }
 
 std::string iso_time(std::int64_t unix_ms) {

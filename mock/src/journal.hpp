@@ -2,18 +2,21 @@
 // request, written in batches so logging costs little on the hot path.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <iosfwd>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include <gatecheck/mock/server.hpp>
+
+#include "spin_lock.hpp"
 
 namespace gatecheck::mock {
 
@@ -29,17 +32,20 @@ struct JournalEntry {
   bool stream = false;
 };
 
+// A fixed ring: entries are overwritten in place, so their strings keep their buffers and recording allocates
+// nothing once the ring has gone round.
 class Journal {
  public:
-  explicit Journal(std::size_t capacity) : capacity_(capacity) {}
-  void record(JournalEntry entry);
+  explicit Journal(std::size_t capacity) : ring_(std::max<std::size_t>(capacity, 1)) {}
+  void record(const JournalEntry& entry);
   nlohmann::json to_json(std::size_t limit) const;  // newest first
   void clear();
 
  private:
-  std::size_t capacity_;
-  mutable std::mutex mutex_;
-  std::deque<JournalEntry> entries_;
+  mutable SpinLock mutex_;
+  std::vector<JournalEntry> ring_;
+  std::size_t next_ = 0;   // where the next entry goes
+  std::size_t count_ = 0;  // how many are filled
 };
 
 class RequestLog {

@@ -11,6 +11,8 @@
 
 #include <gatecheck/core/profile.hpp>
 
+#include "spin_lock.hpp"
+
 namespace gatecheck::mock {
 
 struct RateDecision {
@@ -51,7 +53,7 @@ class RateLimiter {
   const core::RateLimitPlan& plan_for(const std::string& name) const;
 
   const core::RateLimitClaims& claims_;
-  std::mutex mutex_;
+  SpinLock mutex_;
   std::unordered_map<std::string, KeyState> keys_;
 };
 

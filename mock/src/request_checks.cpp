@@ -60,7 +60,7 @@ std::string ParamReader::param(std::string_view name) const {
 }
 
 const json* ParamReader::find(std::string_view name) const {
-  const auto it = object_.find(std::string(name));
+  const auto it = object_.find(name);  // a transparent lookup: no string is built
   if (it == object_.end() || it->is_null()) return nullptr;
   return &*it;
 }

@@ -1,6 +1,7 @@
 // The mock's HTTP layer. One io_context and one SO_REUSEPORT acceptor per worker thread, so workers share
 // nothing per request; a C++20 coroutine per connection; SSE events paced by timers on absolute deadlines, so
 // thousands of streams wait without threads and without drift.
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <list>
@@ -44,12 +45,14 @@ struct Session {
   asio::steady_timer* timer = nullptr;
   EventSource* source = nullptr;  // set while a stream is being sent
   bool waiting_for_request = true;
+  Clock::time_point waiting_since;
 };
 
 struct Worker {
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   std::list<Session> sessions;  // touched only on this worker's thread
+  asio::steady_timer* sweeper = nullptr;
   std::thread thread;
 };
 
@@ -68,6 +71,26 @@ struct Server::Impl {
   bool started = false;
   bool stop_requested = false;
   bool stopped = false;  // fully: threads joined
+
+  // Closes connections that sat idle past the limit. One sweep per second per worker, instead of arming a
+  // timer around every read: that costs a timerfd update per request, a large share of a mock answer.
+  asio::awaitable<void> sweep_idle(Worker& worker) {
+    asio::steady_timer tick(worker.ioc);
+    worker.sweeper = &tick;
+    while (!stopping) {
+      tick.expires_after(std::chrono::seconds(1));
+      error_code ec;
+      co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      const auto now = Clock::now();
+      for (auto& session : worker.sessions) {
+        if (session.waiting_for_request && now - session.waiting_since > options.idle_timeout) {
+          session.stream->socket().cancel(ec);
+          session.stream->socket().close(ec);
+        }
+      }
+    }
+    worker.sweeper = nullptr;
+  }
 
   asio::awaitable<void> accept(Worker& worker) {
     for (;;) {
@@ -89,21 +112,20 @@ struct Server::Impl {
     const std::string remote = ec ? "unknown" : peer.address().to_string();
     beast::tcp_stream stream(std::move(socket));
     asio::steady_timer timer(worker.ioc);
-    worker.sessions.push_back({&stream, &timer, nullptr, true});
+    worker.sessions.push_back({&stream, &timer, nullptr, true, Clock::now()});
     const auto handle = std::prev(worker.sessions.end());
     beast::flat_buffer buffer;
     while (!stopping) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(64 * 1024);
       parser.body_limit(std::max<std::uint64_t>(kDrainLimit, options.profile.max_body_bytes));
-      stream.expires_after(options.idle_timeout);
       handle->waiting_for_request = true;
+      handle->waiting_since = Clock::now();
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       handle->waiting_for_request = false;
       const bool too_large = ec == http::error::body_limit ||
                              (!ec && parser.get().body().size() > options.profile.max_body_bytes);
       if (ec && !too_large) break;  // closed, idle, or not HTTP: nothing to answer
-      stream.expires_never();
       auto& message = parser.get();
       Request request;
       request.method = message.method_string();
@@ -152,30 +174,58 @@ struct Server::Impl {
       message.set(name, value);
   }
 
+  // The head is written straight into one buffer and sent with the body in a single gather write: Beast's
+  // header container costs an allocation per field, which is most of what a mock answer costs beyond parsing.
+  static std::string response_head(const Reply& reply, std::size_t content_length, bool keep_alive,
+                                   unsigned version, bool chunked) {
+    std::string head;
+    head.reserve(512);
+    head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += std::to_string(reply.status);
+    head += ' ';
+    head += http::obsolete_reason(static_cast<http::status>(reply.status));
+    head += "\r\n";
+    for (const auto& [name, value] : reply.headers) {
+      head += name;
+      head += ": ";
+      head += value;
+      head += "\r\n";
+    }
+    if (chunked) {
+      head += "Transfer-Encoding: chunked\r\n";
+    } else if (reply.status >= 200 && reply.status != 204 && reply.status != 304) {
+      head += "Content-Length: ";
+      head += std::to_string(content_length);
+      head += "\r\n";
+    }
+    if (!keep_alive) {
+      head += "Connection: close\r\n";
+    } else if (version == 10) {
+      head += "Connection: keep-alive\r\n";
+    }
+    head += "\r\n";
+    return head;
+  }
+
   asio::awaitable<bool> send_body(beast::tcp_stream& stream, Reply& reply, bool keep_alive,
                                   unsigned version) {
-    http::response<http::string_body> response{static_cast<http::status>(reply.status), version};
-    copy_headers(response, reply);
-    response.body() = std::move(reply.body);
-    response.keep_alive(keep_alive);
-    response.prepare_payload();
+    const std::string head = response_head(reply, reply.body.size(), keep_alive, version, false);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(reply.body)};
     error_code ec;
-    stream.expires_after(kWriteTimeout);
-    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-    stream.expires_never();
+    // Small answers fit the socket buffer; only a large one can stall on a client that stops reading.
+    const bool large = reply.body.size() > 64 * 1024;
+    if (large) stream.expires_after(kWriteTimeout);
+    co_await asio::async_write(stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    if (large) stream.expires_never();
     co_return !ec;
   }
 
   asio::awaitable<bool> send_stream(beast::tcp_stream& stream, asio::steady_timer& timer, Reply& reply,
                                     bool keep_alive, unsigned version) {
-    http::response<http::empty_body> response{static_cast<http::status>(reply.status), version};
-    copy_headers(response, reply);
-    response.keep_alive(keep_alive);
-    response.chunked(true);
-    http::response_serializer<http::empty_body> serializer{response};
+    const std::string head = response_head(reply, 0, keep_alive, version, true);
     error_code ec;
     stream.expires_after(kWriteTimeout);
-    co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     std::string event;
     std::string held;  // the buffered-stream fault: everything waits for the end
@@ -254,6 +304,7 @@ void Server::start() {
   impl.port = port;
   for (auto& worker : impl.workers) {
     asio::co_spawn(worker->ioc, impl.accept(*worker), asio::detached);
+    asio::co_spawn(worker->ioc, impl.sweep_idle(*worker), asio::detached);
     Worker* w = worker.get();
     w->thread = std::thread([w] { w->ioc.run(); });
   }
@@ -289,6 +340,7 @@ void Server::stop() {
     asio::post(w->ioc, [w] {
       error_code ec;
       w->acceptor.close(ec);
+      if (w->sweeper != nullptr) w->sweeper->cancel();
       for (auto& session : w->sessions) {
         if (session.source != nullptr) {
           session.source->hurry();  // open streams send their closing events now
