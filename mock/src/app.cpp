@@ -189,6 +189,14 @@ Reply App::handle(const Request& request) {
     reply = dispatch(context, key, decision, rated);
   } catch (const Rejected& rejected) {
     reply = error_reply(context, rejected.error);
+  } catch (const std::exception& e) {
+    // A bug must cost one request a 500, never the connection or the worker.
+    reply = error_reply(context, ApiError{500,
+                                          std::string("internal error in gatecheck mock: ") + e.what(),
+                                          "server_error",
+                                          nullptr,
+                                          nullptr,
+                                          {}});
   }
   decorate(context, reply, rated ? &decision : nullptr);
   if (context.faults.has(Fault::connection_reset)) reply.reset_connection = true;

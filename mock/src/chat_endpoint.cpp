@@ -11,7 +11,10 @@ namespace {
 bool asks_for_stream(std::string_view body, const core::Profile& profile) {
   if (profile.always_stream) return true;
   const auto document = nlohmann::json::parse(body, nullptr, false);
-  return document.is_object() && document.value("stream", false) == true;
+  // Compared, not converted: `"stream": "yes"` is the validator's 400 to give, not an exception here.
+  if (!document.is_object()) return false;
+  const auto stream = document.find("stream");
+  return stream != document.end() && *stream == true;
 }
 
 Reply answer(CallContext& context) {

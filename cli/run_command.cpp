@@ -1,0 +1,229 @@
+// gatecheck run: suites against a target, or against the embedded mock when no target is given.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <unistd.h>
+
+#include <gatecheck/core/http_client.hpp>
+#include <gatecheck/core/profile.hpp>
+#include <gatecheck/mock/server.hpp>
+#include <gatecheck/reports/reports.hpp>
+#include <gatecheck/runner/runner.hpp>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+
+namespace gatecheck::cli {
+namespace {
+
+Command run_spec() {
+  return Command("gatecheck run",
+                 "Run conformance suites against a gateway (or the embedded mock) and report.")
+      .usage("gatecheck run [SUITE.yaml|DIR ...] [options]")
+      .positional("SUITES", "Suite files or folders (default: the bundled OpenAI suites)", true)
+      .option("--target", "URL", "Base URL of the gateway (default: start the embedded mock on loopback)")
+      .option("--profile", "NAME|FILE", "Profile the target claims (default openai)")
+      .option("--api-key", "KEY", "API key sent the profile's way")
+      .option("--api-key-env", "NAME", "Read the API key from this environment variable")
+      .repeated("--header", "NAME:VALUE", "Extra header on every request")
+      .repeated("--model", "ROLE=NAME", "Model for a role ({{ profile.models.ROLE }}), e.g. chat=gpt-4o")
+      .option("--timeout", "SECONDS", "Per-request timeout: connect and longest silence (default 30)")
+      .option("--jobs", "N", "Scenarios run in parallel (default 4)")
+      .option("--shard", "I/N", "Run the I-th of N deterministic slices (CI matrices)")
+      .repeated("--tags", "TAG[,TAG]", "Only scenarios with one of these tags; !TAG excludes")
+      .option("--grep", "REGEX", "Only scenarios whose 'suite / scenario' title matches")
+      .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
+      .repeated("--report", "FORMAT=FILE", "Also write junit=FILE, json=FILE or html=FILE")
+      .option("--openapi", "FILE", "OpenAPI description for schema checks (default: the bundled one)")
+      .flag("--insecure", "Accept self-signed TLS certificates")
+      .flag("--mock-target",
+            "The target is gatecheck's mock (or a gateway in front of it): run mock-only scenarios")
+      .repeated("--mock-fault", "NAME[=N]",
+                "Break the embedded mock on purpose (see gatecheck mock --list-faults)")
+      .flag("--list", "Print the selected scenarios and exit")
+      .flag("--verbose", "List passing and skipped scenarios too")
+      .section("Exit codes", kExitCodeHelp)
+      .section("Examples",
+               "  gatecheck run                                    # bundled suites, embedded mock\n"
+               "  gatecheck run --target https://gw.example.com --api-key-env GW_KEY --report "
+               "junit=out/junit.xml\n"
+               "  gatecheck run suites/openai/streaming.yaml --mock-fault no-done   # watch a check fail");
+}
+
+std::pair<std::string, std::string> split_once(const std::string& text, char separator,
+                                               const std::string& option) {
+  const auto at = text.find(separator);
+  if (at == std::string::npos || at == 0)
+    throw UsageError(option + " expects A" + std::string(1, separator) + "B, got '" + text + "'");
+  return {text.substr(0, at), text.substr(at + 1)};
+}
+
+runner::Shard parse_shard(const std::string& text) {
+  const auto [index, count] = split_once(text, '/', "--shard");
+  try {
+    runner::Shard shard{static_cast<unsigned>(std::stoul(index)), static_cast<unsigned>(std::stoul(count))};
+    if (shard.count == 0 || shard.index == 0 || shard.index > shard.count) throw std::out_of_range("shard");
+    return shard;
+  } catch (const std::exception&) {
+    throw UsageError("--shard expects I/N with 1 <= I <= N, got '" + text + "'");
+  }
+}
+
+bool write_file(const std::string& path, const std::string& content) {
+  std::ofstream file(path, std::ios::binary);
+  file << content;
+  if (!file) {
+    std::cerr << "error: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+// A target that refuses connections fails every scenario for one reason: say it once, exit 3.
+std::optional<std::string> unreachable(const runner::RunOptions& options) {
+  core::HttpClientOptions client;
+  client.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(5'000));
+  client.read_timeout = options.timeout;
+  client.total_timeout = options.timeout;
+  client.verify_tls = options.verify_tls;
+  core::HttpClient probe(client);
+  std::string url = options.target;
+  if (!url.ends_with("/")) url += "/";
+  const auto response = probe.send({"GET", url, {}, {}});
+  if (!response.error) return std::nullopt;
+  switch (response.error->kind) {
+    case core::TransportErrorKind::resolve:
+    case core::TransportErrorKind::connect:
+    case core::TransportErrorKind::connect_timeout:
+    case core::TransportErrorKind::tls:
+    case core::TransportErrorKind::invalid_url:
+      return std::string(core::to_string(response.error->kind)) + ": " + response.error->message;
+    default:
+      return std::nullopt;
+  }
+}
+
+int run(const Arguments& a) {
+  runner::RunOptions options;
+  options.tool_version = GATECHECK_VERSION;
+  options.profile = core::load_profile(a.value("--profile").value_or("openai"));
+  if (const auto key = a.value("--api-key")) options.api_key = *key;
+  if (const auto name = a.value("--api-key-env")) {
+    const char* value = std::getenv(name->c_str());
+    if (value == nullptr || *value == '\0') throw UsageError("--api-key-env: $" + *name + " is not set");
+    options.api_key = value;
+  }
+  for (const auto& header : a.values("--header")) {
+    auto [name, value] = split_once(header, ':', "--header");
+    while (!value.empty() && value.front() == ' ')
+      value.erase(0, 1);
+    options.extra_headers.add(name, value);
+  }
+  for (const auto& model : a.values("--model")) {
+    auto [role, name] = split_once(model, '=', "--model");
+    options.models[role] = name;
+  }
+  options.timeout = std::chrono::milliseconds(a.integer("--timeout", 30, 1, 3600) * 1000);
+  options.jobs = static_cast<unsigned>(a.integer("--jobs", 4, 1, 256));
+  if (const auto shard = a.value("--shard")) options.shard = parse_shard(*shard);
+  for (const auto& tags : a.values("--tags")) {
+    std::size_t start = 0;
+    while (start <= tags.size()) {
+      const auto comma = tags.find(',', start);
+      const std::string tag =
+          tags.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!tag.empty()) options.tags.push_back(tag);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  options.grep = a.value("--grep").value_or("");
+  options.fail_on = a.value("--fail-on").value_or("must");
+  if (options.fail_on != "must" && options.fail_on != "should")
+    throw UsageError("--fail-on takes must or should");
+  options.openapi_path = a.value("--openapi").value_or("");
+  options.verify_tls = !a.flag("--insecure");
+  options.target_is_mock = a.flag("--mock-target");
+
+  std::vector<std::pair<std::string, std::string>> outputs;
+  for (const auto& report : a.values("--report")) {
+    auto [format, file] = split_once(report, '=', "--report");
+    if (format != "junit" && format != "json" && format != "html")
+      throw UsageError("--report: unknown format '" + format + "' (junit, json, html)");
+    outputs.emplace_back(format, file);
+  }
+
+  const auto suites =
+      a.positionals().empty() ? runner::load_bundled_suites() : runner::load_suites(a.positionals());
+  if (a.flag("--list")) {
+    for (const auto& title : runner::select_scenarios(suites, options))
+      std::cout << title << "\n";
+    return kExitPassed;
+  }
+
+  std::optional<mock::Server> embedded;
+  if (const auto target = a.value("--target")) {
+    if (!a.values("--mock-fault").empty())
+      throw UsageError("--mock-fault applies to the embedded mock only (no --target)");
+    options.target = *target;
+    if (const auto why = unreachable(options)) {
+      std::cerr << "error: the target " << options.target << " is unreachable (" << *why << ")\n";
+      return kExitUnreachable;
+    }
+  } else {
+    mock::ServerOptions mock_options;
+    mock_options.profile = options.profile;
+    mock_options.threads = 2;
+    mock_options.log_format = mock::LogFormat::none;
+    // One accepted key, so that the invalid-key scenarios have something to be invalid against.
+    if (options.api_key.empty()) options.api_key = "sk-gatecheck-embedded-0000";
+    mock_options.keys.push_back({options.api_key, ""});
+    for (const auto& fault : a.values("--mock-fault")) {
+      try {
+        for (auto& spec : mock::parse_fault_list(fault))
+          mock_options.faults.push_back(spec);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--mock-fault: ") + e.what());
+      }
+    }
+    embedded.emplace(std::move(mock_options));
+    embedded->start();
+    options.target = embedded->url();
+    options.target_is_mock = true;
+  }
+
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  runner::RunReport report;
+  try {
+    report = runner::run(suites, options, [&](const runner::Progress& progress) {
+      if (terminal) std::cerr << "\r\033[K" << reports::progress_line(progress) << std::flush;
+    });
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (terminal) std::cerr << "\r\033[K";
+  if (embedded) embedded->stop();
+
+  reports::ConsoleStyle style;
+  style.color = reports::color_wanted(STDOUT_FILENO);
+  style.show_passed = a.flag("--verbose");
+  reports::write_console(std::cout, report, style);
+  bool written = true;
+  for (const auto& [format, file] : outputs) {
+    const std::string content = format == "junit"  ? reports::junit_xml(report)
+                                : format == "json" ? reports::json_report(report)
+                                                   : reports::html_report(report);
+    written &= write_file(file, content);
+  }
+  if (!written) return kExitUsage;
+  return report.passed() ? kExitPassed : kExitFailures;
+}
+
+}  // namespace
+
+int run_main(const Args& args) {
+  return run_command(run_spec(), args, run);
+}
+
+}  // namespace gatecheck::cli

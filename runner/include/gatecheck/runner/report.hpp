@@ -1,0 +1,83 @@
+// What a run found, as plain values: the reports library renders it (console, JUnit, JSON, HTML) and the JSON
+// form reads back (`gatecheck report`).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gatecheck::runner {
+
+enum class Outcome { passed, failed, skipped };
+std::string_view to_string(Outcome outcome);
+
+// One evaluated rule: a catalog check ("sse.done-sentinel") or a suite assertion ("expect.status").
+struct CheckResult {
+  std::string id;
+  std::string severity;  // "MUST", "SHOULD"; assertions are MUST
+  bool passed = true;
+  bool applicable = true;  // false: the rule had nothing to judge here (passed stays true)
+  std::string message;     // why it failed (or what it saw, when it passed)
+  std::string expected;
+  std::string actual;
+  std::string location;  // file:line of the suite text that asked for it
+};
+
+struct StepResult {
+  std::string name;
+  std::string location;
+  Outcome outcome = Outcome::passed;
+  std::vector<CheckResult> checks;
+  std::string request_excerpt;  // redacted
+  std::string response_excerpt;
+  double duration_ms = 0;
+  double network_ms = 0;  // time spent waiting on the target
+  int retries = 0;        // re-sent after a 429
+  std::vector<std::string> notes;
+};
+
+struct ScenarioResult {
+  std::string name;
+  std::string location;
+  std::vector<std::string> tags;
+  Outcome outcome = Outcome::passed;
+  std::string skip_reason;
+  std::vector<StepResult> steps;
+  double duration_ms = 0;
+};
+
+struct SuiteResult {
+  std::string name;
+  std::string file;
+  std::string description;
+  std::vector<ScenarioResult> scenarios;
+};
+
+struct Totals {
+  std::size_t scenarios = 0, passed = 0, failed = 0, skipped = 0;
+  std::size_t checks = 0, checks_failed = 0, retries = 0;
+};
+
+struct RunReport {
+  std::string tool_version;
+  std::string target;  // base URL ("embedded mock" runs name the loopback URL)
+  bool embedded_mock = false;
+  std::string profile;
+  std::string started_at;  // RFC 3339
+  double duration_ms = 0;
+  double network_ms = 0;
+  std::string fail_on = "must";
+  std::vector<SuiteResult> suites;
+
+  Totals totals() const;
+  // A failing MUST check fails the run; a failing SHOULD check only with fail_on == "should".
+  bool passed() const;
+};
+
+nlohmann::json to_json(const RunReport& report);
+// Throws std::runtime_error naming what is missing when the JSON is not a gatecheck report.
+RunReport report_from_json(const nlohmann::json& json);
+
+}  // namespace gatecheck::runner

@@ -1,0 +1,61 @@
+// Runs suites against a target: selection (tags, grep, shard), parallel scenarios, exclusive ones last,
+// retries after 429, and a RunReport with every check's outcome.
+//
+//   runner::RunOptions options;
+//   options.target = "http://127.0.0.1:8080";
+//   options.profile = core::load_profile("openai");
+//   auto report = runner::run(runner::load_bundled_suites(), options);
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gatecheck/core/headers.hpp>
+#include <gatecheck/core/profile.hpp>
+#include <gatecheck/runner/report.hpp>
+#include <gatecheck/runner/suite.hpp>
+
+namespace gatecheck::runner {
+
+struct Shard {
+  unsigned index = 1;  // 1-based
+  unsigned count = 1;
+};
+
+struct RunOptions {
+  std::string target;  // origin (http://host:port), optionally with a path prefix
+  core::Profile profile;
+  std::string api_key;
+  core::Headers extra_headers;                // sent with every request
+  std::map<std::string, std::string> models;  // role -> model, over the profile's
+  std::chrono::milliseconds timeout{30'000};  // per request (read silence and connect)
+  unsigned jobs = 4;
+  Shard shard;
+  std::vector<std::string> tags;  // run scenarios with any of these ("!tag" excludes)
+  std::string grep;               // ECMAScript regex over "suite / scenario"
+  std::string fail_on = "must";
+  bool verify_tls = true;
+  bool target_is_mock = false;  // gatecheck's mock (or a gateway in front of it): mock-only scenarios run
+  std::string openapi_path;     // empty: the bundled schemas/openapi.yaml
+  int max_retries_on_429 = 5;
+  std::chrono::milliseconds max_retry_wait{60'000};
+  std::string tool_version;
+};
+
+struct Progress {
+  std::size_t done = 0, total = 0, failed = 0;
+  const ScenarioResult* last = nullptr;
+};
+
+// Throws std::invalid_argument for options that cannot work (a bad grep pattern, a bad target URL).
+RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
+              const std::function<void(const Progress&)>& on_progress = {});
+
+// The scenarios a selection keeps, as "suite / scenario" (for --list and tests).
+std::vector<std::string> select_scenarios(const std::vector<Suite>& suites, const RunOptions& options);
+
+}  // namespace gatecheck::runner

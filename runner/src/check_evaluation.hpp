@@ -1,0 +1,54 @@
+// Evaluating catalog checks against exchanges. Each check reads one exchange (a burst applies it to every
+// exchange) or, for the rate-limit checks, the whole burst.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gatecheck/core/profile.hpp>
+
+#include "exchange.hpp"
+
+namespace gatecheck::runner {
+
+struct Verdict {
+  enum class Kind { pass, fail, not_applicable };
+  Kind kind = Kind::pass;
+  std::string message;
+  std::string expected;
+  std::string actual;
+
+  static Verdict pass(std::string message = {}) { return {Kind::pass, std::move(message), {}, {}}; }
+  static Verdict fail(std::string message, std::string expected = {}, std::string actual = {}) {
+    return {Kind::fail, std::move(message), std::move(expected), std::move(actual)};
+  }
+  static Verdict not_applicable(std::string why) { return {Kind::not_applicable, std::move(why), {}, {}}; }
+};
+
+struct CheckContext {
+  const std::vector<const Exchange*>& exchanges;
+  const core::Profile& profile;
+  std::optional<int> first_event_within_ms;
+  // Sends the same request without streaming (stream.matches-non-stream).
+  std::function<Exchange(const Exchange&)> resend_without_stream;
+};
+
+// Throws std::invalid_argument for an id the catalog does not know.
+Verdict evaluate_check(std::string_view id, const CheckContext& context);
+
+// Per-exchange checks, one file per family.
+Verdict check_sse(std::string_view id, const Exchange& exchange, const CheckContext& context);
+Verdict check_message(std::string_view id, const Exchange& exchange, const CheckContext& context);
+Verdict check_error(std::string_view id, const Exchange& exchange, const CheckContext& context);
+// Whole-burst checks.
+Verdict check_ratelimit(std::string_view id, const CheckContext& context);
+
+// RFC 9110 Retry-After (delta-seconds or an HTTP-date) or retry-after-ms, in milliseconds.
+std::optional<double> retry_after_ms(const core::Headers& headers);
+// A Go duration ("6m0s", "20ms", "1.5s") in seconds.
+std::optional<double> parse_go_duration(std::string_view text);
+
+}  // namespace gatecheck::runner

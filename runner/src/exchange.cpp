@@ -1,0 +1,122 @@
+#include "exchange.hpp"
+
+#include <map>
+
+namespace gatecheck::runner {
+
+using nlohmann::json;
+
+std::string media_type(std::string_view content_type) {
+  const auto semicolon = content_type.find(';');
+  std::string_view type = content_type.substr(0, semicolon);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+    type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t'))
+    type.remove_prefix(1);
+  return core::to_lower(type);
+}
+
+bool Exchange::stream_requested() const {
+  return request_json.is_object() && request_json.value("stream", false) == true;
+}
+
+bool Exchange::is_event_stream() const {
+  const auto type = response.headers.get("content-type");
+  return type && media_type(*type) == "text/event-stream";
+}
+
+std::ptrdiff_t Exchange::done_index() const {
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (events[i].data == "[DONE]") return static_cast<std::ptrdiff_t>(i);
+  return -1;
+}
+
+json Exchange::events_view() const {
+  json out = json::array();
+  for (std::size_t i = 0; i < events.size(); ++i)
+    out.push_back(event_json[i] ? *event_json[i] : json(events[i].data));
+  return out;
+}
+
+json Exchange::message_view() const {
+  if (events.empty()) return body_json ? *body_json : json(nullptr);
+  json view = json::object();
+  std::map<std::int64_t, json> choices;  // by index
+  for (std::size_t e = 0; e < events.size() && events[e].data != "[DONE]"; ++e) {
+    const auto& parsed = event_json[e];
+    if (!parsed || !parsed->is_object()) continue;
+    const json& chunk = *parsed;
+    for (const char* key : {"id", "model", "created", "system_fingerprint", "service_tier"})
+      if (chunk.contains(key) && !view.contains(key)) view[key] = chunk[key];
+    if (chunk.contains("usage") && !chunk["usage"].is_null()) view["usage"] = chunk["usage"];
+    if (!chunk.contains("choices") || !chunk["choices"].is_array()) continue;
+    for (const auto& choice : chunk["choices"]) {
+      if (!choice.is_object()) continue;
+      const std::int64_t index = choice.value("index", std::int64_t{0});
+      json& out = choices[index];
+      if (out.is_null()) out = {{"index", index}, {"message", json::object()}, {"finish_reason", nullptr}};
+      json& message = out["message"];
+      if (choice.contains("finish_reason") && !choice["finish_reason"].is_null())
+        out["finish_reason"] = choice["finish_reason"];
+      if (!choice.contains("delta") || !choice["delta"].is_object()) continue;
+      const json& delta = choice["delta"];
+      if (delta.contains("role") && delta["role"].is_string()) message["role"] = delta["role"];
+      for (const char* text_key : {"content", "refusal"}) {
+        if (delta.contains(text_key) && delta[text_key].is_string()) {
+          if (!message.contains(text_key)) message[text_key] = "";
+          message[text_key] = message[text_key].get<std::string>() + delta[text_key].get<std::string>();
+        }
+      }
+      if (!delta.contains("tool_calls") || !delta["tool_calls"].is_array()) continue;
+      json& calls = message["tool_calls"];
+      if (!calls.is_array()) calls = json::array();
+      for (const auto& fragment : delta["tool_calls"]) {
+        if (!fragment.is_object()) continue;
+        const auto call_index = static_cast<std::size_t>(fragment.value("index", 0));
+        while (calls.size() <= call_index)
+          calls.push_back(
+              {{"id", nullptr}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}});
+        json& call = calls[call_index];
+        if (fragment.contains("id") && fragment["id"].is_string()) call["id"] = fragment["id"];
+        if (fragment.contains("type") && fragment["type"].is_string()) call["type"] = fragment["type"];
+        if (fragment.contains("function") && fragment["function"].is_object()) {
+          const json& function = fragment["function"];
+          if (function.contains("name") && function["name"].is_string())
+            call["function"]["name"] =
+                call["function"]["name"].get<std::string>() + function["name"].get<std::string>();
+          if (function.contains("arguments") && function["arguments"].is_string())
+            call["function"]["arguments"] =
+                call["function"]["arguments"].get<std::string>() + function["arguments"].get<std::string>();
+        }
+      }
+    }
+  }
+  view["object"] = "chat.completion";
+  json list = json::array();
+  for (auto& [index, choice] : choices) {
+    if (!choice["message"].contains("content") && !choice["message"].contains("tool_calls"))
+      choice["message"]["content"] = nullptr;
+    list.push_back(std::move(choice));
+  }
+  view["choices"] = std::move(list);
+  return view;
+}
+
+void finish_exchange(Exchange& exchange) {
+  exchange.event_json.clear();
+  for (const auto& event : exchange.events) {
+    if (event.data == "[DONE]") {
+      exchange.event_json.emplace_back();
+      continue;
+    }
+    json parsed = json::parse(event.data, nullptr, false);
+    exchange.event_json.push_back(parsed.is_discarded() ? std::nullopt
+                                                        : std::optional<json>(std::move(parsed)));
+  }
+  if (exchange.events.empty() && !exchange.response.body.empty()) {
+    json parsed = json::parse(exchange.response.body, nullptr, false);
+    if (!parsed.is_discarded()) exchange.body_json = std::move(parsed);
+  }
+}
+
+}  // namespace gatecheck::runner

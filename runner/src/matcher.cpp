@@ -1,0 +1,233 @@
+#include "matcher.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include <gatecheck/core/regex.hpp>
+#include <gatecheck/core/schema/validator.hpp>
+
+namespace gatecheck::runner {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::string_view, 12> kOperators = {
+    "eq", "ne", "gt", "gte", "lt", "lte", "in", "matches", "exists", "type", "len", "contains"};
+constexpr std::string_view kStartsWith = "starts_with";
+constexpr std::array<std::string_view, 7> kTypes = {"string", "number", "integer", "boolean",
+                                                    "object", "array",  "null"};
+
+bool is_operator(std::string_view key) {
+  return key == kStartsWith || std::find(kOperators.begin(), kOperators.end(), key) != kOperators.end();
+}
+
+std::string type_name(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return "integer";
+    case json::value_t::number_float:
+      return "number";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::object:
+      return "object";
+    default:
+      return "unknown";
+  }
+}
+
+bool has_type(const json& value, std::string_view type) {
+  if (type == "number") return value.is_number();
+  if (type == "integer") {
+    if (value.is_number_integer()) return true;
+    if (!value.is_number_float()) return false;
+    const double d = value.get<double>();
+    return std::isfinite(d) && std::floor(d) == d;
+  }
+  return type_name(value) == type;
+}
+
+std::size_t code_points(std::string_view text) {
+  std::size_t count = 0;
+  for (const char c : text)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+std::optional<double> as_number(const json& value) {
+  if (value.is_number()) return value.get<double>();
+  if (value.is_string()) {
+    const auto& s = value.get_ref<const std::string&>();
+    double d = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+    if (ec == std::errc() && end == s.data() + s.size() && !s.empty()) return d;
+  }
+  return std::nullopt;
+}
+
+std::string text_of(const json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// Equality; in text mode a literal compares with the header text (numbers by value: 1.0 == "1").
+bool equal(const json& expected, const json& actual, bool text) {
+  if (!text) return core::schema::json_equal(expected, actual);
+  if (expected.is_number()) {
+    const auto a = as_number(actual);
+    return a && *a == expected.get<double>();
+  }
+  return text_of(expected) == text_of(actual);
+}
+
+std::string render_expectation(const json& expectation) {
+  if (!is_matcher(expectation)) return describe_value(expectation);
+  std::string out;
+  for (const auto& [op, operand] : expectation.items()) {
+    if (!out.empty()) out += " and ";
+    if (op == "len" && is_matcher(operand)) {
+      out += "len " + render_expectation(operand);
+    } else {
+      out += op + " " + describe_value(operand);
+    }
+  }
+  return out;
+}
+
+bool check_operator(const std::string& op, const json& operand, const json* actual, bool text) {
+  if (op == "exists") return operand.get<bool>() == (actual != nullptr);
+  if (actual == nullptr) return false;
+  if (op == "eq") return equal(operand, *actual, text);
+  if (op == "ne") return !equal(operand, *actual, text);
+  if (op == "in") {
+    for (const auto& candidate : operand)
+      if (equal(candidate, *actual, text)) return true;
+    return false;
+  }
+  if (op == "gt" || op == "gte" || op == "lt" || op == "lte") {
+    const auto a = as_number(*actual);
+    const auto b = as_number(operand);
+    if (!a || !b) return false;
+    if (op == "gt") return *a > *b;
+    if (op == "gte") return *a >= *b;
+    if (op == "lt") return *a < *b;
+    return *a <= *b;
+  }
+  if (op == "matches") {
+    if (!actual->is_string() && !actual->is_number() && !actual->is_boolean()) return false;
+    return core::Regex::compile(operand.get<std::string>()).test(text_of(*actual));
+  }
+  if (op == "type") return has_type(*actual, operand.get<std::string>());
+  if (op == "len") {
+    std::size_t length = 0;
+    if (actual->is_string()) {
+      length = code_points(actual->get_ref<const std::string&>());
+    } else if (actual->is_array() || actual->is_object()) {
+      length = actual->size();
+    } else {
+      return false;
+    }
+    const json measured = length;
+    return is_matcher(operand) ? match_value(operand, &measured).ok : equal(operand, measured, false);
+  }
+  if (op == "contains") {
+    if (actual->is_string())
+      return actual->get_ref<const std::string&>().find(text_of(operand)) != std::string::npos;
+    if (actual->is_array()) {
+      for (const auto& item : *actual)
+        if (equal(operand, item, false)) return true;
+      return false;
+    }
+    if (actual->is_object()) return operand.is_string() && actual->contains(operand.get<std::string>());
+    return false;
+  }
+  if (op == kStartsWith)
+    return actual->is_string() && actual->get_ref<const std::string&>().starts_with(text_of(operand));
+  return false;
+}
+
+MatchOutcome evaluate(const json& expectation, const json* actual, bool text) {
+  MatchOutcome outcome;
+  outcome.expected = render_expectation(expectation);
+  outcome.actual = actual == nullptr ? "absent" : describe_value(*actual);
+  if (!is_matcher(expectation)) {
+    outcome.ok = actual != nullptr && equal(expectation, *actual, text);
+    return outcome;
+  }
+  for (const auto& [op, operand] : expectation.items()) {
+    if (!check_operator(op, operand, actual, text)) {
+      outcome.ok = false;
+      break;
+    }
+  }
+  return outcome;
+}
+
+}  // namespace
+
+bool is_matcher(const json& expectation) {
+  if (!expectation.is_object() || expectation.empty()) return false;
+  for (const auto& item : expectation.items())
+    if (!is_operator(item.key())) return false;
+  return true;
+}
+
+std::string matcher_problem(const json& expectation) {
+  if (!is_matcher(expectation)) return {};
+  for (const auto& [op, operand] : expectation.items()) {
+    if (op == "exists" && !operand.is_boolean()) return "exists takes true or false";
+    if (op == "in" && !operand.is_array()) return "in takes a list of values";
+    if ((op == "gt" || op == "gte" || op == "lt" || op == "lte") && !operand.is_number())
+      return op + " takes a number";
+    if (op == "matches") {
+      if (!operand.is_string()) return "matches takes a regular expression";
+      if (auto problem = core::Regex::check(operand.get<std::string>()); !problem.empty())
+        return "matches: " + problem;
+    }
+    if (op == "type" && (!operand.is_string() ||
+                         std::find(kTypes.begin(), kTypes.end(), operand.get<std::string>()) == kTypes.end()))
+      return "type takes one of string, number, integer, boolean, object, array, null (use eq: {...} to "
+             "compare "
+             "an object that has a `type` member)";
+    if (op == "len") {
+      if (is_matcher(operand)) {
+        if (auto problem = matcher_problem(operand); !problem.empty()) return "len: " + problem;
+      } else if (!operand.is_number_unsigned() && !operand.is_number_integer()) {
+        return "len takes a number or a matcher";
+      }
+    }
+    if ((op == "starts_with") && !operand.is_string()) return "starts_with takes a string";
+  }
+  return {};
+}
+
+MatchOutcome match_value(const json& expectation, const json* actual) {
+  return evaluate(expectation, actual, false);
+}
+
+MatchOutcome match_text(const json& expectation, std::optional<std::string_view> actual) {
+  if (!actual) return evaluate(expectation, nullptr, true);
+  const json value = std::string(*actual);
+  return evaluate(expectation, &value, true);
+}
+
+std::string describe_value(const json& value, std::size_t limit) {
+  std::string text = value.is_string() ? "'" + value.get<std::string>() + "'"
+                                       : value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > limit) {
+    text.resize(limit);
+    text += "...";
+    if (value.is_object()) text += " (" + std::to_string(value.size()) + " members)";
+    if (value.is_array()) text += " (" + std::to_string(value.size()) + " items)";
+  }
+  return text;
+}
+
+}  // namespace gatecheck::runner

@@ -1,0 +1,205 @@
+// ratelimit.*: the headers a profile claims, read across every response of a step (usually a burst).
+#include <charconv>
+#include <chrono>
+#include <ctime>
+
+#include "check_evaluation.hpp"
+
+namespace gatecheck::runner {
+namespace {
+
+std::optional<double> number(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// RFC 9110 section 5.6.7: IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the preferred form.
+std::optional<std::time_t> http_date(std::string_view text) {
+  std::tm tm{};
+  const std::string copy(text);
+  const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return timegm(&tm);
+}
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Seconds until the window resets, in the profile's format; nullopt when the value does not parse.
+std::optional<double> reset_seconds(std::string_view value, core::ResetFormat format) {
+  switch (format) {
+    case core::ResetFormat::duration:
+      return parse_go_duration(value);
+    case core::ResetFormat::seconds:
+      return number(value);
+    case core::ResetFormat::milliseconds: {
+      const auto ms = number(value);
+      return ms ? std::optional<double>(*ms / 1000.0) : std::nullopt;
+    }
+    case core::ResetFormat::epoch_seconds: {
+      const auto at = number(value);
+      return at ? std::optional<double>(*at - now_seconds()) : std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+bool success(const Exchange& ex) {
+  return !ex.response.error && ex.response.status >= 200 && ex.response.status < 300;
+}
+
+Verdict headers_present(const CheckContext& context) {
+  const auto& names = context.profile.rate_limits;
+  std::vector<std::string> wanted;
+  for (const auto* name : {&names.limit_requests, &names.remaining_requests, &names.reset_requests})
+    if (!name->empty()) wanted.push_back(*name);
+  if (wanted.empty()) return Verdict::not_applicable("the profile claims no rate-limit headers");
+  std::size_t judged = 0;
+  for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
+    const Exchange& ex = *context.exchanges[i];
+    if (ex.response.error || ex.response.status == 0) continue;
+    ++judged;
+    for (const auto& name : wanted) {
+      if (!ex.response.headers.contains(name))
+        return Verdict::fail("response #" + std::to_string(i + 1) + " (status " +
+                                 std::to_string(ex.response.status) + ") lacks " + name,
+                             name, "absent");
+    }
+  }
+  if (judged == 0) return Verdict::not_applicable("no response arrived");
+  return Verdict::pass(std::to_string(judged) + " responses");
+}
+
+Verdict remaining_decreases(const CheckContext& context) {
+  const auto& name = context.profile.rate_limits.remaining_requests;
+  if (name.empty()) return Verdict::not_applicable("the profile claims no remaining header");
+  std::vector<double> values;
+  for (const Exchange* ex : context.exchanges) {
+    if (!success(*ex)) continue;
+    if (const auto text = ex->response.headers.get(name))
+      if (const auto value = number(*text)) values.push_back(*value);
+  }
+  if (values.size() < 2) return Verdict::not_applicable("fewer than two successful responses with " + name);
+  for (std::size_t i = 1; i < values.size(); ++i)
+    if (values[i] < values[0])
+      return Verdict::pass(name + " went from " + std::to_string(static_cast<long long>(values[0])));
+  return Verdict::fail(
+      name + " never went below its first value over " + std::to_string(values.size()) + " requests",
+      "a decreasing count", "stays at " + std::to_string(static_cast<long long>(values[0])));
+}
+
+Verdict reset_in_future(const CheckContext& context) {
+  const auto& names = context.profile.rate_limits;
+  if (names.reset_requests.empty()) return Verdict::not_applicable("the profile claims no reset header");
+  std::size_t judged = 0;
+  for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
+    const Exchange& ex = *context.exchanges[i];
+    if (!success(ex)) continue;
+    const auto reset = ex.response.headers.get(names.reset_requests);
+    const auto limit =
+        names.limit_requests.empty() ? std::nullopt : ex.response.headers.get(names.limit_requests);
+    const auto remaining = ex.response.headers.get(names.remaining_requests);
+    if (!reset || !limit || !remaining) continue;
+    const auto limit_value = number(*limit);
+    const auto remaining_value = number(*remaining);
+    if (!limit_value || !remaining_value || *remaining_value >= *limit_value) continue;  // window untouched
+    ++judged;
+    const auto seconds = reset_seconds(*reset, names.reset_format);
+    if (!seconds)
+      return Verdict::fail("response #" + std::to_string(i + 1) + ": " + names.reset_requests +
+                               " does not parse in the profile's reset format",
+                           "a reset time", "'" + std::string(*reset) + "'");
+    if (*seconds <= 0)
+      return Verdict::fail("response #" + std::to_string(i + 1) + ": the window is partly used (" +
+                               std::string(*remaining) + " of " + std::string(*limit) +
+                               " left) but resets in the past",
+                           "a reset after now", "'" + std::string(*reset) + "'");
+  }
+  if (judged == 0) return Verdict::not_applicable("no response with a partly used window");
+  return Verdict::pass(std::to_string(judged) + " responses");
+}
+
+Verdict retry_after_on_429(const CheckContext& context) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
+    const Exchange& ex = *context.exchanges[i];
+    if (ex.response.status != 429) continue;
+    ++seen;
+    if (!retry_after_ms(ex.response.headers)) {
+      const auto given = ex.response.headers.get("retry-after");
+      return Verdict::fail("429 response #" + std::to_string(i + 1) + " does not say when to retry",
+                           "Retry-After: <seconds> | <HTTP-date>, or retry-after-ms",
+                           given ? "Retry-After: '" + std::string(*given) + "' (not RFC 9110)" : "absent");
+    }
+  }
+  if (seen == 0) return Verdict::not_applicable("no 429 arrived");
+  return Verdict::pass(std::to_string(seen) + " 429 responses");
+}
+
+}  // namespace
+
+std::optional<double> parse_go_duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  if (text == "0") return 0.0;
+  double total = 0;
+  while (!text.empty()) {
+    std::size_t digits = 0;
+    while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.'))
+      ++digits;
+    if (digits == 0) return std::nullopt;
+    const auto value = number(text.substr(0, digits));
+    if (!value) return std::nullopt;
+    text.remove_prefix(digits);
+    std::size_t unit = 0;
+    while (unit < text.size() && !((text[unit] >= '0' && text[unit] <= '9') || text[unit] == '.'))
+      ++unit;
+    const std::string_view name = text.substr(0, unit);
+    text.remove_prefix(unit);
+    double scale = 0;
+    if (name == "h")
+      scale = 3600;
+    else if (name == "m")
+      scale = 60;
+    else if (name == "s")
+      scale = 1;
+    else if (name == "ms")
+      scale = 1e-3;
+    else if (name == "us" || name == "\xC2\xB5s")
+      scale = 1e-6;
+    else if (name == "ns")
+      scale = 1e-9;
+    else
+      return std::nullopt;
+    total += *value * scale;
+  }
+  return total;
+}
+
+std::optional<double> retry_after_ms(const core::Headers& headers) {
+  if (const auto ms = headers.get("retry-after-ms"))
+    if (const auto value = number(*ms); value && *value >= 0) return *value;
+  const auto given = headers.get("retry-after");
+  if (!given) return std::nullopt;
+  const std::string_view text = *given;
+  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return number(text).value() * 1000.0;
+  if (const auto at = http_date(text))
+    return std::max(0.0, (static_cast<double>(*at) - now_seconds()) * 1000.0);
+  return std::nullopt;
+}
+
+Verdict check_ratelimit(std::string_view id, const CheckContext& context) {
+  if (id == "ratelimit.headers-present") return headers_present(context);
+  if (id == "ratelimit.remaining-decreases") return remaining_decreases(context);
+  if (id == "ratelimit.reset-in-future") return reset_in_future(context);
+  return retry_after_on_429(context);
+}
+
+}  // namespace gatecheck::runner

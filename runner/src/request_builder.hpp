@@ -1,0 +1,22 @@
+// Turns a rendered `request:` block into the HTTP request to send: URL under the profile's base path, the
+// profile's auth scheme, the body in the form the step chose (json, raw body or multipart).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "exchange.hpp"
+#include "scenario_executor.hpp"
+
+namespace gatecheck::runner {
+
+// The exchange with its request filled in (request_json set for JSON bodies). Throws std::invalid_argument
+// for a request that cannot be built (a bad URL).
+Exchange build_exchange(const nlohmann::json& request, const RunEnvironment& env);
+
+// "POST http://.../v1/chat/completions\nheader: value\n\n{...}" with secrets masked, cut at `limit` bytes.
+std::string request_excerpt(const Exchange& exchange, const core::Redactor& redactor,
+                            std::size_t limit = 2048);
+std::string response_excerpt(const Exchange& exchange, const core::Redactor& redactor,
+                             std::size_t limit = 2048);
+
+}  // namespace gatecheck::runner

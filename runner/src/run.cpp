@@ -1,0 +1,216 @@
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <mutex>
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+#include <gatecheck/core/url.hpp>
+#include <gatecheck/runner/runner.hpp>
+
+#include "scenario_executor.hpp"
+
+namespace gatecheck::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Job {
+  std::size_t suite;
+  std::size_t scenario;
+};
+
+std::uint64_t fnv1a(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+bool tag_selected(const Scenario& scenario, const std::vector<std::string>& tags) {
+  bool any_positive = false, matched = false;
+  for (const auto& tag : tags) {
+    const bool negative = tag.starts_with("!");
+    const std::string name = negative ? tag.substr(1) : tag;
+    const bool has = std::find(scenario.tags.begin(), scenario.tags.end(), name) != scenario.tags.end();
+    if (negative && has) return false;
+    if (!negative) {
+      any_positive = true;
+      matched |= has;
+    }
+  }
+  return !any_positive || matched;
+}
+
+std::string rfc3339_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
+
+struct Selection {
+  std::vector<Job> jobs;                             // selected and runnable
+  std::vector<std::pair<Job, std::string>> skipped;  // selected, but the target cannot run them
+};
+
+Selection select(const std::vector<Suite>& suites, const RunOptions& options, const core::Profile& profile) {
+  std::optional<std::regex> grep;
+  if (!options.grep.empty()) {
+    try {
+      grep.emplace(options.grep, std::regex::ECMAScript | std::regex::icase);
+    } catch (const std::regex_error& e) {
+      throw std::invalid_argument("--grep: '" + options.grep + "' is not a regular expression: " + e.what());
+    }
+  }
+  if (options.shard.count == 0 || options.shard.index == 0 || options.shard.index > options.shard.count)
+    throw std::invalid_argument("--shard: index must be 1.." + std::to_string(options.shard.count));
+  Selection selection;
+  for (std::size_t s = 0; s < suites.size(); ++s) {
+    for (std::size_t c = 0; c < suites[s].scenarios.size(); ++c) {
+      const auto& scenario = suites[s].scenarios[c];
+      const std::string title = suites[s].name + " / " + scenario.name;
+      if (!tag_selected(scenario, options.tags)) continue;
+      if (grep && !std::regex_search(title, *grep)) continue;
+      if (options.shard.count > 1 && fnv1a(title) % options.shard.count != options.shard.index - 1) continue;
+      std::string missing;
+      for (const auto& capability : scenario.capabilities) {
+        const bool have = capability == "mock" ? options.target_is_mock : profile.has(capability);
+        if (!have) missing += (missing.empty() ? "" : ", ") + capability;
+      }
+      if (!missing.empty()) {
+        selection.skipped.push_back({{s, c},
+                                     missing == "mock"
+                                         ? "needs gatecheck's mock as the target (its control headers)"
+                                         : "the profile '" + profile.id + "' does not claim " + missing});
+        continue;
+      }
+      selection.jobs.push_back({s, c});
+    }
+  }
+  return selection;
+}
+
+}  // namespace
+
+std::vector<std::string> select_scenarios(const std::vector<Suite>& suites, const RunOptions& options) {
+  std::vector<std::string> titles;
+  const Selection selection = select(suites, options, options.profile);
+  for (const auto& job : selection.jobs)
+    titles.push_back(suites[job.suite].name + " / " + suites[job.suite].scenarios[job.scenario].name);
+  return titles;
+}
+
+RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
+              const std::function<void(const Progress&)>& on_progress) {
+  const auto started = Clock::now();
+  std::string base_url = options.target;
+  while (base_url.ends_with("/"))
+    base_url.pop_back();
+  try {
+    (void)core::Url::parse(base_url + "/");
+  } catch (const core::UrlError& e) {
+    throw std::invalid_argument("--target '" + options.target + "': " + e.what());
+  }
+  core::Profile profile = options.profile;
+  for (const auto& [role, model] : options.models) {
+    profile.model_roles[role] = model;
+    profile.raw["models"][role] = model;
+  }
+  SchemaBook schemas = SchemaBook::load(options.openapi_path);
+  RunEnvironment env{options, profile, base_url, schemas, {}};
+  if (!options.api_key.empty()) env.redactor.add_secret(options.api_key);
+  for (const auto& [name, value] : options.extra_headers)
+    if (env.redactor.is_sensitive_header(name)) env.redactor.add_secret(value);
+
+  Selection selection = select(suites, options, profile);
+  RunReport report;
+  report.tool_version = options.tool_version;
+  report.target = base_url;
+  report.embedded_mock = options.target_is_mock;
+  report.profile = profile.id;
+  report.started_at = rfc3339_now();
+  report.fail_on = options.fail_on;
+  // Results keep the suites' order whatever order the scenarios finish in.
+  std::vector<std::vector<std::optional<ScenarioResult>>> slots(suites.size());
+  for (std::size_t s = 0; s < suites.size(); ++s)
+    slots[s].resize(suites[s].scenarios.size());
+  for (auto& [job, reason] : selection.skipped) {
+    const auto& scenario = suites[job.suite].scenarios[job.scenario];
+    ScenarioResult skipped;
+    skipped.name = scenario.name;
+    skipped.location = suites[job.suite].describe(scenario.pointer);
+    skipped.tags = scenario.tags;
+    skipped.outcome = Outcome::skipped;
+    skipped.skip_reason = reason;
+    slots[job.suite][job.scenario] = std::move(skipped);
+  }
+
+  std::vector<Job> shared, exclusive;
+  for (const auto& job : selection.jobs)
+    (suites[job.suite].scenarios[job.scenario].exclusive ? exclusive : shared).push_back(job);
+
+  std::mutex mutex;
+  Progress progress;
+  progress.total = selection.jobs.size();
+  auto finish = [&](const Job& job, ScenarioResult result) {
+    const std::lock_guard lock(mutex);
+    ++progress.done;
+    if (result.outcome == Outcome::failed) ++progress.failed;
+    slots[job.suite][job.scenario] = std::move(result);
+    progress.last = &*slots[job.suite][job.scenario];
+    if (on_progress) on_progress(progress);
+  };
+
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    core::HttpClient client(client_options(options));
+    ScenarioExecutor executor(env, client);
+    for (;;) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= shared.size()) return;
+      const Job job = shared[i];
+      finish(job, executor.run(suites[job.suite], suites[job.suite].scenarios[job.scenario]));
+    }
+  };
+  const std::size_t workers =
+      std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(shared.size(), 1));
+  std::vector<std::thread> threads;
+  for (std::size_t t = 1; t < workers; ++t)
+    threads.emplace_back(worker);
+  worker();
+  for (auto& thread : threads)
+    thread.join();
+
+  // Scenarios that exhaust a limit on purpose run alone, after everything else, so they cannot fail others.
+  if (!exclusive.empty()) {
+    core::HttpClient client(client_options(options));
+    ScenarioExecutor executor(env, client);
+    for (const auto& job : exclusive)
+      finish(job, executor.run(suites[job.suite], suites[job.suite].scenarios[job.scenario]));
+  }
+
+  for (std::size_t s = 0; s < suites.size(); ++s) {
+    SuiteResult suite;
+    suite.name = suites[s].name;
+    suite.file = suites[s].file;
+    suite.description = suites[s].description;
+    for (auto& slot : slots[s])
+      if (slot) suite.scenarios.push_back(std::move(*slot));
+    if (!suite.scenarios.empty()) report.suites.push_back(std::move(suite));
+  }
+  report.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  for (const auto& suite : report.suites)
+    for (const auto& scenario : suite.scenarios)
+      for (const auto& step : scenario.steps)
+        report.network_ms += step.network_ms;
+  return report;
+}
+
+}  // namespace gatecheck::runner

@@ -1,0 +1,310 @@
+#include "scenario_executor.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <gatecheck/core/json_path.hpp>
+#include <gatecheck/core/template.hpp>
+#include <gatecheck/runner/checks.hpp>
+
+#include "check_evaluation.hpp"
+#include "matcher.hpp"
+#include "request_builder.hpp"
+#include "step_expectations.hpp"
+
+namespace gatecheck::runner {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+void send(Exchange& ex, core::HttpClient& client) {
+  ex.events.clear();
+  ex.sse_stats.reset();
+  ex.body_json.reset();
+  core::ResponseHooks hooks;
+  hooks.on_event = [&ex](core::SseEvent&& event) { ex.events.push_back(std::move(event)); };
+  hooks.on_sse_end = [&ex](const core::SseStreamStats& stats) { ex.sse_stats = stats; };
+  ex.response = client.send(ex.request, hooks);
+  finish_exchange(ex);
+}
+
+double network_ms(const Exchange& ex) {
+  return std::chrono::duration<double, std::milli>(ex.response.timings.finished - ex.response.timings.started)
+      .count();
+}
+
+bool expects_429(const json& expect) {
+  if (!expect.is_object()) return false;
+  if (expect.contains("ratelimit")) return true;
+  if (expect.contains("error") && expect["error"].value("status", 0) == 429) return true;
+  if (!expect.contains("status")) return false;
+  const json status = 429;
+  const json& want = expect["status"];
+  return want.is_array() ? match_value(json{{"in", want}}, &status).ok : match_value(want, &status).ok;
+}
+
+CheckResult failure(const std::string& id, const std::string& message, const std::string& location) {
+  CheckResult result;
+  result.id = id;
+  result.severity = "MUST";
+  result.passed = false;
+  result.message = message;
+  result.location = location;
+  return result;
+}
+
+class StepRunner {
+ public:
+  StepRunner(const RunEnvironment& env, core::HttpClient& client, const Suite& suite, const Step& step,
+             core::TemplateScope& scope, StepResult& result)
+      : env_(env), client_(client), suite_(suite), step_(step), scope_(scope), result_(result) {}
+
+  void run() {
+    json rendered;
+    try {
+      rendered = core::render_tree(step_.spec, scope_);
+    } catch (const core::TemplateError& e) {
+      result_.checks.push_back(failure("suite.template", e.what(), suite_.describe(step_.pointer)));
+      return;
+    }
+    std::vector<Exchange> exchanges;
+    try {
+      exchanges = step_.kind == "burst" ? burst(rendered) : std::vector<Exchange>{single(rendered)};
+    } catch (const std::invalid_argument& e) {
+      result_.checks.push_back(failure("suite.request", e.what(), suite_.describe(step_.pointer)));
+      return;
+    }
+    std::vector<const Exchange*> views;
+    for (const auto& ex : exchanges) {
+      views.push_back(&ex);
+      result_.network_ms += network_ms(ex);
+    }
+    const StepContext context{suite_, step_, env_, [this](const Exchange& ex) { return without_stream(ex); }};
+    evaluate_expectations(rendered.value("expect", json::object()), views, context, result_.checks);
+    if (rendered.contains("capture") && !exchanges.empty() && !exchanges.back().response.error)
+      capture(rendered["capture"], exchanges.back());
+    const bool any_failed = std::any_of(result_.checks.begin(), result_.checks.end(),
+                                        [](const CheckResult& c) { return !c.passed; });
+    if (any_failed && !exchanges.empty()) {
+      const auto broken = std::find_if(exchanges.begin(), exchanges.end(),
+                                       [](const Exchange& e) { return e.response.error.has_value(); });
+      const Exchange& shown = broken != exchanges.end() ? *broken : exchanges.back();
+      result_.request_excerpt = request_excerpt(shown, env_.redactor);
+      result_.response_excerpt = response_excerpt(shown, env_.redactor);
+    }
+  }
+
+ private:
+  Exchange single(const json& rendered) {
+    Exchange ex = build_exchange(rendered["request"], env_);
+    std::optional<core::HttpClient> own;
+    core::HttpClient* client = &client_;
+    if (rendered["request"].contains("timeout_ms")) {
+      auto options = client_options(env_.options);
+      options.read_timeout = std::chrono::milliseconds(rendered["request"]["timeout_ms"].get<std::int64_t>());
+      options.total_timeout = options.read_timeout * 4;
+      own.emplace(options);
+      client = &*own;
+    }
+    send(ex, *client);
+    const bool retry = rendered.value("retry_on_429", !expects_429(rendered.value("expect", json::object())));
+    while (retry && ex.response.status == 429 && result_.retries < env_.options.max_retries_on_429) {
+      const double wait = retry_after_ms(ex.response.headers).value_or(1000.0);
+      if (wait > static_cast<double>(env_.options.max_retry_wait.count())) {
+        result_.notes.push_back("429: the target asked to wait " +
+                                std::to_string(static_cast<long>(wait / 1000)) +
+                                " s, more than the run allows; not retried");
+        break;
+      }
+      ++result_.retries;
+      result_.notes.push_back("429: waited " + std::to_string(static_cast<long>(wait)) +
+                              " ms as Retry-After says, then re-sent (retry " +
+                              std::to_string(result_.retries) + ")");
+      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(wait));
+      send(ex, *client);
+    }
+    return ex;
+  }
+
+  std::vector<Exchange> burst(const json& rendered) {
+    const json& spec = rendered["burst"];
+    std::size_t count = 0;
+    if (spec["count"].is_number_unsigned() || spec["count"].is_number_integer()) {
+      count = spec["count"].get<std::size_t>();
+    } else {
+      const auto text = core::to_template_text(spec["count"]);
+      try {
+        count = static_cast<std::size_t>(std::stoul(text));
+      } catch (const std::exception&) {
+        throw std::invalid_argument("burst count '" + text + "' is not a number");
+      }
+    }
+    count = std::min<std::size_t>(count, 100'000);
+    const std::size_t concurrency =
+        std::clamp<std::size_t>(spec.value("concurrency", 1), 1, std::max<std::size_t>(count, 1));
+    const bool stop_on_429 = spec.value("stop_on_429", true);
+    const Exchange prototype = build_exchange(spec["request"], env_);
+    std::vector<std::optional<Exchange>> slots(count);
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    auto worker = [&] {
+      core::HttpClient client(client_options(env_.options));
+      for (;;) {
+        const std::size_t i = next.fetch_add(1);
+        if (i >= count || stop.load()) return;
+        Exchange ex = prototype;
+        send(ex, client);
+        if (stop_on_429 && ex.response.status == 429) stop = true;
+        slots[i] = std::move(ex);
+      }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t t = 1; t < concurrency; ++t)
+      threads.emplace_back(worker);
+    worker();
+    for (auto& thread : threads)
+      thread.join();
+    std::vector<Exchange> exchanges;
+    for (auto& slot : slots)
+      if (slot) exchanges.push_back(std::move(*slot));
+    result_.notes.push_back(
+        "burst: " + std::to_string(exchanges.size()) + " requests sent, " +
+        std::to_string(std::count_if(exchanges.begin(), exchanges.end(),
+                                     [](const Exchange& e) { return e.response.status == 429; })) +
+        " answered 429");
+    return exchanges;
+  }
+
+  Exchange without_stream(const Exchange& streamed) {
+    Exchange twin;
+    twin.request = streamed.request;
+    twin.request_json = streamed.request_json;
+    twin.request_json["stream"] = false;
+    twin.request_json.erase("stream_options");
+    twin.request.body = twin.request_json.dump();
+    send(twin, client_);
+    result_.network_ms += network_ms(twin);
+    return twin;
+  }
+
+  void capture(const json& captures, const Exchange& ex) {
+    json& store = scope_.root("captures");
+    for (const auto& [name, how] : captures.items()) {
+      const std::string location =
+          suite_.describe(step_.pointer + "/capture/" + core::json_pointer_escape(name));
+      const json* found = nullptr;
+      json holder;
+      std::string what;
+      if (how.is_object() && how.contains("header")) {
+        what = "header " + how["header"].get<std::string>();
+        if (const auto value = ex.response.headers.get(how["header"].get<std::string>())) {
+          holder = std::string(*value);
+          found = &holder;
+        }
+      } else {
+        const bool events = how.is_object() && how.contains("events");
+        const std::string path =
+            how.is_string() ? how.get<std::string>() : how[events ? "events" : "json"].get<std::string>();
+        what = path;
+        holder = events ? ex.events_view() : ex.message_view();
+        const auto matches = core::JsonPath::parse(path).evaluate(holder);
+        if (!matches.empty()) {
+          json value = *matches.front().value;
+          holder = std::move(value);
+          found = &holder;
+        }
+      }
+      if (found == nullptr) {
+        result_.checks.push_back(
+            failure("capture", "capture '" + name + "': " + what + " matched nothing", location));
+        continue;
+      }
+      store[name] = *found;
+    }
+  }
+
+  const RunEnvironment& env_;
+  core::HttpClient& client_;
+  const Suite& suite_;
+  const Step& step_;
+  core::TemplateScope& scope_;
+  StepResult& result_;
+};
+
+bool counts(const CheckResult& check, const std::string& fail_on) {
+  return !check.passed && (check.severity == "MUST" || fail_on == "should");
+}
+
+}  // namespace
+
+core::HttpClientOptions client_options(const RunOptions& options) {
+  core::HttpClientOptions client;
+  client.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(10'000));
+  client.read_timeout = options.timeout;
+  client.total_timeout = std::max(options.timeout * 4, std::chrono::milliseconds(1'000));
+  client.verify_tls = options.verify_tls;
+  client.user_agent = "gatecheck/" + options.tool_version;
+  return client;
+}
+
+ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenario) {
+  const auto started = Clock::now();
+  ScenarioResult result;
+  result.name = scenario.name;
+  result.location = suite.describe(scenario.pointer);
+  result.tags = scenario.tags;
+
+  core::TemplateScope scope;
+  scope.set("profile", env_.profile.raw);
+  scope.set(
+      "target",
+      {{"url", env_.base_url}, {"base_path", env_.profile.base_path}, {"mock", env_.options.target_is_mock}});
+  scope.set("captures", json::object());
+  scope.set("vars", json::object());
+  bool stop = false;
+  try {
+    for (const auto& [name, value] : suite.vars.items())
+      scope.root("vars")[name] = core::render_tree(value, scope);
+  } catch (const core::TemplateError& e) {
+    StepResult step;
+    step.name = "vars";
+    step.location = suite.describe("/vars");
+    step.outcome = Outcome::failed;
+    step.checks.push_back(failure("suite.template", e.what(), step.location));
+    result.steps.push_back(std::move(step));
+    stop = true;
+  }
+
+  for (const auto& step : scenario.steps) {
+    StepResult step_result;
+    step_result.name = step.name;
+    step_result.location = suite.describe(step.pointer);
+    if (stop) {
+      step_result.outcome = Outcome::skipped;
+      step_result.notes.push_back("not run: an earlier step failed");
+      result.steps.push_back(std::move(step_result));
+      continue;
+    }
+    const auto step_started = Clock::now();
+    StepRunner(env_, client_, suite, step, scope, step_result).run();
+    step_result.duration_ms = ms_since(step_started);
+    const bool failed = std::any_of(step_result.checks.begin(), step_result.checks.end(),
+                                    [&](const CheckResult& c) { return counts(c, env_.options.fail_on); });
+    step_result.outcome = failed ? Outcome::failed : Outcome::passed;
+    stop = failed;
+    result.steps.push_back(std::move(step_result));
+  }
+  result.outcome = std::any_of(result.steps.begin(), result.steps.end(),
+                               [](const StepResult& s) { return s.outcome == Outcome::failed; })
+                       ? Outcome::failed
+                       : Outcome::passed;
+  result.duration_ms = ms_since(started);
+  return result;
+}
+
+}  // namespace gatecheck::runner

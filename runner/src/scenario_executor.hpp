@@ -1,0 +1,48 @@
+// Runs one scenario's steps in order on one thread: renders templates, sends requests (waiting out 429s),
+// evaluates expectations and checks, and records captures for the steps after.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <gatecheck/core/http_client.hpp>
+#include <gatecheck/core/profile.hpp>
+#include <gatecheck/core/redact.hpp>
+#include <gatecheck/runner/report.hpp>
+#include <gatecheck/runner/runner.hpp>
+#include <gatecheck/runner/suite.hpp>
+
+#include "schema_book.hpp"
+
+namespace gatecheck::runner {
+
+// What every scenario of a run shares (read-only while scenarios run, except the schema book's cache).
+struct RunEnvironment {
+  const RunOptions& options;
+  core::Profile profile;  // with --model overrides applied
+  std::string base_url;   // the target, without a trailing slash
+  SchemaBook& schemas;
+  core::Redactor redactor;
+};
+
+class ScenarioExecutor {
+ public:
+  ScenarioExecutor(const RunEnvironment& environment, core::HttpClient& client)
+      : env_(environment), client_(client) {}
+
+  ScenarioResult run(const Suite& suite, const Scenario& scenario);
+
+ private:
+  const RunEnvironment& env_;
+  core::HttpClient& client_;
+};
+
+}  // namespace gatecheck::runner
+
+namespace gatecheck::runner {
+
+// The HTTP client settings a run's options imply (the per-request timeout bounds every wait).
+core::HttpClientOptions client_options(const RunOptions& options);
+
+}  // namespace gatecheck::runner

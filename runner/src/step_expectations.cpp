@@ -1,0 +1,275 @@
+#include "step_expectations.hpp"
+
+#include <algorithm>
+
+#include <gatecheck/core/json_path.hpp>
+#include <gatecheck/runner/checks.hpp>
+
+#include "check_evaluation.hpp"
+#include "matcher.hpp"
+
+namespace gatecheck::runner {
+namespace {
+
+using nlohmann::json;
+
+class Recorder {
+ public:
+  Recorder(const StepContext& context, std::vector<CheckResult>& out) : context_(context), out_(out) {}
+
+  void assertion(const std::string& id, const std::string& pointer, bool passed, std::string message,
+                 std::string expected = {}, std::string actual = {}) {
+    CheckResult result;
+    result.id = id;
+    result.severity = "MUST";
+    result.passed = passed;
+    result.message = std::move(message);
+    result.expected = std::move(expected);
+    result.actual = std::move(actual);
+    result.location = context_.suite.describe(context_.step.pointer + "/expect" + pointer);
+    out_.push_back(std::move(result));
+  }
+
+  void verdict(const std::string& id, const Verdict& verdict) {
+    const CheckInfo* info = find_check(id);
+    CheckResult result;
+    result.id = id;
+    result.severity = std::string(to_string(info->severity));
+    result.passed = verdict.kind != Verdict::Kind::fail;
+    result.applicable = verdict.kind != Verdict::Kind::not_applicable;
+    result.message = verdict.message;
+    result.expected = verdict.expected;
+    result.actual = verdict.actual;
+    result.location = context_.suite.describe(context_.step.pointer + "/expect");
+    out_.push_back(std::move(result));
+  }
+
+ private:
+  const StepContext& context_;
+  std::vector<CheckResult>& out_;
+};
+
+// Every node the path selects must satisfy the expectation; a path that selects nothing is "absent".
+void match_path(Recorder& record, const std::string& id, const std::string& pointer, const std::string& path,
+                const json& expectation, const json& root, const std::string& who) {
+  const auto compiled = core::JsonPath::parse(path);
+  const auto matches = compiled.evaluate(root);
+  if (matches.empty()) {
+    const auto outcome = match_value(expectation, nullptr);
+    record.assertion(id, pointer, outcome.ok, who + " " + path + (outcome.ok ? "" : ": nothing there"),
+                     outcome.expected, outcome.actual);
+    return;
+  }
+  for (const auto& match : matches) {
+    const auto outcome = match_value(expectation, match.value);
+    if (!outcome.ok || &match == &matches.back()) {
+      const std::string where =
+          compiled.is_singular() ? path : core::json_path_from_pointer(match.pointer, &root);
+      record.assertion(id, pointer, outcome.ok, who + " " + where, outcome.expected, outcome.actual);
+      if (!outcome.ok) return;
+    }
+  }
+}
+
+void validate(Recorder& record, const std::string& pointer, const core::schema::CompiledSchema& schema,
+              const json& instance, const std::string& what) {
+  const auto result = schema.validate(instance);
+  if (result.valid) {
+    record.assertion("expect.schema", pointer, true, what + " is valid against " + schema.uri());
+    return;
+  }
+  std::string message = what + " breaks " + schema.uri() + ": " + result.errors.front().describe();
+  if (result.errors.size() > 1) message += " (and " + std::to_string(result.errors.size() - 1) + " more)";
+  record.assertion("expect.schema", pointer, false, message, "valid",
+                   result.errors.front().instance_location);
+}
+
+void expect_one(Recorder& record, const json& expect, const Exchange& ex, const StepContext& context) {
+  const auto& response = ex.response;
+  if (expect.contains("status")) {
+    const json& want = expect["status"];
+    const json status = response.status;
+    const auto outcome =
+        want.is_array() ? match_value(json{{"in", want}}, &status) : match_value(want, &status);
+    record.assertion("expect.status", "/status", outcome.ok, "status", outcome.expected, outcome.actual);
+  }
+  if (expect.contains("headers")) {
+    for (const auto& [name, want] : expect["headers"].items()) {
+      const auto got = response.headers.get(name);
+      const auto outcome = match_text(want, got);
+      record.assertion("expect.header", "/headers/" + core::json_pointer_escape(name), outcome.ok,
+                       "header " + name, outcome.expected, outcome.actual);
+    }
+  }
+  if (expect.contains("body")) {
+    const auto outcome = match_text(expect["body"], response.body);
+    record.assertion("expect.body", "/body", outcome.ok, "body", outcome.expected, outcome.actual);
+  }
+  if (expect.contains("json")) {
+    const json view = ex.message_view();
+    for (const auto& [path, want] : expect["json"].items())
+      match_path(record, "expect.json", "/json/" + core::json_pointer_escape(path), path, want, view,
+                 ex.events.empty() ? "body" : "assembled message");
+  }
+  if (expect.contains("events")) {
+    const json view = ex.events_view();
+    for (const auto& [path, want] : expect["events"].items())
+      match_path(record, "expect.events", "/events/" + core::json_pointer_escape(path), path, want, view,
+                 "events");
+  }
+  if (expect.contains("error")) {
+    const json& want = expect["error"];
+    if (want.contains("status")) {
+      const json status = response.status;
+      const auto outcome = match_value(want["status"], &status);
+      record.assertion("expect.error", "/error/status", outcome.ok, "error status", outcome.expected,
+                       outcome.actual);
+    }
+    const json* error = ex.body_json && ex.body_json->is_object() && ex.body_json->contains("error")
+                            ? &(*ex.body_json)["error"]
+                            : nullptr;
+    // Without an error object there is nothing to compare: error.envelope reports that, once.
+    for (const char* field : {"type", "code", "param", "message"}) {
+      if (!want.contains(field) || error == nullptr || !error->is_object()) continue;
+      const json* got =
+          error != nullptr && error->is_object() && error->contains(field) ? &(*error)[field] : nullptr;
+      const auto outcome = match_value(want[field], got);
+      record.assertion("expect.error", std::string("/error/") + field, outcome.ok,
+                       std::string("error.") + field, outcome.expected, outcome.actual);
+    }
+  }
+  const bool json_body = ex.body_json.has_value() && ex.events.empty();
+  if (expect.contains("schema")) {
+    try {
+      const auto schema = context.env.schemas.schema(expect["schema"].get<std::string>());
+      if (json_body) {
+        validate(record, "/schema", schema, *ex.body_json, "the body");
+      } else {
+        record.assertion("expect.schema", "/schema", false, "the body is not JSON", "JSON", "not JSON");
+      }
+    } catch (const std::exception& e) {
+      record.assertion("expect.schema", "/schema", false, e.what());
+    }
+  }
+  if (expect.contains("operation")) {
+    try {
+      const auto type = response.headers.get("content-type");
+      const auto schema =
+          context.env.schemas.response_schema(expect["operation"].get<std::string>(), response.status,
+                                              type ? media_type(*type) : "application/json");
+      if (!schema) {
+        record.assertion("expect.schema", "/operation", false,
+                         "the operation declares no response for status " + std::to_string(response.status));
+      } else if (json_body) {
+        validate(record, "/operation", *schema, *ex.body_json, "the body");
+      } else {
+        record.assertion("expect.schema", "/operation", false, "the body is not JSON", "JSON", "not JSON");
+      }
+    } catch (const std::exception& e) {
+      record.assertion("expect.schema", "/operation", false, e.what());
+    }
+  }
+  if (expect.contains("sse")) {
+    const json& sse = expect["sse"];
+    if (sse.contains("schema")) {
+      try {
+        const auto schema = context.env.schemas.schema(sse["schema"].get<std::string>());
+        std::size_t checked = 0;
+        bool ok = true;
+        for (std::size_t i = 0; i < ex.events.size() && ok; ++i) {
+          const auto& parsed = ex.event_json[i];
+          if (!parsed || !parsed->is_object() || parsed->contains("error"))
+            continue;  // others: sse.json-chunks
+          ++checked;
+          const auto result = schema.validate(*parsed);
+          if (!result.valid) {
+            ok = false;
+            validate(record, "/sse/schema", schema, *parsed, "event " + std::to_string(i));
+          }
+        }
+        if (ok)
+          record.assertion("expect.schema", "/sse/schema", true, std::to_string(checked) + " chunks valid");
+      } catch (const std::exception& e) {
+        record.assertion("expect.schema", "/sse/schema", false, e.what());
+      }
+    }
+    if (sse.contains("min_events")) {
+      const auto want = sse["min_events"].get<std::size_t>();
+      record.assertion("expect.sse", "/sse/min_events", ex.events.size() >= want, "events in the stream",
+                       ">= " + std::to_string(want), std::to_string(ex.events.size()));
+    }
+  }
+  if (expect.contains("within_ms")) {
+    const double took =
+        std::chrono::duration<double, std::milli>(response.timings.finished - response.timings.started)
+            .count();
+    const auto limit = expect["within_ms"].get<double>();
+    record.assertion("expect.duration", "/within_ms", took <= limit, "response time",
+                     "<= " + std::to_string(static_cast<long>(limit)) + " ms",
+                     std::to_string(static_cast<long>(took)) + " ms");
+  }
+}
+
+}  // namespace
+
+void evaluate_expectations(const json& expect, const std::vector<const Exchange*>& exchanges,
+                           const StepContext& context, std::vector<CheckResult>& out) {
+  Recorder record(context, out);
+  CheckContext checks{exchanges, context.env.profile, std::nullopt, context.resend_without_stream};
+
+  // A response that did not arrive whole cannot be judged: that is the only finding.
+  const Verdict complete = evaluate_check("http.complete-response", checks);
+  if (complete.kind == Verdict::Kind::fail) {
+    record.verdict("http.complete-response", complete);
+    return;
+  }
+
+  const bool burst = context.step.kind == "burst";
+  const bool expect_429 = expect.contains("ratelimit") && expect["ratelimit"].value("expect_429", false);
+  if (burst) {
+    // In a burst, status and matchers apply to the answers that were not rate limited; one result per
+    // assertion: the first response that fails, or else the last one.
+    json per_response = expect;
+    per_response.erase("checks");
+    per_response.erase("ratelimit");
+    std::vector<CheckResult> kept;
+    for (const Exchange* ex : exchanges) {
+      if (ex->response.status == 429) continue;
+      std::vector<CheckResult> results;
+      Recorder one(context, results);
+      expect_one(one, per_response, *ex, context);
+      const bool failed =
+          std::any_of(results.begin(), results.end(), [](const CheckResult& r) { return !r.passed; });
+      kept = std::move(results);
+      if (failed) break;
+    }
+    out.insert(out.end(), kept.begin(), kept.end());
+    if (expect_429) {
+      const bool got = std::any_of(exchanges.begin(), exchanges.end(),
+                                   [](const Exchange* e) { return e->response.status == 429; });
+      record.assertion("expect.ratelimit", "/ratelimit/expect_429", got,
+                       got ? "the burst met a 429"
+                           : "the burst of " + std::to_string(exchanges.size()) + " requests never met a 429",
+                       "a 429", got ? "a 429" : "none");
+    }
+  } else {
+    expect_one(record, expect, *exchanges.front(), context);
+  }
+
+  std::vector<std::string> ids;
+  if (expect.contains("checks"))
+    for (const auto& id : expect["checks"])
+      ids.push_back(id.get<std::string>());
+  if (expect.contains("error"))
+    for (const char* implied : {"error.envelope", "error.status-matches-type"})
+      if (std::find(ids.begin(), ids.end(), implied) == ids.end()) ids.emplace_back(implied);
+  if (expect.contains("sse") && expect["sse"].contains("first_event_within_ms")) {
+    checks.first_event_within_ms = expect["sse"]["first_event_within_ms"].get<int>();
+    if (std::find(ids.begin(), ids.end(), "latency.first-event") == ids.end())
+      ids.emplace_back("latency.first-event");
+  }
+  for (const auto& id : ids)
+    record.verdict(id, evaluate_check(id, checks));
+}
+
+}  // namespace gatecheck::runner

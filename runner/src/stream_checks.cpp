@@ -1,0 +1,321 @@
+// sse.*, latency.first-event and stream.matches-non-stream.
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "check_evaluation.hpp"
+#include "matcher.hpp"
+
+namespace gatecheck::runner {
+namespace {
+
+using nlohmann::json;
+
+std::string excerpt(std::string_view text, std::size_t limit = 60) {
+  std::string out(text.substr(0, limit));
+  for (auto& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return "'" + out + (text.size() > limit ? "...'" : "'");
+}
+
+std::string ms(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f ms", value);
+  return buffer;
+}
+
+double ms_between(core::Clock::time_point a, core::Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// The JSON chunks (events that parse to objects), with their event positions.
+std::vector<std::pair<std::size_t, const json*>> chunks_of(const Exchange& ex) {
+  std::vector<std::pair<std::size_t, const json*>> chunks;
+  // Clients stop reading at [DONE]: what follows is sse.nothing-after-done's business alone.
+  for (std::size_t i = 0; i < ex.events.size() && ex.events[i].data != "[DONE]"; ++i)
+    if (ex.event_json[i] && ex.event_json[i]->is_object()) chunks.emplace_back(i, &*ex.event_json[i]);
+  return chunks;
+}
+
+bool has_choice_content(const json& choice) {
+  if (!choice.contains("delta") || !choice["delta"].is_object()) return false;
+  const json& delta = choice["delta"];
+  const bool text = delta.contains("content") && delta["content"].is_string() &&
+                    !delta["content"].get_ref<const std::string&>().empty();
+  const bool tools =
+      delta.contains("tool_calls") && delta["tool_calls"].is_array() && !delta["tool_calls"].empty();
+  return text || tools;
+}
+
+Verdict role_first(const Exchange& ex) {
+  std::set<std::int64_t> seen;
+  for (const auto& [event, chunk] : chunks_of(ex)) {
+    if (!chunk->contains("choices") || !(*chunk)["choices"].is_array()) continue;
+    for (const auto& choice : (*chunk)["choices"]) {
+      const std::int64_t index = choice.value("index", std::int64_t{0});
+      if (!seen.insert(index).second) continue;
+      const json* role =
+          choice.contains("delta") && choice["delta"].is_object() && choice["delta"].contains("role")
+              ? &choice["delta"]["role"]
+              : nullptr;
+      if (role == nullptr || *role != "assistant") {
+        return Verdict::fail("the first chunk of choice " + std::to_string(index) + " (event " +
+                                 std::to_string(event) + ") carries no role: assistant",
+                             "delta.role 'assistant'", role ? describe_value(*role) : "absent");
+      }
+    }
+  }
+  if (seen.empty()) return Verdict::not_applicable("no choice chunks in the stream");
+  return Verdict::pass();
+}
+
+Verdict finish_reason_last(const Exchange& ex) {
+  struct State {
+    std::size_t finishes = 0;
+    std::size_t finish_event = 0;
+    std::size_t last_content_event = 0;
+    bool content = false;
+  };
+  std::map<std::int64_t, State> states;
+  for (const auto& [event, chunk] : chunks_of(ex)) {
+    if (!chunk->contains("choices") || !(*chunk)["choices"].is_array()) continue;
+    for (const auto& choice : (*chunk)["choices"]) {
+      State& state = states[choice.value("index", std::int64_t{0})];
+      if (has_choice_content(choice)) {
+        state.content = true;
+        state.last_content_event = event;
+      }
+      if (choice.contains("finish_reason") && !choice["finish_reason"].is_null()) {
+        ++state.finishes;
+        state.finish_event = event;
+      }
+    }
+  }
+  if (states.empty()) return Verdict::not_applicable("no choice chunks in the stream");
+  for (const auto& [index, state] : states) {
+    const std::string who = "choice " + std::to_string(index);
+    if (state.finishes == 0)
+      return Verdict::fail(who + " never got a finish_reason", "one non-null finish_reason", "none");
+    if (state.finishes > 1)
+      return Verdict::fail(who + " got " + std::to_string(state.finishes) + " finish_reasons", "exactly one",
+                           std::to_string(state.finishes));
+    if (state.content && state.last_content_event > state.finish_event)
+      return Verdict::fail(who + " has content (event " + std::to_string(state.last_content_event) +
+                               ") after its finish_reason (event " + std::to_string(state.finish_event) + ")",
+                           "finish_reason in the last chunk of the choice", "content after it");
+  }
+  return Verdict::pass();
+}
+
+Verdict usage_chunk(const Exchange& ex) {
+  const json& options =
+      ex.request_json.is_object() ? ex.request_json.value("stream_options", json(nullptr)) : json(nullptr);
+  if (!options.is_object() || options.value("include_usage", false) != true)
+    return Verdict::not_applicable("the request did not ask for stream_options.include_usage");
+  const auto chunks = chunks_of(ex);
+  std::vector<std::size_t> with_usage;
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    const json& chunk = *chunks[c].second;
+    if (chunk.contains("usage") && !chunk["usage"].is_null()) with_usage.push_back(c);
+  }
+  if (with_usage.empty())
+    return Verdict::fail("include_usage was asked for but no chunk carries usage",
+                         "a usage chunk before [DONE]", "none");
+  if (with_usage.size() > 1)
+    return Verdict::fail(std::to_string(with_usage.size()) + " chunks carry usage", "exactly one usage chunk",
+                         std::to_string(with_usage.size()));
+  const json& chunk = *chunks[with_usage.front()].second;
+  if (!chunk.contains("choices") || !chunk["choices"].is_array() || !chunk["choices"].empty())
+    return Verdict::fail("the usage chunk has non-empty choices", "choices: []",
+                         describe_value(chunk.value("choices", json(nullptr))));
+  if (with_usage.front() + 1 != chunks.size())
+    return Verdict::fail("the usage chunk is not the last chunk before [DONE]", "usage chunk last",
+                         std::to_string(chunks.size() - with_usage.front() - 1) + " chunks after it");
+  return Verdict::pass();
+}
+
+Verdict tool_call_deltas(const Exchange& ex) {
+  struct Call {
+    std::string id;
+    std::string name;
+  };
+  std::map<std::pair<std::int64_t, std::int64_t>, Call> calls;  // (choice, tool-call index)
+  for (const auto& [event, chunk] : chunks_of(ex)) {
+    if (!chunk->contains("choices") || !(*chunk)["choices"].is_array()) continue;
+    for (const auto& choice : (*chunk)["choices"]) {
+      if (!choice.contains("delta") || !choice["delta"].is_object()) continue;
+      const json& delta = choice["delta"];
+      if (!delta.contains("tool_calls") || !delta["tool_calls"].is_array()) continue;
+      const std::int64_t choice_index = choice.value("index", std::int64_t{0});
+      for (const auto& fragment : delta["tool_calls"]) {
+        const std::string where = "event " + std::to_string(event);
+        if (!fragment.is_object() || !fragment.contains("index") || !fragment["index"].is_number_integer())
+          return Verdict::fail(where + ": a tool-call delta without an integer index", "index",
+                               describe_value(fragment));
+        const auto key = std::make_pair(choice_index, fragment["index"].get<std::int64_t>());
+        const json function = fragment.value("function", json::object());
+        const bool has_id = fragment.contains("id") && fragment["id"].is_string() &&
+                            !fragment["id"].get_ref<const std::string&>().empty();
+        const bool has_name = function.is_object() && function.contains("name") &&
+                              function["name"].is_string() &&
+                              !function["name"].get_ref<const std::string&>().empty();
+        if (fragment.contains("type") && !fragment["type"].is_null() && fragment["type"] != "function")
+          return Verdict::fail(where + ": tool call type is not 'function'", "'function'",
+                               describe_value(fragment["type"]));
+        const auto found = calls.find(key);
+        if (found == calls.end()) {
+          if (!has_id || !has_name)
+            return Verdict::fail(where + ": the first delta of tool call " + std::to_string(key.second) +
+                                     " lacks its " + (!has_id ? "id" : "function.name"),
+                                 "id and function.name in the first delta", describe_value(fragment));
+          calls[key] = {fragment["id"].get<std::string>(), function["name"].get<std::string>()};
+          continue;
+        }
+        if (has_id && fragment["id"].get<std::string>() != found->second.id)
+          return Verdict::fail(where + ": tool call " + std::to_string(key.second) + " changes its id",
+                               describe_value(json(found->second.id)), describe_value(fragment["id"]));
+      }
+    }
+  }
+  if (calls.empty()) return Verdict::not_applicable("no tool-call deltas in the stream");
+  return Verdict::pass(std::to_string(calls.size()) + " tool calls");
+}
+
+Verdict incremental(const Exchange& ex) {
+  const auto chunks = chunks_of(ex);
+  if (chunks.size() < 3) return Verdict::not_applicable("fewer than three chunks");
+  const auto first = ex.events[chunks.front().first].received_at;
+  const auto last = ex.events[chunks.back().first].received_at;
+  const double spread = ms_between(first, last);
+  // One read delivering every event means the stream was held back; 1 ms is far below any token delay.
+  if (spread < 1.0)
+    return Verdict::fail("all " + std::to_string(chunks.size()) + " chunks arrived within " + ms(spread) +
+                             ": the stream was buffered, not sent as generated",
+                         "chunks spread over time", ms(spread) + " between first and last");
+  return Verdict::pass("chunks spread over " + ms(spread));
+}
+
+// The comparable part of a message: content and tool calls (name, arguments) per choice. finish_reason is
+// left to sse.finish-reason-last, so that one defect fails one check.
+json comparable(const json& view) {
+  json out = json::array();
+  if (!view.is_object() || !view.contains("choices") || !view["choices"].is_array()) return out;
+  for (const auto& choice : view["choices"]) {
+    json message = choice.value("message", json::object());
+    json calls = json::array();
+    if (message.contains("tool_calls") && message["tool_calls"].is_array())
+      for (const auto& call : message["tool_calls"])
+        calls.push_back({call.value("function", json::object()).value("name", ""),
+                         call.value("function", json::object()).value("arguments", "")});
+    out.push_back({{"index", choice.value("index", 0)},
+                   {"content", message.value("content", json(nullptr))},
+                   {"tool_calls", calls}});
+  }
+  return out;
+}
+
+Verdict matches_non_stream(const Exchange& ex, const CheckContext& context) {
+  if (!ex.stream_requested()) return Verdict::not_applicable("the request did not stream");
+  if (!context.resend_without_stream) return Verdict::not_applicable("no way to resend the request");
+  const Exchange plain = context.resend_without_stream(ex);
+  if (plain.response.error || plain.response.status != 200 || !plain.body_json)
+    return Verdict::fail("the non-streamed twin request did not answer 200 with JSON", "200 JSON",
+                         "status " + std::to_string(plain.response.status));
+  const json streamed = comparable(ex.message_view());
+  const json whole = comparable(*plain.body_json);
+  if (streamed == whole) return Verdict::pass();
+  for (std::size_t i = 0; i < std::max(streamed.size(), whole.size()); ++i) {
+    const json a = i < streamed.size() ? streamed[i] : json(nullptr);
+    const json b = i < whole.size() ? whole[i] : json(nullptr);
+    if (a == b) continue;
+    for (const char* field : {"content", "tool_calls"}) {
+      const json fa = a.is_object() ? a.value(field, json(nullptr)) : json(nullptr);
+      const json fb = b.is_object() ? b.value(field, json(nullptr)) : json(nullptr);
+      if (fa != fb)
+        return Verdict::fail("choice " + std::to_string(i) + ": the stream assembles to a different " + field,
+                             describe_value(fb) + " (non-streamed)", describe_value(fa) + " (streamed)");
+    }
+  }
+  return Verdict::fail("the streamed and non-streamed answers have different choices",
+                       std::to_string(whole.size()) + " choices", std::to_string(streamed.size()));
+}
+
+}  // namespace
+
+Verdict check_sse(std::string_view id, const Exchange& ex, const CheckContext& context) {
+  const int status = ex.response.status;
+  if (status < 200 || status >= 300)
+    return Verdict::not_applicable("not a stream: status " + std::to_string(status));
+  if (id == "stream.matches-non-stream") return matches_non_stream(ex, context);
+  if (id == "latency.first-event") {
+    if (!context.first_event_within_ms)
+      return Verdict::not_applicable("no first_event_within_ms in the step");
+    const double limit = *context.first_event_within_ms;
+    if (ex.events.empty())
+      return Verdict::fail("no event arrived", "first event within " + ms(limit), "none");
+    const double took = ms_between(ex.response.timings.request_sent, ex.events.front().received_at);
+    if (took > limit)
+      return Verdict::fail("the first event took " + ms(took), "within " + ms(limit), ms(took));
+    return Verdict::pass("first event after " + ms(took));
+  }
+  if (id == "sse.content-type") {
+    const auto type = ex.response.headers.get("content-type");
+    if (type && media_type(*type) == "text/event-stream") return Verdict::pass();
+    return Verdict::fail("a stream must be served as text/event-stream", "text/event-stream",
+                         type ? "'" + std::string(*type) + "'" : "no Content-Type");
+  }
+  if (ex.events.empty() && !ex.stream_requested()) return Verdict::not_applicable("not a stream");
+  if (id == "sse.framing") {
+    if (!ex.sse_stats || ex.sse_stats->unterminated_tail_bytes == 0) return Verdict::pass();
+    return Verdict::fail("the stream ended inside an event (" +
+                             std::to_string(ex.sse_stats->unterminated_tail_bytes) +
+                             " bytes after the last blank line; EventSource discards them)",
+                         "a blank line after the last event", excerpt(ex.sse_stats->unterminated_tail));
+  }
+  if (id == "sse.json-chunks") {
+    for (std::size_t i = 0; i < ex.events.size(); ++i) {
+      if (ex.events[i].data == "[DONE]") break;
+      if (!ex.event_json[i] || !ex.event_json[i]->is_object())
+        return Verdict::fail("event " + std::to_string(i) + " is not a JSON object", "a JSON chunk",
+                             excerpt(ex.events[i].data));
+    }
+    return Verdict::pass(std::to_string(ex.events.size()) + " events");
+  }
+  const std::ptrdiff_t done = ex.done_index();
+  if (id == "sse.done-sentinel") {
+    if (done >= 0) return Verdict::pass();
+    return Verdict::fail(
+        "the stream ended after " + std::to_string(ex.events.size()) + " events without data: [DONE]",
+        "data: [DONE]", ex.events.empty() ? "no events" : "last event " + excerpt(ex.events.back().data));
+  }
+  if (id == "sse.nothing-after-done") {
+    if (done < 0) return Verdict::not_applicable("no [DONE] in the stream");
+    const std::size_t after = ex.events.size() - static_cast<std::size_t>(done) - 1;
+    if (after == 0) return Verdict::pass();
+    return Verdict::fail(std::to_string(after) + " events follow data: [DONE]", "nothing after [DONE]",
+                         excerpt(ex.events[static_cast<std::size_t>(done) + 1].data));
+  }
+  if (id == "sse.same-id") {
+    std::optional<std::string> first;
+    for (const auto& [event, chunk] : chunks_of(ex)) {
+      if (!chunk->contains("id") || !(*chunk)["id"].is_string()) {
+        if (chunk->contains("error")) continue;
+        return Verdict::fail("event " + std::to_string(event) + " has no id", "a string id", "absent");
+      }
+      const auto& chunk_id = (*chunk)["id"].get_ref<const std::string&>();
+      if (!first) first = chunk_id;
+      if (chunk_id != *first)
+        return Verdict::fail("event " + std::to_string(event) + " changes the completion id",
+                             describe_value(json(*first)), describe_value(json(chunk_id)));
+    }
+    return first ? Verdict::pass() : Verdict::not_applicable("no JSON chunks");
+  }
+  if (id == "sse.role-first") return role_first(ex);
+  if (id == "sse.finish-reason-last") return finish_reason_last(ex);
+  if (id == "sse.usage-chunk") return usage_chunk(ex);
+  if (id == "sse.tool-call-deltas") return tool_call_deltas(ex);
+  if (id == "sse.incremental") return incremental(ex);
+  return Verdict::not_applicable("not a stream check");
+}
+
+}  // namespace gatecheck::runner
