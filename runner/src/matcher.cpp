@@ -219,13 +219,22 @@ MatchOutcome match_text(const json& expectation, std::optional<std::string_view>
 }
 
 std::string describe_value(const json& value, std::size_t limit) {
-  std::string text = value.is_string() ? "'" + value.get<std::string>() + "'"
-                                       : value.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text;
+  if (value.is_string()) {
+    // Appended piece by piece: GCC 12 misreads `"'" + s + "'"` under -O2 (-Wrestrict).
+    const auto& s = value.get_ref<const std::string&>();
+    text.reserve(s.size() + 2);
+    text.push_back('\'');
+    text.append(s);
+    text.push_back('\'');
+  } else {
+    text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
   if (text.size() > limit) {
     text.resize(limit);
-    text += "...";
-    if (value.is_object()) text += " (" + std::to_string(value.size()) + " members)";
-    if (value.is_array()) text += " (" + std::to_string(value.size()) + " items)";
+    text.append("...");
+    if (value.is_object()) text.append(" (" + std::to_string(value.size()) + " members)");
+    if (value.is_array()) text.append(" (" + std::to_string(value.size()) + " items)");
   }
   return text;
 }

@@ -46,6 +46,7 @@ Totals RunReport::totals() const {
       if (scenario.outcome == Outcome::skipped) ++totals.skipped;
       for (const auto& step : scenario.steps) {
         totals.retries += static_cast<std::size_t>(step.retries);
+        totals.requests += static_cast<std::size_t>(step.requests);
         for (const auto& check : step.checks) {
           ++totals.checks;
           if (!check.passed) ++totals.checks_failed;
@@ -86,6 +87,7 @@ json to_json(const RunReport& report) {
                   {"outcome", to_string(step.outcome)},
                   {"duration_ms", step.duration_ms},
                   {"network_ms", step.network_ms},
+                  {"requests", step.requests},
                   {"retries", step.retries},
                   {"notes", step.notes},
                   {"checks", std::move(checks)}};
@@ -124,7 +126,8 @@ json to_json(const RunReport& report) {
             {"skipped", totals.skipped},
             {"checks", totals.checks},
             {"checks_failed", totals.checks_failed},
-            {"retries", totals.retries}}},
+            {"retries", totals.retries},
+            {"requests", totals.requests}}},
           {"suites", std::move(suites)}};
 }
 
@@ -161,6 +164,7 @@ RunReport report_from_json(const json& j) {
         step.duration_ms = t.value("duration_ms", 0.0);
         step.network_ms = t.value("network_ms", 0.0);
         step.retries = t.value("retries", 0);
+        step.requests = t.value("requests", 0);
         step.notes = t.value("notes", std::vector<std::string>{});
         step.request_excerpt = t.value("request", "");
         step.response_excerpt = t.value("response", "");

@@ -83,6 +83,7 @@ class StepRunner {
     for (const auto& ex : exchanges) {
       views.push_back(&ex);
       result_.network_ms += network_ms(ex);
+      ++result_.requests;
     }
     const StepContext context{suite_, step_, env_, [this](const Exchange& ex) { return without_stream(ex); }};
     evaluate_expectations(rendered.value("expect", json::object()), views, context, result_.checks);
@@ -122,6 +123,7 @@ class StepRunner {
         break;
       }
       ++result_.retries;
+      ++result_.requests;  // the answered 429 it replaces
       result_.notes.push_back("429: waited " + std::to_string(static_cast<long>(wait)) +
                               " ms as Retry-After says, then re-sent (retry " +
                               std::to_string(result_.retries) + ")");
@@ -189,6 +191,7 @@ class StepRunner {
     twin.request.body = twin.request_json.dump();
     send(twin, client_);
     result_.network_ms += network_ms(twin);
+    ++result_.requests;
     return twin;
   }
 

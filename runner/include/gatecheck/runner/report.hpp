@@ -34,6 +34,7 @@ struct StepResult {
   std::string response_excerpt;
   double duration_ms = 0;
   double network_ms = 0;  // time spent waiting on the target
+  int requests = 0;       // HTTP exchanges the step made (bursts, twins and retries included)
   int retries = 0;        // re-sent after a 429
   std::vector<std::string> notes;
 };
@@ -57,7 +58,7 @@ struct SuiteResult {
 
 struct Totals {
   std::size_t scenarios = 0, passed = 0, failed = 0, skipped = 0;
-  std::size_t checks = 0, checks_failed = 0, retries = 0;
+  std::size_t checks = 0, checks_failed = 0, retries = 0, requests = 0;
 };
 
 struct RunReport {

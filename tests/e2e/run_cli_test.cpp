@@ -1,0 +1,129 @@
+// The real `gatecheck run`, `checks` and `report` binaries: exit codes, reports on disk, clear errors.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include <gatecheck/core/document.hpp>
+#include <gatecheck/core/schema/validator.hpp>
+
+#include "child_process.hpp"
+
+namespace gatecheck {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::gatecheck_binary;
+using testing::run_program;
+
+std::filesystem::path scratch(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("gatecheck-run-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
+TEST(RunCommand, BundledSuitesPassAgainstTheEmbeddedMockAndWriteReports) {
+  const auto junit = scratch("junit.xml"), json = scratch("report.json"), html = scratch("report.html");
+  const auto result = run_program({gatecheck_binary(), "run", "--report", "junit=" + junit.string(), "--report",
+                                   "json=" + json.string(), "--report", "html=" + html.string()},
+                                  120s);
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("PASSED"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("(embedded mock)"), std::string::npos);
+  const auto report = core::load_document(json);
+  EXPECT_EQ(report.value["format"], "gatecheck-report/1");
+  EXPECT_EQ(report.value["passed"], true);
+  EXPECT_GE(report.value["totals"]["scenarios"].get<int>(), 30);
+  EXPECT_NE(core::read_file(junit).find("<testsuites name=\"gatecheck\""), std::string::npos);
+  EXPECT_NE(core::read_file(html).find("PASSED"), std::string::npos);
+}
+
+TEST(RunCommand, AFaultyTargetExitsOneNamingTheCheckAndTheSuiteLine) {
+  const auto result = run_program(
+      {gatecheck_binary(), "run", "--grep", "stream follows every SSE rule", "--mock-fault", "no-done"}, 60s);
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("sse.done-sentinel"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("suites/openai/streaming.yaml:"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("expected: data: [DONE]"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("FAILED"), std::string::npos);
+}
+
+TEST(RunCommand, ShouldLevelFailuresFailOnlyWithFailOnShould) {
+  const std::vector<std::string> base = {gatecheck_binary(), "run", "--grep", "stream follows every SSE rule",
+                                         "--mock-fault", "buffered-stream"};
+  EXPECT_EQ(run_program(base, 60s).exit_code, 0);
+  auto strict = base;
+  strict.insert(strict.end(), {"--fail-on", "should"});
+  const auto result = run_program(strict, 60s);
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.out.find("sse.incremental"), std::string::npos);
+}
+
+TEST(RunCommand, AMalformedSuiteExitsTwoWithFileAndLine) {
+  const auto suite = scratch("broken.yaml");
+  std::ofstream(suite) << "suite: broken\nscenarios:\n  - name: one\n    steps:\n      - request: {path: /models}\n"
+                          "        expect:\n          checks: [sse.no-such-check]\n";
+  const auto result = run_program({gatecheck_binary(), "run", suite.string()}, 30s);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("broken.yaml:7"), std::string::npos) << result.err;
+}
+
+TEST(RunCommand, AnUnreachableTargetExitsThree) {
+  const auto result = run_program({gatecheck_binary(), "run", "--target", "http://127.0.0.1:9", "--timeout", "2"}, 30s);
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.err.find("unreachable"), std::string::npos) << result.err;
+}
+
+TEST(RunCommand, ShardsSplitTheScenariosWithoutOverlap) {
+  const auto all = run_program({gatecheck_binary(), "run", "--list"}, 30s);
+  const auto one = run_program({gatecheck_binary(), "run", "--list", "--shard", "1/2"}, 30s);
+  const auto two = run_program({gatecheck_binary(), "run", "--list", "--shard", "2/2"}, 30s);
+  auto lines = [](const std::string& text) { return std::count(text.begin(), text.end(), '\n'); };
+  EXPECT_GT(lines(one.out), 0);
+  EXPECT_GT(lines(two.out), 0);
+  EXPECT_EQ(lines(one.out) + lines(two.out), lines(all.out));
+}
+
+TEST(ChecksCommand, ListsEveryCheckWithSeverityAndReference) {
+  const auto result = run_program({gatecheck_binary(), "checks", "list"}, 10s);
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* id : {"sse.done-sentinel", "error.http-status-before-stream", "ratelimit.retry-after-on-429"})
+    EXPECT_NE(result.out.find(id), std::string::npos) << id;
+  EXPECT_NE(result.out.find("MUST"), std::string::npos);
+  EXPECT_NE(result.out.find("ref: "), std::string::npos);
+}
+
+TEST(ReportCommand, ReRendersAJsonReportAndKeepsItsVerdict) {
+  const auto json = scratch("failing.json");
+  run_program({gatecheck_binary(), "run", "--grep", "stream follows every SSE rule", "--mock-fault", "no-done",
+               "--report", "json=" + json.string()},
+              60s);
+  const auto junit = run_program({gatecheck_binary(), "report", json.string(), "--format", "junit"}, 10s);
+  EXPECT_EQ(junit.exit_code, 1);
+  EXPECT_NE(junit.out.find("type=\"sse.done-sentinel\""), std::string::npos) << junit.out;
+  const auto bad = run_program({gatecheck_binary(), "report", scratch("missing.json").string()}, 10s);
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace gatecheck
+
+namespace gatecheck {
+namespace {
+
+TEST(JsonReportFile, ValidatesAgainstItsOwnSchemaPassingAndFailing) {
+  const auto schema = core::schema::compile(core::load_document(std::string(GATECHECK_SOURCE_DIR) + "/schemas/report.schema.json").value,
+                                            {.format_assertion = true});
+  for (const char* fault : {"", "no-done"}) {
+    const auto json = scratch(std::string("schema-") + (*fault ? fault : "clean") + ".json");
+    std::vector<std::string> argv = {testing::gatecheck_binary(), "run", "--grep", "^streaming /", "--report",
+                                     "json=" + json.string()};
+    if (*fault) argv.insert(argv.end(), {"--mock-fault", fault});
+    testing::run_program(argv, std::chrono::seconds(60));
+    const auto result = schema.validate(core::load_document(json).value);
+    EXPECT_TRUE(result.valid) << fault << ": " << (result.errors.empty() ? "" : result.errors.front().describe());
+  }
+}
+
+}  // namespace
+}  // namespace gatecheck

@@ -1,0 +1,240 @@
+// Loading a suite: what a good one becomes, and that every mistake is a LoadError pointing at the line that
+// holds it (suite.yaml:LINE), so that the author can go straight there.
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include <gmock/gmock.h>
+
+#include <gatecheck/core/document.hpp>
+#include <gatecheck/runner/checks.hpp>
+#include <gatecheck/runner/suite.hpp>
+
+namespace gatecheck::runner {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// The text starts on the line after R"( so that line numbers read as in the literal.
+Suite parse(std::string_view text) {
+  if (text.starts_with('\n')) text.remove_prefix(1);
+  return parse_suite(core::parse_yaml(text, "suite.yaml"));
+}
+
+// The LoadError a text raises (what() reads "suite.yaml:LINE:COLUMN: message").
+std::string load_error(std::string_view text) {
+  try {
+    parse(text);
+  } catch (const core::LoadError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+constexpr std::string_view kGood = R"(
+suite: demo
+description: A small suite
+tags: [core]
+requires: [chat.completions]
+vars:
+  model: gpt-4o-mini
+scenarios:
+  - name: chat answers
+    tags: [smoke, core]
+    requires: [chat.completions.stream]
+    steps:
+      - request:
+          path: /chat/completions
+          json: {model: "{{ vars.model }}", messages: []}
+        expect:
+          status: 200
+          json:
+            $.choices[0].message.content: {type: string, len: {gt: 0}}
+          checks: [usage.consistent]
+      - name: list models
+        request: {path: /models}
+      - request: {method: DELETE, path: /files/file-1}
+      - request: {url: "http://example.test/.well-known/x", body_bytes: 10}
+  - name: a burst meets the limit
+    exclusive: true
+    steps:
+      - burst:
+          count: 5
+          request: {path: /x, body: hi}
+      - burst:
+          count: "{{ vars.n }}"
+          request: {path: /models}
+)";
+
+TEST(SuiteLoader, AGoodSuiteLoadsWithItsScenariosAndSteps) {
+  const Suite suite = parse(kGood);
+  EXPECT_EQ(suite.name, "demo");
+  EXPECT_EQ(suite.description, "A small suite");
+  EXPECT_EQ(suite.file, "suite.yaml");
+  EXPECT_EQ(suite.vars["model"], "gpt-4o-mini");
+  ASSERT_EQ(suite.scenarios.size(), 2u);
+
+  const Scenario& chat = suite.scenarios[0];
+  EXPECT_EQ(chat.name, "chat answers");
+  EXPECT_THAT(chat.tags, ElementsAre("core", "smoke"));  // the suite's first, no duplicates
+  EXPECT_THAT(chat.capabilities, ElementsAre("chat.completions", "chat.completions.stream"));
+  EXPECT_FALSE(chat.exclusive);
+  ASSERT_EQ(chat.steps.size(), 4u);
+  EXPECT_EQ(chat.steps[0].kind, "request");
+  EXPECT_EQ(chat.steps[0].spec["expect"]["status"], 200);
+  EXPECT_EQ(chat.steps[0].pointer, "/scenarios/0/steps/0");
+  EXPECT_EQ(suite.describe(chat.steps[1].pointer).substr(0, 14), "suite.yaml:20:");
+
+  const Scenario& burst = suite.scenarios[1];
+  EXPECT_TRUE(burst.exclusive);
+  EXPECT_THAT(burst.tags, ElementsAre("core"));
+  EXPECT_THAT(burst.capabilities, ElementsAre("chat.completions"));
+  ASSERT_EQ(burst.steps.size(), 2u);
+  EXPECT_EQ(burst.steps[0].kind, "burst");
+}
+
+TEST(SuiteLoader, UnnamedStepsAreNamedByMethodAndTarget) {
+  const Suite suite = parse(kGood);
+  const auto& chat = suite.scenarios[0].steps;
+  EXPECT_EQ(chat[0].name, "POST /chat/completions");  // a body means POST
+  EXPECT_EQ(chat[1].name, "list models");             // a given name wins
+  EXPECT_EQ(chat[2].name, "DELETE /files/file-1");
+  EXPECT_EQ(chat[3].name, "POST http://example.test/.well-known/x");
+  const auto& bursts = suite.scenarios[1].steps;
+  EXPECT_EQ(bursts[0].name, "burst of 5 x POST /x");
+  EXPECT_EQ(bursts[1].name, "burst of {{ vars.n }} x GET /models");
+}
+
+TEST(SuiteLoader, AMissingScenariosListIsReportedAtTheTop) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
+description: nothing to run
+)"),
+              AllOf(StartsWith("suite.yaml:1:"), HasSubstr("scenarios")));
+}
+
+TEST(SuiteLoader, AnUnknownTopLevelKeyIsReportedAtItsLine) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenario:
+  - name: typo
+scenarios:
+  - name: x
+    steps: [{request: {path: /models}}]
+)"),
+              AllOf(StartsWith("suite.yaml:2:"), HasSubstr("scenario")));
+}
+
+TEST(SuiteLoader, AnUnknownCheckIdIsReportedAtItsLine) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect:
+          checks:
+            - usage.consistent
+            - sse.wizard
+)"),
+              StartsWith("suite.yaml:9:"));
+}
+
+TEST(SuiteLoader, AStepWithBothRequestAndBurstIsReportedAtTheStep) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+      - request: {path: /models}
+        burst: {count: 2, request: {path: /models}}
+)"),
+              StartsWith("suite.yaml:6:"));
+}
+
+TEST(SuiteLoader, ABadJsonPathIsReportedAtItsKey) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect:
+          json:
+            $.data: {type: array}
+            $.data[:
+              type: string
+)"),
+              StartsWith("suite.yaml:9:"));
+}
+
+TEST(SuiteLoader, ABadMatcherIsReportedAtItsValueWithTheProblem) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect:
+          headers:
+            content-type: {matches: "^application/json"}
+          json:
+            $.object: {type: wizard}
+)"),
+              AllOf(StartsWith("suite.yaml:10:"), HasSubstr("type takes one of")));
+}
+
+TEST(SuiteLoader, TwoScenariosOfTheSameNameAreReportedAtTheSecond) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: twice
+    steps: [{request: {path: /models}}]
+  - name: once
+    steps: [{request: {path: /models}}]
+  - name: twice
+    steps: [{request: {path: /models}}]
+)"),
+              AllOf(StartsWith("suite.yaml:7:"), HasSubstr("two scenarios are named 'twice'")));
+}
+
+TEST(SuiteLoader, JsonAndBodyTogetherAreReportedAtTheRequest) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request:
+          path: /chat/completions
+          json: {model: m}
+          body: "{}"
+)"),
+              StartsWith("suite.yaml:6:"));
+}
+
+TEST(SuiteLoader, EveryBundledSuiteLoadsWithScenarios) {
+  const auto suites = load_bundled_suites();
+  std::set<std::string> names;
+  for (const auto& suite : suites) {
+    names.insert(suite.name);
+    EXPECT_GE(suite.scenarios.size(), 1u) << suite.file;
+    for (const auto& scenario : suite.scenarios) {
+      EXPECT_FALSE(scenario.steps.empty()) << suite.name << " / " << scenario.name;
+      for (const auto& step : scenario.steps) {
+        EXPECT_FALSE(step.name.empty()) << suite.name << " / " << scenario.name;
+        const auto expect = step.spec.value("expect", nlohmann::json::object());
+        for (const auto& id : expect.value("checks", nlohmann::json::array()))
+          EXPECT_NE(find_check(id.get<std::string>()), nullptr) << id;
+      }
+    }
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"chat", "embeddings", "errors", "models", "rate-limits", "streaming",
+                                          "tools"}));
+}
+
+}  // namespace
+}  // namespace gatecheck::runner
