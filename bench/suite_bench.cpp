@@ -1,7 +1,7 @@
-// Wall time of the whole bundled suite set against the embedded mock, and the runner's own overhead per request
-// (step time outside the network wait). Reference, measured in the same run: the same number of plain chat
-// requests sent by a bare core::HttpClient loop with as many threads as the runner's jobs, so the ratio shows
-// what suites, checks and reports cost on top of the HTTP round trips.
+// Wall time of the whole bundled suite set against the embedded mock, and the runner's own overhead per
+// request (step time outside the network wait). Reference, measured in the same run: the same number of plain
+// chat requests sent by a bare core::HttpClient loop with as many threads as the runner's jobs, so the ratio
+// shows what suites, checks and reports cost on top of the HTTP round trips.
 //   suite_bench [ROUNDS]
 #include <algorithm>
 #include <chrono>
@@ -26,18 +26,22 @@ double median(std::vector<double> values) {
 }
 
 double bare_requests_ms(const std::string& url, std::size_t count, unsigned threads) {
-  const std::string body = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":8})";
+  const std::string body =
+      R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"max_tokens":8})";
   const auto started = Clock::now();
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       core::HttpClient client;
       for (std::size_t i = t; i < count; i += threads)
-        client.send({"POST", url + "/v1/chat/completions",
-                     {{"Authorization", "Bearer sk-bench-0000"}, {"Content-Type", "application/json"}}, body});
+        client.send({"POST",
+                     url + "/v1/chat/completions",
+                     {{"Authorization", "Bearer sk-bench-0000"}, {"Content-Type", "application/json"}},
+                     body});
     });
   }
-  for (auto& worker : workers) worker.join();
+  for (auto& worker : workers)
+    worker.join();
   return std::chrono::duration<double, std::milli>(Clock::now() - started).count();
 }
 
@@ -69,7 +73,8 @@ int main(int argc, char** argv) {
     double step_ms = 0;
     for (const auto& suite : report.suites)
       for (const auto& scenario : suite.scenarios)
-        for (const auto& step : scenario.steps) step_ms += step.duration_ms;
+        for (const auto& step : scenario.steps)
+          step_ms += step.duration_ms;
     const auto totals = report.totals();
     requests = totals.requests;
     scenarios = totals.scenarios;
@@ -79,11 +84,14 @@ int main(int argc, char** argv) {
     server.stop();
   }
   const double wall = median(walls), bare = median(bares), overhead = median(overheads);
-  std::printf("bundled suites: %zu scenarios, %zu requests, jobs 4, %d rounds\n", scenarios, requests, rounds);
+  std::printf("bundled suites: %zu scenarios, %zu requests, jobs 4, %d rounds\n", scenarios, requests,
+              rounds);
   std::printf("gatecheck run wall time:        %.0f ms (median; target < 2000 ms)\n", wall);
   std::printf("bare client, same request count: %.0f ms (median, plain chat requests, 4 threads)\n", bare);
   std::printf("ratio run/bare: %.2f\n", wall / bare);
-  std::printf("runner overhead per request:    %.1f us (step time outside the network wait, median)\n", overhead);
-  std::printf("bare round trip per request:    %.1f us (bare wall / requests x threads)\n", bare / static_cast<double>(requests) * 4 * 1000.0);
+  std::printf("runner overhead per request:    %.1f us (step time outside the network wait, median)\n",
+              overhead);
+  std::printf("bare round trip per request:    %.1f us (bare wall / requests x threads)\n",
+              bare / static_cast<double>(requests) * 4 * 1000.0);
   return 0;
 }

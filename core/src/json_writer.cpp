@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -110,8 +111,20 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   separate();
-  append_json_string(out_, name);
-  out_ += ':';
+  // Keys are nearly always plain ASCII names: one append of "name": instead of the escaping path.
+  const bool plain = std::none_of(name.begin(), name.end(),
+                                  [](char c) { return kNeedsEscape[static_cast<unsigned char>(c)]; });
+  if (plain) {
+    const std::size_t at = out_.size();
+    out_.resize(at + name.size() + 3);
+    out_[at] = '"';
+    std::copy(name.begin(), name.end(), out_.begin() + static_cast<std::ptrdiff_t>(at) + 1);
+    out_[at + name.size() + 1] = '"';
+    out_[at + name.size() + 2] = ':';
+  } else {
+    append_json_string(out_, name);
+    out_ += ':';
+  }
   after_key_ = true;
   return *this;
 }

@@ -1,5 +1,6 @@
 #include "generator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -90,10 +91,21 @@ double Prng::normal() {
 }
 
 std::string make_id(std::string_view prefix, std::uint64_t seed, std::size_t length) {
-  std::string out(prefix);
+  // Ten base62 digits per 64-bit draw (62^10 < 2^64; the bias is below 2^-4), written in place.
+  std::string out(prefix.size() + length, '\0');
+  std::copy(prefix.begin(), prefix.end(), out.begin());
   Prng prng(seed);
-  for (std::size_t i = 0; i < length; ++i)
-    out += kBase62[prng.below(kBase62.size())];
+  std::uint64_t bits = 0;
+  int left = 0;
+  for (std::size_t i = prefix.size(); i < out.size(); ++i) {
+    if (left == 0) {
+      bits = prng.next();
+      left = 10;
+    }
+    out[i] = kBase62[bits % 62];
+    bits /= 62;
+    --left;
+  }
   return out;
 }
 
@@ -102,14 +114,18 @@ std::vector<std::string> generate_tokens(Prng& prng, std::size_t count) {
   tokens.reserve(count);
   std::size_t sentence_left = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    std::string word(kWords[prng.below(kWords.size())]);
+    const std::string_view picked = kWords[prng.below(kWords.size())];
+    std::string& word = tokens.emplace_back();
+    word.reserve(picked.size() + 2);
+    if (i != 0) word += ' ';
+    const std::size_t first = word.size();
+    word.append(picked);
     if (sentence_left == 0) {
       sentence_left = 6 + prng.below(8);
-      word[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(word[0])));
+      word[first] = static_cast<char>(std::toupper(static_cast<unsigned char>(word[first])));
     }
     --sentence_left;
     if (sentence_left == 0 || i + 1 == count) word += '.';
-    tokens.push_back(i == 0 ? word : " " + word);
   }
   return tokens;
 }

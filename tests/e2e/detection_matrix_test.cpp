@@ -48,13 +48,15 @@ Findings run_against(const std::vector<mock::FaultSpec>& faults, const std::stri
     for (const auto& scenario : suite.scenarios)
       for (const auto& step : scenario.steps)
         for (const auto& check : step.checks)
-          if (!check.passed) ++(runner::find_check(check.id) ? findings.checks : findings.assertions)[check.id];
+          if (!check.passed)
+            ++(runner::find_check(check.id) ? findings.checks : findings.assertions)[check.id];
   return findings;
 }
 
 std::string join(const std::map<std::string, int>& counts) {
   std::string out;
-  for (const auto& [id, count] : counts) out += (out.empty() ? "" : ", ") + id + " x" + std::to_string(count);
+  for (const auto& [id, count] : counts)
+    out += (out.empty() ? "" : ", ") + id + " x" + std::to_string(count);
   return out.empty() ? "-" : out;
 }
 
@@ -67,7 +69,8 @@ TEST(DetectionMatrix, TheBundledSuitesPassAgainstTheCorrectMock) {
 }
 
 TEST(DetectionMatrix, EachFaultFailsExactlyTheCheckMeantToCatchIt) {
-  std::printf("\n%-28s %-34s %s\n", "fault", "check meant to catch it", "catalog checks that failed | suite assertions that failed");
+  std::printf("\n%-28s %-34s %s\n", "fault", "check meant to catch it",
+              "catalog checks that failed | suite assertions that failed");
   std::set<std::string> detected_checks;
   for (const auto& info : mock::fault_catalog()) {
     std::vector<mock::FaultSpec> faults{{info.fault, std::nullopt}};
@@ -81,13 +84,15 @@ TEST(DetectionMatrix, EachFaultFailsExactlyTheCheckMeantToCatchIt) {
     std::printf("%-28s %-34s %s | %s\n", std::string(info.name).c_str(), std::string(info.check).c_str(),
                 join(findings.checks).c_str(), join(findings.assertions).c_str());
     EXPECT_EQ(findings.checks.count(std::string(info.check)), 1u)
-        << "fault " << info.name << " was not detected by " << info.check << "; failed: " << join(findings.checks);
+        << "fault " << info.name << " was not detected by " << info.check
+        << "; failed: " << join(findings.checks);
     std::map<std::string, int> others = findings.checks;
     others.erase(std::string(info.check));
     EXPECT_TRUE(others.empty()) << "fault " << info.name << " also failed unrelated checks: " << join(others);
     detected_checks.insert(std::string(info.check));
   }
-  std::printf("%zu faults, %zu distinct checks proven to fail\n", mock::fault_catalog().size(), detected_checks.size());
+  std::printf("%zu faults, %zu distinct checks proven to fail\n", mock::fault_catalog().size(),
+              detected_checks.size());
 }
 
 }  // namespace

@@ -17,15 +17,16 @@ using testing::gatecheck_binary;
 using testing::run_program;
 
 std::filesystem::path scratch(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("gatecheck-run-cli-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gatecheck-run-cli-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir / name;
 }
 
 TEST(RunCommand, BundledSuitesPassAgainstTheEmbeddedMockAndWriteReports) {
   const auto junit = scratch("junit.xml"), json = scratch("report.json"), html = scratch("report.html");
-  const auto result = run_program({gatecheck_binary(), "run", "--report", "junit=" + junit.string(), "--report",
-                                   "json=" + json.string(), "--report", "html=" + html.string()},
+  const auto result = run_program({gatecheck_binary(), "run", "--report", "junit=" + junit.string(),
+                                   "--report", "json=" + json.string(), "--report", "html=" + html.string()},
                                   120s);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("PASSED"), std::string::npos) << result.out;
@@ -49,8 +50,9 @@ TEST(RunCommand, AFaultyTargetExitsOneNamingTheCheckAndTheSuiteLine) {
 }
 
 TEST(RunCommand, ShouldLevelFailuresFailOnlyWithFailOnShould) {
-  const std::vector<std::string> base = {gatecheck_binary(), "run", "--grep", "stream follows every SSE rule",
-                                         "--mock-fault", "buffered-stream"};
+  const std::vector<std::string> base = {gatecheck_binary(), "run",
+                                         "--grep",           "stream follows every SSE rule",
+                                         "--mock-fault",     "buffered-stream"};
   EXPECT_EQ(run_program(base, 60s).exit_code, 0);
   auto strict = base;
   strict.insert(strict.end(), {"--fail-on", "should"});
@@ -61,15 +63,17 @@ TEST(RunCommand, ShouldLevelFailuresFailOnlyWithFailOnShould) {
 
 TEST(RunCommand, AMalformedSuiteExitsTwoWithFileAndLine) {
   const auto suite = scratch("broken.yaml");
-  std::ofstream(suite) << "suite: broken\nscenarios:\n  - name: one\n    steps:\n      - request: {path: /models}\n"
-                          "        expect:\n          checks: [sse.no-such-check]\n";
+  std::ofstream(suite)
+      << "suite: broken\nscenarios:\n  - name: one\n    steps:\n      - request: {path: /models}\n"
+         "        expect:\n          checks: [sse.no-such-check]\n";
   const auto result = run_program({gatecheck_binary(), "run", suite.string()}, 30s);
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("broken.yaml:7"), std::string::npos) << result.err;
 }
 
 TEST(RunCommand, AnUnreachableTargetExitsThree) {
-  const auto result = run_program({gatecheck_binary(), "run", "--target", "http://127.0.0.1:9", "--timeout", "2"}, 30s);
+  const auto result =
+      run_program({gatecheck_binary(), "run", "--target", "http://127.0.0.1:9", "--timeout", "2"}, 30s);
   EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
   EXPECT_NE(result.err.find("unreachable"), std::string::npos) << result.err;
 }
@@ -87,7 +91,8 @@ TEST(RunCommand, ShardsSplitTheScenariosWithoutOverlap) {
 TEST(ChecksCommand, ListsEveryCheckWithSeverityAndReference) {
   const auto result = run_program({gatecheck_binary(), "checks", "list"}, 10s);
   EXPECT_EQ(result.exit_code, 0);
-  for (const char* id : {"sse.done-sentinel", "error.http-status-before-stream", "ratelimit.retry-after-on-429"})
+  for (const char* id :
+       {"sse.done-sentinel", "error.http-status-before-stream", "ratelimit.retry-after-on-429"})
     EXPECT_NE(result.out.find(id), std::string::npos) << id;
   EXPECT_NE(result.out.find("MUST"), std::string::npos);
   EXPECT_NE(result.out.find("ref: "), std::string::npos);
@@ -95,8 +100,8 @@ TEST(ChecksCommand, ListsEveryCheckWithSeverityAndReference) {
 
 TEST(ReportCommand, ReRendersAJsonReportAndKeepsItsVerdict) {
   const auto json = scratch("failing.json");
-  run_program({gatecheck_binary(), "run", "--grep", "stream follows every SSE rule", "--mock-fault", "no-done",
-               "--report", "json=" + json.string()},
+  run_program({gatecheck_binary(), "run", "--grep", "stream follows every SSE rule", "--mock-fault",
+               "no-done", "--report", "json=" + json.string()},
               60s);
   const auto junit = run_program({gatecheck_binary(), "report", json.string(), "--format", "junit"}, 10s);
   EXPECT_EQ(junit.exit_code, 1);
@@ -112,8 +117,9 @@ namespace gatecheck {
 namespace {
 
 TEST(JsonReportFile, ValidatesAgainstItsOwnSchemaPassingAndFailing) {
-  const auto schema = core::schema::compile(core::load_document(std::string(GATECHECK_SOURCE_DIR) + "/schemas/report.schema.json").value,
-                                            {.format_assertion = true});
+  const auto schema = core::schema::compile(
+      core::load_document(std::string(GATECHECK_SOURCE_DIR) + "/schemas/report.schema.json").value,
+      {.format_assertion = true});
   for (const char* fault : {"", "no-done"}) {
     const auto json = scratch(std::string("schema-") + (*fault ? fault : "clean") + ".json");
     std::vector<std::string> argv = {testing::gatecheck_binary(), "run", "--grep", "^streaming /", "--report",
@@ -121,7 +127,8 @@ TEST(JsonReportFile, ValidatesAgainstItsOwnSchemaPassingAndFailing) {
     if (*fault) argv.insert(argv.end(), {"--mock-fault", fault});
     testing::run_program(argv, std::chrono::seconds(60));
     const auto result = schema.validate(core::load_document(json).value);
-    EXPECT_TRUE(result.valid) << fault << ": " << (result.errors.empty() ? "" : result.errors.front().describe());
+    EXPECT_TRUE(result.valid) << fault << ": "
+                              << (result.errors.empty() ? "" : result.errors.front().describe());
   }
 }
 

@@ -219,3 +219,18 @@ TEST(RateLimitFaults, HeadersGoMissingStuckOrStale) {
 
 }  // namespace
 }  // namespace gatecheck::mock
+
+namespace gatecheck::mock {
+namespace {
+
+TEST(Faults, ErrorAs200EventWithANonBooleanStreamStillAnswersTheValidationError) {
+  // "stream": "yes" is a 400 naming `stream`; the fault's stream detection must not throw on it.
+  const auto answer =
+      with_fault("error-as-200-event",
+                 R"({"model":"gpt-4o-mini","stream":"yes","messages":[{"role":"user","content":"x"}]})");
+  EXPECT_EQ(answer.status, 400);
+  EXPECT_NE(answer.body.find("\"param\":\"stream\""), std::string::npos) << answer.body;
+}
+
+}  // namespace
+}  // namespace gatecheck::mock
