@@ -25,10 +25,13 @@ void check_against_format(const Document& document, std::string_view schema_path
       message += "\n  (" + std::to_string(result.errors.size() - 5) + " more)";
       break;
     }
-    message += "\n  " + document.describe(error.instance_location) + ": " +
+    const Position at = document.source.key_at(error.instance_location);
+    message += "\n  " + document.source.file() + ":" + std::to_string(at.line) + ":" +
+               std::to_string(at.column) + ": " +
                json_path_from_pointer(error.instance_location, &document.value) + ": " + error.message;
   }
-  throw LoadError(document.source.file(), document.source.value_at(first->instance_location), message);
+  // The key's position: for a misspelt member that is where the mistake is, not where its value starts.
+  throw LoadError(document.source.file(), document.source.key_at(first->instance_location), message);
 }
 
 }  // namespace gatecheck::core

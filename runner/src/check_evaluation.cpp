@@ -41,7 +41,14 @@ Verdict evaluate_check(std::string_view id, const CheckContext& context) {
   std::size_t applicable = 0;
   Verdict last = Verdict::not_applicable("no exchange");
   for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
-    Verdict verdict = family(id, *context.exchanges[i], context);
+    Verdict verdict;
+    try {
+      verdict = family(id, *context.exchanges[i], context);
+    } catch (const std::exception& e) {
+      // A response shaped so oddly that reading it throws (a string where an object belongs) is a finding.
+      verdict =
+          Verdict::fail(std::string("the response is malformed where this check reads it: ") + e.what());
+    }
     if (verdict.kind == Verdict::Kind::fail) {
       if (context.exchanges.size() > 1)
         verdict.message = "request #" + std::to_string(i + 1) + ": " + verdict.message;

@@ -51,8 +51,12 @@ json Exchange::message_view() const {
     if (chunk.contains("usage") && !chunk["usage"].is_null()) view["usage"] = chunk["usage"];
     if (!chunk.contains("choices") || !chunk["choices"].is_array()) continue;
     for (const auto& choice : chunk["choices"]) {
+      // A malformed choice is for the checks to report; the view assembles what it can read.
       if (!choice.is_object()) continue;
-      const std::int64_t index = choice.value("index", std::int64_t{0});
+      const auto found_index = choice.find("index");
+      const std::int64_t index = found_index != choice.end() && found_index->is_number_integer()
+                                     ? found_index->get<std::int64_t>()
+                                     : 0;
       json& out = choices[index];
       if (out.is_null()) out = {{"index", index}, {"message", json::object()}, {"finish_reason", nullptr}};
       json& message = out["message"];
@@ -72,7 +76,13 @@ json Exchange::message_view() const {
       if (!calls.is_array()) calls = json::array();
       for (const auto& fragment : delta["tool_calls"]) {
         if (!fragment.is_object()) continue;
-        const auto call_index = static_cast<std::size_t>(fragment.value("index", 0));
+        // A tool-call index beyond any real answer (or negative, or not a number) is ignored, not allocated.
+        const auto found = fragment.find("index");
+        const std::int64_t raw_index = found == fragment.end()      ? 0
+                                       : found->is_number_integer() ? found->get<std::int64_t>()
+                                                                    : -1;
+        if (raw_index < 0 || raw_index > 127) continue;
+        const auto call_index = static_cast<std::size_t>(raw_index);
         while (calls.size() <= call_index)
           calls.push_back(
               {{"id", nullptr}, {"type", "function"}, {"function", {{"name", ""}, {"arguments", ""}}}});

@@ -19,13 +19,18 @@ std::optional<double> number(std::string_view text) {
   return value;
 }
 
-// RFC 9110 section 5.6.7: IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the preferred form.
+// RFC 9110 section 5.6.7: IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), and the two obsolete forms a
+// recipient MUST also accept: RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime ("Sun Nov  6 08:49:37
+// 1994").
 std::optional<std::time_t> http_date(std::string_view text) {
-  std::tm tm{};
   const std::string copy(text);
-  const char* end = strptime(copy.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  return timegm(&tm);
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(copy.c_str(), format, &tm);
+    if (end != nullptr && *end == '\0') return timegm(&tm);
+  }
+  return std::nullopt;
 }
 
 double now_seconds() {

@@ -294,7 +294,14 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
       continue;
     }
     const auto step_started = Clock::now();
-    StepRunner(env_, client_, suite, step, scope, step_result).run();
+    try {
+      StepRunner(env_, client_, suite, step, scope, step_result).run();
+    } catch (const std::exception& e) {
+      // Whatever a target sends must end as a finding, never as a crashed run.
+      step_result.checks.push_back(failure("runner.internal",
+                                           std::string("gatecheck could not finish this step: ") + e.what(),
+                                           step_result.location));
+    }
     step_result.duration_ms = ms_since(step_started);
     const bool failed = std::any_of(step_result.checks.begin(), step_result.checks.end(),
                                     [&](const CheckResult& c) { return counts(c, env_.options.fail_on); });

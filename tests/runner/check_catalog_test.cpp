@@ -23,9 +23,11 @@ TEST(CheckCatalog, EveryCheckHasADescriptionAndAReference) {
 TEST(CheckCatalog, TheSuiteSchemaEnumeratesExactlyTheCatalog) {
   const auto schema = nlohmann::json::parse(*core::bundled_file("schemas/suite.schema.json"));
   std::set<std::string> in_schema;
-  for (const auto& id : schema["$defs"]["checks"]["items"]["enum"]) in_schema.insert(id.get<std::string>());
+  for (const auto& id : schema["$defs"]["checks"]["items"]["enum"])
+    in_schema.insert(id.get<std::string>());
   std::set<std::string> in_catalog;
-  for (const auto& check : check_catalog()) in_catalog.insert(std::string(check.id));
+  for (const auto& check : check_catalog())
+    in_catalog.insert(std::string(check.id));
   EXPECT_EQ(in_schema, in_catalog);
 }
 

@@ -20,18 +20,22 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 inline json chat_request(bool stream = false) {
-  json request = {{"model", "gpt-4o-mini"}, {"messages", json::array({{{"role", "user"}, {"content", "Say hello"}}})}};
+  json request = {{"model", "gpt-4o-mini"},
+                  {"messages", json::array({{{"role", "user"}, {"content", "Say hello"}}})}};
   if (stream) request["stream"] = true;
   return request;
 }
 
 // A chat.completion.chunk with one choice.
 inline json chunk(json delta, json finish_reason = nullptr, int index = 0, std::string id = "chatcmpl-1") {
-  return {{"id", std::move(id)},
-          {"object", "chat.completion.chunk"},
-          {"created", 1700000000},
-          {"model", "gpt-4o-mini"},
-          {"choices", json::array({{{"index", index}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish_reason)}}})}};
+  return {
+      {"id", std::move(id)},
+      {"object", "chat.completion.chunk"},
+      {"created", 1700000000},
+      {"model", "gpt-4o-mini"},
+      {"choices",
+       json::array(
+           {{{"index", index}, {"delta", std::move(delta)}, {"finish_reason", std::move(finish_reason)}}})}};
 }
 
 inline json usage_chunk(int prompt, int completion, int total) {
@@ -43,7 +47,9 @@ inline json usage_chunk(int prompt, int completion, int total) {
           {"usage", {{"prompt_tokens", prompt}, {"completion_tokens", completion}, {"total_tokens", total}}}};
 }
 
-inline std::string event(const json& data) { return "data: " + data.dump() + "\n\n"; }
+inline std::string event(const json& data) {
+  return "data: " + data.dump() + "\n\n";
+}
 inline const std::string kDone = "data: [DONE]\n\n";
 
 // role, "Hello", " world", finish_reason stop, [DONE]: what a conforming gateway streams.
@@ -52,8 +58,12 @@ inline std::vector<std::string> good_stream() {
           event(chunk({{"content", " world"}})), event(chunk(json::object(), "stop")), kDone};
 }
 
-inline core::Headers sse_headers() { return {{"Content-Type", "text/event-stream"}}; }
-inline core::Headers json_headers() { return {{"Content-Type", "application/json"}}; }
+inline core::Headers sse_headers() {
+  return {{"Content-Type", "text/event-stream"}};
+}
+inline core::Headers json_headers() {
+  return {{"Content-Type", "application/json"}};
+}
 
 inline Exchange streamed(json request, const std::vector<std::string>& pieces,
                          core::Headers headers = sse_headers(), std::chrono::microseconds gap = 5ms,
@@ -100,14 +110,19 @@ inline Exchange answered(json request, int status, const json& body, core::Heade
 // A non-streamed chat.completion with one choice.
 inline json completion(json message, std::string finish_reason = "stop", json usage = nullptr) {
   if (usage.is_null()) usage = {{"prompt_tokens", 5}, {"completion_tokens", 7}, {"total_tokens", 12}};
-  return {{"id", "chatcmpl-9"},
-          {"object", "chat.completion"},
-          {"created", 1700000000},
-          {"model", "gpt-4o-mini"},
-          {"choices", json::array({{{"index", 0}, {"message", std::move(message)}, {"finish_reason", std::move(finish_reason)}}})},
-          {"usage", std::move(usage)}};
+  return {
+      {"id", "chatcmpl-9"},
+      {"object", "chat.completion"},
+      {"created", 1700000000},
+      {"model", "gpt-4o-mini"},
+      {"choices",
+       json::array(
+           {{{"index", 0}, {"message", std::move(message)}, {"finish_reason", std::move(finish_reason)}}})},
+      {"usage", std::move(usage)}};
 }
 
-inline json assistant(std::string content) { return {{"role", "assistant"}, {"content", std::move(content)}}; }
+inline json assistant(std::string content) {
+  return {{"role", "assistant"}, {"content", std::move(content)}};
+}
 
 }  // namespace gatecheck::runner::testing

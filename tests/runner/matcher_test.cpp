@@ -1,10 +1,9 @@
 // Suite matchers: a literal means equality, an object of operators means every operator holds. Text mode
 // (headers, raw bodies) compares literals as text and numbers by value.
-#include <gtest/gtest.h>
+#include "matcher.hpp"
 
 #include <gmock/gmock.h>
-
-#include "matcher.hpp"
+#include <gtest/gtest.h>
 
 namespace gatecheck::runner {
 namespace {
@@ -18,7 +17,9 @@ MatchOutcome match(std::string_view expectation, std::string_view actual) {
   return match_value(json::parse(expectation), &value);
 }
 
-MatchOutcome match_absent(std::string_view expectation) { return match_value(json::parse(expectation), nullptr); }
+MatchOutcome match_absent(std::string_view expectation) {
+  return match_value(json::parse(expectation), nullptr);
+}
 
 MatchOutcome text(std::string_view expectation, std::optional<std::string_view> header) {
   return match_text(json::parse(expectation), header);
@@ -119,8 +120,8 @@ TEST(Matcher, LenTakesANestedMatcher) {
 }
 
 TEST(Matcher, LenOfAStringCountsCodePointsNotBytes) {
-  EXPECT_TRUE(match(R"({"len": 5})", R"("héllo")").ok);   // 6 bytes
-  EXPECT_TRUE(match(R"({"len": 2})", R"("日本")").ok);     // 6 bytes
+  EXPECT_TRUE(match(R"({"len": 5})", R"("héllo")").ok);  // 6 bytes
+  EXPECT_TRUE(match(R"({"len": 2})", R"("日本")").ok);   // 6 bytes
   EXPECT_TRUE(match(R"({"len": 1})", R"("👍")").ok);      // 4 bytes
   EXPECT_FALSE(match(R"({"len": 6})", R"("héllo")").ok);
 }
@@ -202,10 +203,9 @@ TEST(Matcher, BadOperandsAreReportedWhenTheSuiteLoads) {
 }
 
 TEST(Matcher, WellFormedMatchersAndLiteralsHaveNoProblem) {
-  for (const char* expectation :
-       {R"({"gt": 0, "lte": 1.5})", R"({"in": []})", R"({"matches": "^a+$"})", R"({"len": {"gt": 0}})",
-        R"({"exists": false})", R"({"type": "integer"})", R"({"contains": {"a": 1}})", R"("text")", "42",
-        "[1, 2]"})
+  for (const char* expectation : {R"({"gt": 0, "lte": 1.5})", R"({"in": []})", R"({"matches": "^a+$"})",
+                                  R"({"len": {"gt": 0}})", R"({"exists": false})", R"({"type": "integer"})",
+                                  R"({"contains": {"a": 1}})", R"("text")", "42", "[1, 2]"})
     EXPECT_EQ(matcher_problem(json::parse(expectation)), "") << expectation;
 }
 

@@ -2,9 +2,8 @@
 // holds it (suite.yaml:LINE), so that the author can go straight there.
 #include <set>
 
-#include <gtest/gtest.h>
-
 #include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/runner/checks.hpp>
@@ -119,13 +118,24 @@ description: nothing to run
 TEST(SuiteLoader, AnUnknownTopLevelKeyIsReportedAtItsLine) {
   EXPECT_THAT(load_error(R"(
 suite: demo
+descripton: a typo
+scenarios:
+  - name: x
+    steps: [{request: {path: /models}}]
+)"),
+              AllOf(StartsWith("suite.yaml:2:"), HasSubstr("property 'descripton' is not allowed")));
+}
+
+TEST(SuiteLoader, AnUnknownKeyWithABlockValueIsReportedAtTheKeyNotTheValue) {
+  EXPECT_THAT(load_error(R"(
+suite: demo
 scenario:
   - name: typo
 scenarios:
   - name: x
     steps: [{request: {path: /models}}]
 )"),
-              AllOf(StartsWith("suite.yaml:2:"), HasSubstr("scenario")));
+              AllOf(StartsWith("suite.yaml:2:"), HasSubstr("property 'scenario' is not allowed")));
 }
 
 TEST(SuiteLoader, AnUnknownCheckIdIsReportedAtItsLine) {
@@ -213,7 +223,7 @@ scenarios:
           json: {model: m}
           body: "{}"
 )"),
-              StartsWith("suite.yaml:6:"));
+              StartsWith("suite.yaml:5:"));
 }
 
 TEST(SuiteLoader, EveryBundledSuiteLoadsWithScenarios) {
@@ -232,8 +242,8 @@ TEST(SuiteLoader, EveryBundledSuiteLoadsWithScenarios) {
       }
     }
   }
-  EXPECT_EQ(names, (std::set<std::string>{"chat", "embeddings", "errors", "models", "rate-limits", "streaming",
-                                          "tools"}));
+  EXPECT_EQ(names, (std::set<std::string>{"chat", "embeddings", "errors", "models", "rate-limits",
+                                          "streaming", "tools"}));
 }
 
 }  // namespace

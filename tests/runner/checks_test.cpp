@@ -1,0 +1,873 @@
+// The catalog checks on hand-made exchanges: for every check a conforming answer that passes, the defect it
+// exists for (named in the failure), and the variations the specifications allow, which must not fail.
+#include <ctime>
+#include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <gatecheck/core/profile.hpp>
+#include <gatecheck/runner/checks.hpp>
+
+#include "check_evaluation.hpp"
+#include "exchange_builders.hpp"
+
+namespace gatecheck::runner {
+namespace {
+
+using namespace testing;  // the builders
+using ::testing::AssertionFailure;
+using ::testing::AssertionResult;
+using ::testing::AssertionSuccess;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const core::Profile& openai() {
+  static const core::Profile profile = core::load_profile("openai");
+  return profile;
+}
+
+struct Options {
+  std::optional<int> first_event_within_ms;
+  std::function<Exchange(const Exchange&)> resend_without_stream;
+};
+
+Options within_ms(int limit) {
+  return {limit, {}};
+}
+Options resend(std::function<Exchange(const Exchange&)> twin) {
+  return {std::nullopt, std::move(twin)};
+}
+
+Verdict evaluate_burst(std::string_view id, const std::vector<const Exchange*>& exchanges,
+                       Options options = {}) {
+  const CheckContext context{exchanges, openai(), options.first_event_within_ms,
+                             options.resend_without_stream};
+  return evaluate_check(id, context);
+}
+
+Verdict evaluate(std::string_view id, const Exchange& exchange, Options options = {}) {
+  return evaluate_burst(id, {&exchange}, std::move(options));
+}
+
+std::string describe(const Verdict& v) {
+  const char* kind = v.kind == Verdict::Kind::pass ? "pass" : v.kind == Verdict::Kind::fail ? "fail" : "n/a";
+  return std::string(kind) + " '" + v.message + "' (expected '" + v.expected + "', actual '" + v.actual +
+         "')";
+}
+
+AssertionResult Passes(const Verdict& v) {
+  if (v.kind == Verdict::Kind::pass) return AssertionSuccess();
+  return AssertionFailure() << "expected a pass, got " << describe(v);
+}
+
+AssertionResult FailsWith(const Verdict& v, std::string_view needle) {
+  if (v.kind == Verdict::Kind::fail && v.message.find(needle) != std::string::npos) return AssertionSuccess();
+  return AssertionFailure() << "expected a failure saying '" << needle << "', got " << describe(v);
+}
+
+AssertionResult NotApplicable(const Verdict& v, std::string_view needle = {}) {
+  if (v.kind == Verdict::Kind::not_applicable && v.message.find(needle) != std::string::npos)
+    return AssertionSuccess();
+  return AssertionFailure() << "expected not applicable ('" << needle << "'), got " << describe(v);
+}
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+std::vector<std::string> each(std::vector<std::string> pieces, std::string (*change)(std::string)) {
+  for (auto& piece : pieces)
+    piece = change(std::move(piece));
+  return pieces;
+}
+
+json tools_request(bool stream = false) {
+  json request = chat_request(stream);
+  request["tools"] = json::array({{{"type", "function"},
+                                   {"function",
+                                    {{"name", "get_weather"},
+                                     {"parameters",
+                                      {{"type", "object"},
+                                       {"properties", {{"city", {{"type", "string"}}}}},
+                                       {"required", json::array({"city"})},
+                                       {"additionalProperties", false}}}}}}});
+  return request;
+}
+
+json tool_fragment(int index, json function, std::optional<std::string> id = std::nullopt) {
+  json fragment = {{"index", index}, {"function", std::move(function)}};
+  if (id) {
+    fragment["id"] = *id;
+    fragment["type"] = "function";
+  }
+  return fragment;
+}
+
+// get_weather({"city":"Paris"}) in three deltas.
+std::vector<std::string> tool_stream() {
+  return {event(chunk({{"role", "assistant"},
+                       {"content", nullptr},
+                       {"tool_calls", json::array({tool_fragment(
+                                          0, {{"name", "get_weather"}, {"arguments", ""}}, "call_1")})}})),
+          event(chunk({{"tool_calls", json::array({tool_fragment(0, {{"arguments", "{\"city\":"}})})}})),
+          event(chunk({{"tool_calls", json::array({tool_fragment(0, {{"arguments", "\"Paris\"}"}})})}})),
+          event(chunk(json::object(), "tool_calls")), kDone};
+}
+
+json tool_message(std::string arguments, std::string name = "get_weather") {
+  return {{"role", "assistant"},
+          {"content", nullptr},
+          {"tool_calls",
+           json::array({{{"id", "call_1"},
+                         {"type", "function"},
+                         {"function", {{"name", std::move(name)}, {"arguments", std::move(arguments)}}}}})}};
+}
+
+json error_body(std::string type, json param = nullptr, json code = nullptr,
+                std::string message = "Bad request") {
+  return {{"error",
+           {{"message", std::move(message)},
+            {"type", std::move(type)},
+            {"param", std::move(param)},
+            {"code", std::move(code)}}}};
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// http.complete-response
+
+TEST(HttpCompleteResponse, AWholeResponsePassesAndABrokenOneNamesTheTransportError) {
+  const Exchange whole = answered(chat_request(), 200, completion(assistant("Hi")));
+  EXPECT_TRUE(Passes(evaluate("http.complete-response", whole)));
+
+  Exchange broken = whole;
+  broken.response.body.resize(10);
+  broken.response.error = core::TransportError{core::TransportErrorKind::closed, "peer closed mid-body"};
+  const Verdict verdict = evaluate("http.complete-response", broken);
+  EXPECT_TRUE(FailsWith(verdict, "closed: peer closed mid-body"));
+  EXPECT_EQ(verdict.actual, "status 200, 10 body bytes before it broke");
+  EXPECT_TRUE(FailsWith(evaluate_burst("http.complete-response", {&whole, &broken}), "request #2: closed"));
+}
+
+TEST(EvaluateCheck, AnUnknownIdIsAnError) {
+  const Exchange ex = answered(chat_request(), 200, completion(assistant("Hi")));
+  EXPECT_THROW(evaluate("sse.wizard", ex), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The stream checks on a conforming stream, and on the wire variations the standard allows.
+
+const char* const kStreamChecks[] = {
+    "sse.content-type",       "sse.framing", "sse.json-chunks", "sse.done-sentinel",
+    "sse.nothing-after-done", "sse.same-id", "sse.role-first",  "sse.finish-reason-last",
+    "sse.incremental"};
+
+TEST(StreamChecks, AConformingStreamPassesEveryOne) {
+  const Exchange ex = streamed(chat_request(true), good_stream());
+  for (const char* id : kStreamChecks)
+    EXPECT_TRUE(Passes(evaluate(id, ex))) << id;
+}
+
+std::string crlf(std::string s) {
+  return replace_all(std::move(s), "\n", "\r\n");
+}
+std::string cr(std::string s) {
+  return replace_all(std::move(s), "\n", "\r");
+}
+std::string no_space(std::string s) {
+  return replace_all(std::move(s), "data: ", "data:");
+}
+std::string with_extras(std::string s) {
+  // Unknown members a client must ignore, in every chunk.
+  if (!s.starts_with("data: {")) return s;
+  return "data: {\"system_fingerprint\":\"fp_1\",\"obfuscation\":\"x\"," + s.substr(7);
+}
+std::string split_data(std::string s) {
+  // The JSON over two data lines (joined by '\n', which JSON allows between tokens).
+  const auto comma = s.find(',');
+  if (!s.starts_with("data: {") || comma == std::string::npos) return s;
+  return s.substr(0, comma + 1) + "\ndata: " + s.substr(comma + 1);
+}
+
+TEST(StreamChecks, WireVariationsTheStandardAllowsAreNoDefect) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> variants = {
+      {"CRLF line endings", each(good_stream(), crlf)},
+      {"CR line endings", each(good_stream(), cr)},
+      {"data: without a space", each(good_stream(), no_space)},
+      {"unknown members in chunks", each(good_stream(), with_extras)},
+      {"multi-line data", each(good_stream(), split_data)},
+  };
+  auto bom = good_stream();
+  bom.front() = "\xEF\xBB\xBF" + bom.front();
+  variants.emplace_back("a leading BOM", bom);
+  auto comments = good_stream();
+  for (std::size_t i = comments.size() - 1; i > 0; --i)
+    comments.insert(comments.begin() + static_cast<std::ptrdiff_t>(i), ": keep-alive\n\n");
+  comments[0] = ": OPENROUTER PROCESSING\n" + comments[0];
+  variants.emplace_back("comments between events", comments);
+
+  for (const auto& [name, pieces] : variants) {
+    SCOPED_TRACE(name);
+    const Exchange ex = streamed(chat_request(true), pieces);
+    ASSERT_EQ(ex.events.size(), 5u);
+    EXPECT_EQ(ex.message_view()["choices"][0]["message"]["content"], "Hello world");
+    for (const char* id : kStreamChecks)
+      EXPECT_TRUE(Passes(evaluate(id, ex))) << id;
+  }
+}
+
+TEST(SseContentType, AnyCaseAndParametersAreTextEventStream) {
+  for (const core::Headers& headers :
+       {core::Headers{{"content-type", "text/event-stream; charset=utf-8"}},
+        core::Headers{{"CONTENT-TYPE", "Text/Event-Stream"}},
+        core::Headers{{"Content-Type", " text/event-stream ;charset=UTF-8"}}}) {
+    EXPECT_TRUE(Passes(evaluate("sse.content-type", streamed(chat_request(true), good_stream(), headers))));
+  }
+}
+
+TEST(SseContentType, AStreamServedAsJsonFails) {
+  const Verdict verdict =
+      evaluate("sse.content-type", streamed(chat_request(true), good_stream(), json_headers()));
+  EXPECT_TRUE(FailsWith(verdict, "must be served as text/event-stream"));
+  EXPECT_EQ(verdict.actual, "'application/json'");
+  EXPECT_EQ(evaluate("sse.content-type", streamed(chat_request(true), good_stream(), {})).actual,
+            "no Content-Type");
+}
+
+TEST(StreamChecks, AnErrorStatusIsNotAStream) {
+  const Exchange ex = answered(chat_request(true), 400, error_body("invalid_request_error"));
+  for (const char* id : kStreamChecks)
+    EXPECT_TRUE(NotApplicable(evaluate(id, ex), "status 400")) << id;
+}
+
+TEST(SseFraming, AStreamEndingInsideAnEventFails) {
+  auto pieces = good_stream();
+  pieces.back() = "data: [DONE]\n";  // one newline short
+  const Verdict verdict = evaluate("sse.framing", streamed(chat_request(true), pieces));
+  EXPECT_TRUE(FailsWith(verdict, "the stream ended inside an event"));
+  EXPECT_THAT(verdict.actual, HasSubstr("data: [DONE]"));
+}
+
+TEST(SseJsonChunks, DataThatIsNotAJsonObjectFails) {
+  auto pieces = good_stream();
+  pieces.insert(pieces.begin() + 1, "data: hello\n\n");
+  const Verdict verdict = evaluate("sse.json-chunks", streamed(chat_request(true), pieces));
+  EXPECT_TRUE(FailsWith(verdict, "event 1 is not a JSON object"));
+  EXPECT_EQ(verdict.actual, "'hello'");
+
+  pieces[1] = "data: [1, 2]\n\n";
+  EXPECT_TRUE(FailsWith(evaluate("sse.json-chunks", streamed(chat_request(true), pieces)), "event 1"));
+}
+
+TEST(SseDoneSentinel, AStreamWithoutDoneFails) {
+  auto pieces = good_stream();
+  pieces.pop_back();
+  const Verdict verdict = evaluate("sse.done-sentinel", streamed(chat_request(true), pieces));
+  EXPECT_TRUE(FailsWith(verdict, "ended after 4 events without data: [DONE]"));
+  EXPECT_THAT(verdict.actual, StartsWith("last event '{"));
+  EXPECT_EQ(evaluate("sse.done-sentinel", streamed(chat_request(true), {})).actual, "no events");
+}
+
+TEST(SseNothingAfterDone, AnEventAfterDoneFails) {
+  auto pieces = good_stream();
+  pieces.push_back(event(chunk({{"content", "late"}})));
+  const Verdict verdict = evaluate("sse.nothing-after-done", streamed(chat_request(true), pieces));
+  EXPECT_TRUE(FailsWith(verdict, "1 events follow data: [DONE]"));
+  EXPECT_THAT(verdict.actual, HasSubstr("late"));
+  pieces.pop_back();
+  pieces.pop_back();
+  EXPECT_TRUE(
+      NotApplicable(evaluate("sse.nothing-after-done", streamed(chat_request(true), pieces)), "no [DONE]"));
+}
+
+TEST(SseSameId, AChunkWithAnotherIdOrNoneFails) {
+  auto pieces = good_stream();
+  pieces[2] = event(chunk({{"content", " world"}}, nullptr, 0, "chatcmpl-2"));
+  const Verdict verdict = evaluate("sse.same-id", streamed(chat_request(true), pieces));
+  EXPECT_TRUE(FailsWith(verdict, "event 2 changes the completion id"));
+  EXPECT_EQ(verdict.expected, "'chatcmpl-1'");
+  EXPECT_EQ(verdict.actual, "'chatcmpl-2'");
+
+  json anonymous = chunk({{"content", " world"}});
+  anonymous.erase("id");
+  pieces[2] = event(anonymous);
+  EXPECT_TRUE(FailsWith(evaluate("sse.same-id", streamed(chat_request(true), pieces)), "event 2 has no id"));
+}
+
+TEST(SseRoleFirst, AChoiceWhoseFirstDeltaLacksTheRoleFails) {
+  auto pieces = good_stream();
+  pieces.erase(pieces.begin());
+  const Verdict verdict = evaluate("sse.role-first", streamed(chat_request(true), pieces));
+  EXPECT_TRUE(FailsWith(verdict, "the first chunk of choice 0 (event 0) carries no role: assistant"));
+  EXPECT_EQ(verdict.actual, "absent");
+
+  pieces.insert(pieces.begin(), event(chunk({{"role", "user"}})));
+  EXPECT_EQ(evaluate("sse.role-first", streamed(chat_request(true), pieces)).actual, "'user'");
+}
+
+TEST(SseRoleFirst, EachChoiceOfSeveralNeedsItsOwnRole) {
+  const std::vector<std::string> pieces = {
+      event(chunk({{"role", "assistant"}, {"content", "A"}}, nullptr, 0)),
+      event(chunk({{"role", "assistant"}, {"content", "B"}}, nullptr, 1)),
+      event(chunk(json::object(), "stop", 0)), event(chunk(json::object(), "stop", 1)), kDone};
+  EXPECT_TRUE(Passes(evaluate("sse.role-first", streamed(chat_request(true), pieces))));
+  auto broken = pieces;
+  broken[1] = event(chunk({{"content", "B"}}, nullptr, 1));
+  EXPECT_TRUE(
+      FailsWith(evaluate("sse.role-first", streamed(chat_request(true), broken)), "choice 1 (event 1)"));
+}
+
+TEST(SseFinishReasonLast, ExactlyOneFinishReasonInTheLastChunk) {
+  auto missing = good_stream();
+  missing.erase(missing.begin() + 3);
+  EXPECT_TRUE(FailsWith(evaluate("sse.finish-reason-last", streamed(chat_request(true), missing)),
+                        "choice 0 never got a finish_reason"));
+
+  auto twice = good_stream();
+  twice[2] = event(chunk({{"content", " world"}}, "stop"));
+  EXPECT_TRUE(FailsWith(evaluate("sse.finish-reason-last", streamed(chat_request(true), twice)),
+                        "choice 0 got 2 finish_reasons"));
+
+  auto early = good_stream();
+  std::swap(early[2], early[3]);
+  EXPECT_TRUE(FailsWith(evaluate("sse.finish-reason-last", streamed(chat_request(true), early)),
+                        "has content (event 3) after its finish_reason (event 2)"));
+}
+
+TEST(SseFinishReasonLast, TheFinishReasonMayRideOnTheLastContentAndAUsageChunkMayFollow) {
+  json request = chat_request(true);
+  request["stream_options"] = {{"include_usage", true}};
+  const std::vector<std::string> pieces = {event(chunk({{"role", "assistant"}, {"content", "Hi"}})),
+                                           event(chunk({{"content", "!"}}, "stop")),
+                                           event(usage_chunk(5, 2, 7)), kDone};
+  EXPECT_TRUE(Passes(evaluate("sse.finish-reason-last", streamed(request, pieces))));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// sse.usage-chunk
+
+json usage_request() {
+  json request = chat_request(true);
+  request["stream_options"] = {{"include_usage", true}};
+  return request;
+}
+
+std::vector<std::string> with_usage(json usage) {
+  auto pieces = good_stream();
+  pieces.insert(pieces.end() - 1, event(usage));
+  return pieces;
+}
+
+TEST(SseUsageChunk, OnlyJudgedWhenIncludeUsageWasRequested) {
+  EXPECT_TRUE(NotApplicable(evaluate("sse.usage-chunk", streamed(chat_request(true), good_stream())),
+                            "did not ask for stream_options.include_usage"));
+  EXPECT_TRUE(
+      Passes(evaluate("sse.usage-chunk", streamed(usage_request(), with_usage(usage_chunk(5, 2, 7))))));
+}
+
+TEST(SseUsageChunk, AMissingMisplacedOrRepeatedUsageChunkFails) {
+  EXPECT_TRUE(FailsWith(evaluate("sse.usage-chunk", streamed(usage_request(), good_stream())),
+                        "no chunk carries usage"));
+
+  json with_choices = chunk({{"content", "!"}});
+  with_choices["usage"] = usage_chunk(5, 2, 7)["usage"];
+  EXPECT_TRUE(FailsWith(evaluate("sse.usage-chunk", streamed(usage_request(), with_usage(with_choices))),
+                        "the usage chunk has non-empty choices"));
+
+  auto early = good_stream();
+  early.insert(early.begin() + 3, event(usage_chunk(5, 2, 7)));
+  EXPECT_TRUE(FailsWith(evaluate("sse.usage-chunk", streamed(usage_request(), early)),
+                        "not the last chunk before [DONE]"));
+
+  auto repeated = with_usage(usage_chunk(5, 2, 7));
+  repeated.insert(repeated.end() - 1, event(usage_chunk(5, 2, 7)));
+  EXPECT_TRUE(
+      FailsWith(evaluate("sse.usage-chunk", streamed(usage_request(), repeated)), "2 chunks carry usage"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// sse.tool-call-deltas
+
+TEST(SseToolCallDeltas, IdAndNameFirstThenArgumentTextPasses) {
+  EXPECT_TRUE(Passes(evaluate("sse.tool-call-deltas", streamed(tools_request(true), tool_stream()))));
+  EXPECT_TRUE(Passes(evaluate("sse.finish-reason-last", streamed(tools_request(true), tool_stream()))));
+  EXPECT_TRUE(NotApplicable(evaluate("sse.tool-call-deltas", streamed(chat_request(true), good_stream())),
+                            "no tool-call deltas"));
+}
+
+TEST(SseToolCallDeltas, AFirstDeltaWithoutIdOrNameFails) {
+  auto pieces = tool_stream();
+  pieces[0] = event(chunk(
+      {{"role", "assistant"}, {"tool_calls", json::array({tool_fragment(0, {{"name", "get_weather"}})})}}));
+  EXPECT_TRUE(FailsWith(evaluate("sse.tool-call-deltas", streamed(tools_request(true), pieces)),
+                        "event 0: the first delta of tool call 0 lacks its id"));
+
+  pieces[0] = event(chunk({{"role", "assistant"},
+                           {"tool_calls", json::array({tool_fragment(0, {{"arguments", ""}}, "call_1")})}}));
+  EXPECT_TRUE(FailsWith(evaluate("sse.tool-call-deltas", streamed(tools_request(true), pieces)),
+                        "lacks its function.name"));
+}
+
+TEST(SseToolCallDeltas, AChangedIdAWrongTypeOrAMissingIndexFails) {
+  auto pieces = tool_stream();
+  pieces[1] = event(chunk({{"tool_calls", json::array({tool_fragment(0, {{"arguments", "{"}}, "call_2")})}}));
+  EXPECT_TRUE(FailsWith(evaluate("sse.tool-call-deltas", streamed(tools_request(true), pieces)),
+                        "event 1: tool call 0 changes its id"));
+
+  json typed = tool_fragment(0, {{"name", "get_weather"}}, "call_1");
+  typed["type"] = "tool";
+  pieces = tool_stream();
+  pieces[0] = event(chunk({{"role", "assistant"}, {"tool_calls", json::array({typed})}}));
+  EXPECT_TRUE(FailsWith(evaluate("sse.tool-call-deltas", streamed(tools_request(true), pieces)),
+                        "tool call type is not 'function'"));
+
+  pieces = tool_stream();
+  pieces[1] = event(chunk({{"tool_calls", json::array({{{"function", {{"arguments", "{"}}}}})}}));
+  EXPECT_TRUE(FailsWith(evaluate("sse.tool-call-deltas", streamed(tools_request(true), pieces)),
+                        "a tool-call delta without an integer index"));
+}
+
+TEST(SseToolCallDeltas, ParallelCallsAreTrackedByIndex) {
+  const std::vector<std::string> pieces = {
+      event(
+          chunk({{"role", "assistant"},
+                 {"tool_calls",
+                  json::array({tool_fragment(0, {{"name", "get_weather"}, {"arguments", ""}}, "call_a"),
+                               tool_fragment(1, {{"name", "get_weather"}, {"arguments", ""}}, "call_b")})}})),
+      event(chunk({{"tool_calls", json::array({tool_fragment(1, {{"arguments", "{\"city\":\"Oslo\"}"}})})}})),
+      event(chunk({{"tool_calls", json::array({tool_fragment(0, {{"arguments", "{\"city\":\"Rome\"}"}})})}})),
+      event(chunk(json::object(), "tool_calls")), kDone};
+  const Verdict verdict = evaluate("sse.tool-call-deltas", streamed(tools_request(true), pieces));
+  EXPECT_TRUE(Passes(verdict));
+  EXPECT_EQ(verdict.message, "2 tool calls");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// sse.incremental and latency.first-event (arrival times are given, not waited for)
+
+TEST(SseIncremental, ChunksArrivingAtOnceFailAndChunksSpreadOverAMillisecondPass) {
+  const Verdict at_once =
+      evaluate("sse.incremental", streamed(chat_request(true), good_stream(), sse_headers(), 0us));
+  EXPECT_TRUE(FailsWith(at_once, "all 4 chunks arrived within 0.0 ms: the stream was buffered"));
+
+  // Four chunks, three gaps: 3 x 250 us = 0.75 ms is still one burst; 3 x 334 us = 1.002 ms is not.
+  EXPECT_TRUE(FailsWith(
+      evaluate("sse.incremental", streamed(chat_request(true), good_stream(), sse_headers(), 250us)),
+      "the stream was buffered"));
+  EXPECT_TRUE(
+      Passes(evaluate("sse.incremental", streamed(chat_request(true), good_stream(), sse_headers(), 334us))));
+}
+
+TEST(SseIncremental, FewerThanThreeChunksCannotBeJudged) {
+  const std::vector<std::string> pieces = {event(chunk({{"role", "assistant"}, {"content", "Hi"}}, "stop")),
+                                           kDone};
+  EXPECT_TRUE(
+      NotApplicable(evaluate("sse.incremental", streamed(chat_request(true), pieces, sse_headers(), 0us)),
+                    "fewer than three chunks"));
+}
+
+TEST(LatencyFirstEvent, TheFirstEventMustArriveWithinTheDeadline) {
+  const Exchange quick = streamed(chat_request(true), good_stream(), sse_headers(), 5ms);
+  EXPECT_TRUE(NotApplicable(evaluate("latency.first-event", quick), "no first_event_within_ms"));
+  EXPECT_TRUE(Passes(evaluate("latency.first-event", quick, within_ms(100))));
+
+  const Exchange slow = streamed(chat_request(true), good_stream(), sse_headers(), 300ms);
+  const Verdict verdict = evaluate("latency.first-event", slow, within_ms(100));
+  EXPECT_TRUE(FailsWith(verdict, "the first event took 300.0 ms"));
+  EXPECT_EQ(verdict.expected, "within 100.0 ms");
+  EXPECT_TRUE(FailsWith(evaluate("latency.first-event", streamed(chat_request(true), {}), within_ms(100)),
+                        "no event arrived"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// stream.matches-non-stream
+
+TEST(StreamMatchesNonStream, TheTwinRequestIsSentWithoutStreamAndMustAgree) {
+  const Exchange stream = streamed(chat_request(true), good_stream());
+  json twin_request;
+  auto twin = [&](std::string content) {
+    return resend([&twin_request, content](const Exchange& original) {
+      twin_request = original.request_json;
+      return answered(chat_request(), 200, completion(assistant(content)));
+    });
+  };
+  EXPECT_TRUE(Passes(evaluate("stream.matches-non-stream", stream, twin("Hello world"))));
+  EXPECT_EQ(twin_request["stream"], true);  // the resend function receives the streamed exchange
+
+  const Verdict verdict = evaluate("stream.matches-non-stream", stream, twin("Hello there"));
+  EXPECT_TRUE(FailsWith(verdict, "choice 0: the stream assembles to a different content"));
+  EXPECT_EQ(verdict.expected, "'Hello there' (non-streamed)");
+  EXPECT_EQ(verdict.actual, "'Hello world' (streamed)");
+}
+
+TEST(StreamMatchesNonStream, ToolCallsAreComparedByNameAndArguments) {
+  const Exchange stream = streamed(tools_request(true), tool_stream());
+  auto twin = [](std::string arguments) {
+    return resend([arguments](const Exchange&) {
+      return answered(tools_request(), 200, completion(tool_message(arguments), "tool_calls"));
+    });
+  };
+  EXPECT_TRUE(Passes(evaluate("stream.matches-non-stream", stream, twin(R"({"city":"Paris"})"))));
+  EXPECT_TRUE(FailsWith(evaluate("stream.matches-non-stream", stream, twin(R"({"city":"Rome"})")),
+                        "assembles to a different tool_calls"));
+}
+
+TEST(StreamMatchesNonStream, AFailedTwinFailsAndMissingPartsAreNotApplicable) {
+  const Exchange stream = streamed(chat_request(true), good_stream());
+  const Options broken_twin =
+      resend([](const Exchange&) { return answered(chat_request(), 500, error_body("server_error")); });
+  EXPECT_TRUE(
+      FailsWith(evaluate("stream.matches-non-stream", stream, broken_twin), "did not answer 200 with JSON"));
+  EXPECT_TRUE(NotApplicable(evaluate("stream.matches-non-stream", stream), "no way to resend"));
+  EXPECT_TRUE(NotApplicable(evaluate("stream.matches-non-stream",
+                                     answered(chat_request(), 200, completion(assistant("x"))), broken_twin),
+                            "did not stream"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// usage.consistent
+
+TEST(UsageConsistent, TotalIsPromptPlusCompletion) {
+  EXPECT_TRUE(
+      Passes(evaluate("usage.consistent", answered(chat_request(), 200, completion(assistant("Hi"))))));
+
+  const json wrong = {{"prompt_tokens", 5}, {"completion_tokens", 7}, {"total_tokens", 13}};
+  const Verdict verdict =
+      evaluate("usage.consistent", answered(chat_request(), 200, completion(assistant("Hi"), "stop", wrong)));
+  EXPECT_TRUE(FailsWith(verdict, "total_tokens is not prompt_tokens + completion_tokens"));
+  EXPECT_EQ(verdict.expected, "5 + 7 = 12");
+  EXPECT_EQ(verdict.actual, "13");
+}
+
+TEST(UsageConsistent, CountsMustBeNonNegativeIntegersAndPresent) {
+  const json negative = {{"prompt_tokens", -1}, {"completion_tokens", 1}, {"total_tokens", 0}};
+  EXPECT_TRUE(FailsWith(evaluate("usage.consistent", answered(chat_request(), 200,
+                                                              completion(assistant("Hi"), "stop", negative))),
+                        "usage.prompt_tokens is not a non-negative integer"));
+  const json text = {{"prompt_tokens", 5}, {"completion_tokens", "7"}, {"total_tokens", 12}};
+  EXPECT_TRUE(FailsWith(
+      evaluate("usage.consistent", answered(chat_request(), 200, completion(assistant("Hi"), "stop", text))),
+      "usage.completion_tokens"));
+  json none = completion(assistant("Hi"));
+  none.erase("usage");
+  EXPECT_TRUE(FailsWith(evaluate("usage.consistent", answered(chat_request(), 200, none)),
+                        "the answer has no usage object"));
+}
+
+TEST(UsageConsistent, AStreamIsJudgedByItsUsageChunkWhenItHasOne) {
+  EXPECT_TRUE(NotApplicable(evaluate("usage.consistent", streamed(chat_request(true), good_stream())),
+                            "the stream carries no usage"));
+  EXPECT_TRUE(
+      Passes(evaluate("usage.consistent", streamed(usage_request(), with_usage(usage_chunk(5, 2, 7))))));
+  EXPECT_TRUE(
+      FailsWith(evaluate("usage.consistent", streamed(usage_request(), with_usage(usage_chunk(5, 2, 8)))),
+                "total_tokens"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// tools.arguments-json and tools.arguments-match-schema
+
+TEST(ToolsArgumentsJson, ArgumentsMustBeAJsonObjectText) {
+  auto with_arguments = [](std::string arguments) {
+    return answered(tools_request(), 200, completion(tool_message(std::move(arguments)), "tool_calls"));
+  };
+  EXPECT_TRUE(Passes(evaluate("tools.arguments-json", with_arguments(R"({"city":"Paris"})"))));
+  EXPECT_TRUE(Passes(evaluate("tools.arguments-json", streamed(tools_request(true), tool_stream()))));
+
+  const Verdict verdict = evaluate("tools.arguments-json", with_arguments("{city: Paris"));
+  EXPECT_TRUE(FailsWith(verdict, "choice 0, tool call 'get_weather': arguments are not a JSON object"));
+  EXPECT_EQ(verdict.actual, "'{city: Paris'");
+  EXPECT_TRUE(
+      FailsWith(evaluate("tools.arguments-json", with_arguments("[\"Paris\"]")), "not a JSON object"));
+  EXPECT_TRUE(NotApplicable(
+      evaluate("tools.arguments-json", answered(chat_request(), 200, completion(assistant("Hi")))),
+      "no tool calls"));
+}
+
+TEST(ToolsArgumentsMatchSchema, ArgumentsNameARequestedToolAndFitItsParameters) {
+  auto call = [](std::string arguments, std::string name = "get_weather") {
+    return answered(tools_request(), 200,
+                    completion(tool_message(std::move(arguments), std::move(name)), "tool_calls"));
+  };
+  EXPECT_TRUE(Passes(evaluate("tools.arguments-match-schema", call(R"({"city":"Paris"})"))));
+  EXPECT_TRUE(FailsWith(evaluate("tools.arguments-match-schema", call(R"({"city":"Paris"})", "get_time")),
+                        "the request offered no tool of that name"));
+  EXPECT_TRUE(FailsWith(evaluate("tools.arguments-match-schema", call(R"({"town":"Paris"})")),
+                        "arguments break the tool's parameters schema"));
+  EXPECT_TRUE(FailsWith(evaluate("tools.arguments-match-schema", call(R"({"city":7})")),
+                        "arguments break the tool's parameters schema"));
+  EXPECT_TRUE(NotApplicable(evaluate("tools.arguments-match-schema", call("{oops")), "tools.arguments-json"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// json-mode.valid-json
+
+json json_mode_request(json format) {
+  json request = chat_request();
+  request["response_format"] = std::move(format);
+  return request;
+}
+
+TEST(JsonModeValidJson, JsonObjectModeNeedsJsonContent) {
+  const json request = json_mode_request({{"type", "json_object"}});
+  EXPECT_TRUE(Passes(
+      evaluate("json-mode.valid-json", answered(request, 200, completion(assistant(R"({"cat":"Tom"})"))))));
+  const Verdict verdict =
+      evaluate("json-mode.valid-json", answered(request, 200, completion(assistant("Sure! {\"cat\": 1}"))));
+  EXPECT_TRUE(FailsWith(verdict, "choice 0: content is not JSON"));
+  EXPECT_EQ(verdict.actual, "'Sure! {\"cat\": 1}'");
+  EXPECT_TRUE(NotApplicable(
+      evaluate("json-mode.valid-json", answered(chat_request(), 200, completion(assistant("prose")))),
+      "did not ask for response_format"));
+}
+
+TEST(JsonModeValidJson, JsonSchemaModeValidatesTheContentAndAllowsARefusal) {
+  const json request = json_mode_request({{"type", "json_schema"},
+                                          {"json_schema",
+                                           {{"name", "cat"},
+                                            {"schema",
+                                             {{"type", "object"},
+                                              {"required", json::array({"name"})},
+                                              {"properties", {{"name", {{"type", "string"}}}}}}}}}});
+  EXPECT_TRUE(Passes(
+      evaluate("json-mode.valid-json", answered(request, 200, completion(assistant(R"({"name":"Tom"})"))))));
+  EXPECT_TRUE(FailsWith(
+      evaluate("json-mode.valid-json", answered(request, 200, completion(assistant(R"({"age":3})")))),
+      "content breaks the requested json_schema"));
+  const json refusal = {{"role", "assistant"}, {"content", nullptr}, {"refusal", "I can't help with that."}};
+  EXPECT_TRUE(Passes(evaluate("json-mode.valid-json", answered(request, 200, completion(refusal)))));
+}
+
+TEST(MalformedChoices, AreFindingsNotExceptions) {
+  const json request = json_mode_request({{"type", "json_object"}});
+  for (const char* choices : {R"([null])", R"(["text"])", R"([{"index": "0", "delta": {"content": "x"}}])"}) {
+    SCOPED_TRACE(choices);
+    const std::string data = std::string("{\"id\":\"chatcmpl-1\",\"choices\":") + choices + "}";
+    const Exchange stream = streamed(chat_request(true), {"data: " + data + "\n\n", kDone});
+    const Exchange body = answered(request, 200, data);
+    for (const auto& [id, ex] :
+         {std::pair{"sse.role-first", &stream}, std::pair{"sse.finish-reason-last", &stream},
+          std::pair{"json-mode.valid-json", &body}}) {
+      Verdict verdict;
+      ASSERT_NO_THROW(verdict = evaluate(id, *ex)) << id;
+      EXPECT_EQ(verdict.kind, Verdict::Kind::fail) << id << ": " << describe(verdict);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// error.envelope and error.status-matches-type
+
+TEST(ErrorEnvelope, TheOpenAiEnvelopePasses) {
+  EXPECT_TRUE(Passes(evaluate("error.envelope",
+                              answered(chat_request(), 400, error_body("invalid_request_error", "model")))));
+  EXPECT_TRUE(
+      Passes(evaluate("error.envelope", answered(chat_request(), 429,
+                                                 error_body("requests", nullptr, "rate_limit_exceeded")))));
+  EXPECT_TRUE(
+      NotApplicable(evaluate("error.envelope", answered(chat_request(), 200, completion(assistant("Hi")))),
+                    "not an error"));
+}
+
+TEST(ErrorEnvelope, EachMissingPartIsNamed) {
+  EXPECT_TRUE(FailsWith(
+      evaluate("error.envelope", answered(chat_request(), 502, std::string("<html>Bad Gateway</html>"))),
+      "the error body is not JSON"));
+  EXPECT_TRUE(FailsWith(evaluate("error.envelope", answered(chat_request(), 400, json{{"message", "bad"}})),
+                        "the error body has no error object"));
+  EXPECT_TRUE(FailsWith(
+      evaluate("error.envelope",
+               answered(chat_request(), 400, error_body("invalid_request_error", nullptr, nullptr, ""))),
+      "error.message is not a non-empty string"));
+  json no_type = error_body("x");
+  no_type["error"].erase("type");
+  EXPECT_TRUE(FailsWith(evaluate("error.envelope", answered(chat_request(), 400, no_type)),
+                        "error.type is not a string"));
+  json no_param = error_body("invalid_request_error");
+  no_param["error"].erase("param");
+  EXPECT_TRUE(FailsWith(evaluate("error.envelope", answered(chat_request(), 400, no_param)),
+                        "error.param is missing"));
+  json no_code = error_body("invalid_request_error");
+  no_code["error"].erase("code");
+  EXPECT_TRUE(
+      FailsWith(evaluate("error.envelope", answered(chat_request(), 400, no_code)), "error.code is missing"));
+}
+
+TEST(ErrorStatusMatchesType, TheTypeIsTheProfilesForTheStatus) {
+  EXPECT_TRUE(Passes(evaluate("error.status-matches-type",
+                              answered(chat_request(), 400, error_body("invalid_request_error")))));
+  EXPECT_TRUE(Passes(
+      evaluate("error.status-matches-type", answered(chat_request(), 503, error_body("server_error")))));
+  const Verdict verdict =
+      evaluate("error.status-matches-type", answered(chat_request(), 400, error_body("server_error")));
+  EXPECT_TRUE(FailsWith(verdict, "status 400 carries an error of type 'server_error'"));
+  EXPECT_EQ(verdict.expected, "type 'invalid_request_error' for status 400");
+  EXPECT_TRUE(
+      NotApplicable(evaluate("error.status-matches-type", answered(chat_request(), 400, std::string("oops"))),
+                    "no error.type"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// error.http-status-before-stream and error.structured-in-stream
+
+TEST(ErrorHttpStatusBeforeStream, ARefusedStreamUsesAnErrorStatus) {
+  EXPECT_TRUE(Passes(evaluate("error.http-status-before-stream",
+                              answered(chat_request(true), 400, error_body("invalid_request_error")))));
+  const std::vector<std::string> refused = {event(error_body("invalid_request_error")), kDone};
+  const Verdict verdict = evaluate("error.http-status-before-stream", streamed(chat_request(true), refused));
+  EXPECT_TRUE(FailsWith(verdict, "refused with HTTP 200 and an error event instead of an error status"));
+  EXPECT_TRUE(FailsWith(
+      evaluate("error.http-status-before-stream", answered(chat_request(true), 200, error_body("x"))),
+      "an error body came with HTTP 200"));
+}
+
+TEST(ErrorHttpStatusBeforeStream, OnlyJudgesStreamsThatWereRefused) {
+  EXPECT_TRUE(
+      NotApplicable(evaluate("error.http-status-before-stream", streamed(chat_request(true), good_stream())),
+                    "accepted the request"));
+  EXPECT_TRUE(NotApplicable(
+      evaluate("error.http-status-before-stream", answered(chat_request(), 400, error_body("x"))),
+      "did not stream"));
+  // An error after the first token is the other check's business.
+  auto late = good_stream();
+  late.insert(late.begin() + 2, event(error_body("server_error")));
+  EXPECT_TRUE(NotApplicable(evaluate("error.http-status-before-stream", streamed(chat_request(true), late))));
+}
+
+TEST(ErrorStructuredInStream, AStreamBrokenAfterTheFirstTokenMustSayWhyInAnErrorEvent) {
+  std::vector<std::string> pieces = good_stream();
+  pieces.resize(2);
+  pieces.push_back(event(error_body("server_error", nullptr, nullptr, "upstream failed")));
+  const Verdict told = evaluate("error.structured-in-stream", streamed(chat_request(true), pieces));
+  EXPECT_TRUE(Passes(told));
+  EXPECT_EQ(told.message, "error event: 'upstream failed'");
+
+  pieces.pop_back();
+  pieces.push_back("upstream connect error\n");
+  const Verdict silent = evaluate("error.structured-in-stream", streamed(chat_request(true), pieces));
+  EXPECT_TRUE(FailsWith(silent, "broke off after the first token without a structured error event"));
+  EXPECT_THAT(silent.actual, HasSubstr("upstream connect error"));
+
+  EXPECT_TRUE(
+      NotApplicable(evaluate("error.structured-in-stream", streamed(chat_request(true), good_stream())),
+                    "the stream completed"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ratelimit.* over a burst
+
+Exchange limited(int status, std::string remaining, std::string reset, core::Headers extra = {}) {
+  core::Headers headers = {{"Content-Type", "application/json"},
+                           {"x-ratelimit-limit-requests", "500"},
+                           {"x-ratelimit-remaining-requests", std::move(remaining)},
+                           {"x-ratelimit-reset-requests", std::move(reset)}};
+  for (const auto& [name, value] : extra)
+    headers.add(name, value);
+  if (status == 429)
+    return answered(chat_request(), 429, error_body("requests", nullptr, "rate_limit_exceeded"), headers);
+  return answered(chat_request(), status, completion(assistant("Hi")), headers);
+}
+
+TEST(RatelimitHeadersPresent, EveryResponseCarriesTheProfilesHeadersInAnyCase) {
+  const Exchange first = limited(200, "499", "120ms");
+  const Exchange shouting = answered(chat_request(), 200, completion(assistant("Hi")),
+                                     {{"X-RateLimit-Limit-Requests", "500"},
+                                      {"X-RATELIMIT-REMAINING-REQUESTS", "498"},
+                                      {"X-Ratelimit-Reset-Requests", "240ms"}});
+  EXPECT_TRUE(Passes(evaluate_burst("ratelimit.headers-present", {&first, &shouting})));
+
+  const Exchange bare =
+      answered(chat_request(), 200, completion(assistant("Hi")), {{"x-ratelimit-limit-requests", "500"}});
+  const Verdict verdict = evaluate_burst("ratelimit.headers-present", {&first, &bare});
+  EXPECT_TRUE(FailsWith(verdict, "response #2 (status 200) lacks x-ratelimit-remaining-requests"));
+  EXPECT_EQ(verdict.actual, "absent");
+}
+
+TEST(RatelimitRemainingDecreases, TheRemainingCountGoesDown) {
+  const Exchange a = limited(200, "10", "1s"), b = limited(200, "9", "1s"), c = limited(200, "8", "1s");
+  EXPECT_TRUE(Passes(evaluate_burst("ratelimit.remaining-decreases", {&a, &b, &c})));
+  const Exchange d = limited(200, "10", "1s"), e = limited(200, "10", "1s");
+  EXPECT_TRUE(FailsWith(evaluate_burst("ratelimit.remaining-decreases", {&a, &d, &e}),
+                        "never went below its first value over 3 requests"));
+  EXPECT_TRUE(NotApplicable(evaluate_burst("ratelimit.remaining-decreases", {&a}), "fewer than two"));
+}
+
+TEST(RatelimitResetInFuture, APartlyUsedWindowResetsLater) {
+  const Exchange used = limited(200, "499", "6m0s");
+  EXPECT_TRUE(Passes(evaluate("ratelimit.reset-in-future", used)));
+  const Verdict past = evaluate("ratelimit.reset-in-future", limited(200, "499", "0s"));
+  EXPECT_TRUE(
+      FailsWith(past, "response #1: the window is partly used (499 of 500 left) but resets in the past"));
+  EXPECT_TRUE(FailsWith(evaluate("ratelimit.reset-in-future", limited(200, "499", "soon")),
+                        "does not parse in the profile's reset format"));
+  EXPECT_TRUE(NotApplicable(evaluate("ratelimit.reset-in-future", limited(200, "500", "0s")),
+                            "no response with a partly used window"));
+}
+
+std::string http_date(std::time_t at) {
+  std::tm tm{};
+  gmtime_r(&at, &tm);
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buffer;
+}
+
+TEST(RatelimitRetryAfterOn429, A429SaysWhenToComeBack) {
+  const Exchange ok = limited(200, "1", "1s");
+  const Exchange seconds = limited(429, "0", "1s", {{"Retry-After", "20"}});
+  const Exchange date = limited(429, "0", "1s", {{"retry-after", http_date(std::time(nullptr) + 30)}});
+  const Exchange ms = limited(429, "0", "1s", {{"Retry-After-Ms", "1500"}});
+  EXPECT_TRUE(Passes(evaluate_burst("ratelimit.retry-after-on-429", {&ok, &seconds, &date, &ms})));
+
+  const Exchange silent = limited(429, "0", "1s");
+  Verdict verdict = evaluate_burst("ratelimit.retry-after-on-429", {&ok, &silent});
+  EXPECT_TRUE(FailsWith(verdict, "429 response #2 does not say when to retry"));
+  EXPECT_EQ(verdict.actual, "absent");
+  verdict =
+      evaluate("ratelimit.retry-after-on-429", limited(429, "0", "1s", {{"Retry-After", "in a minute"}}));
+  EXPECT_EQ(verdict.actual, "Retry-After: 'in a minute' (not RFC 9110)");
+  EXPECT_TRUE(NotApplicable(evaluate("ratelimit.retry-after-on-429", ok), "no 429"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Helpers the rate-limit checks and the 429 retries share
+
+TEST(ParseGoDuration, ReadsGoDurationStrings) {
+  EXPECT_DOUBLE_EQ(parse_go_duration("6m0s").value(), 360.0);
+  EXPECT_DOUBLE_EQ(parse_go_duration("20ms").value(), 0.02);
+  EXPECT_DOUBLE_EQ(parse_go_duration("1.5s").value(), 1.5);
+  EXPECT_DOUBLE_EQ(parse_go_duration("1h2m3s").value(), 3723.0);
+  EXPECT_DOUBLE_EQ(parse_go_duration("0").value(), 0.0);
+  EXPECT_DOUBLE_EQ(parse_go_duration("250us").value(), 250e-6);
+  EXPECT_DOUBLE_EQ(parse_go_duration("2\xC2\xB5s").value(), 2e-6);
+  for (const char* bad : {"5x", "", "5", "s", "1.5.2s", "-"})
+    EXPECT_FALSE(parse_go_duration(bad).has_value()) << bad;
+}
+
+TEST(RetryAfterMs, SecondsAnHttpDateOrRetryAfterMsWhichIsPreferred) {
+  EXPECT_DOUBLE_EQ(retry_after_ms({{"Retry-After", "20"}}).value(), 20000.0);
+  EXPECT_DOUBLE_EQ(retry_after_ms({{"Retry-After", "0"}}).value(), 0.0);
+  EXPECT_DOUBLE_EQ(retry_after_ms({{"retry-after-ms", "1500"}, {"Retry-After", "20"}}).value(), 1500.0);
+  EXPECT_DOUBLE_EQ(retry_after_ms({{"retry-after-ms", "-1"}, {"Retry-After", "2"}}).value(), 2000.0);
+
+  const auto in_a_minute = retry_after_ms({{"Retry-After", http_date(std::time(nullptr) + 60)}});
+  ASSERT_TRUE(in_a_minute.has_value());
+  EXPECT_GT(*in_a_minute, 55'000.0);
+  EXPECT_LE(*in_a_minute, 60'000.0);
+  EXPECT_DOUBLE_EQ(retry_after_ms({{"Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT"}}).value(),
+                   0.0);  // past: now
+
+  for (const char* bad : {"soon", "1.5", "-5", "", "Sun, 06 Nov 1994 08:49:37"})
+    EXPECT_FALSE(retry_after_ms({{"Retry-After", bad}}).has_value()) << bad;
+  EXPECT_FALSE(retry_after_ms({}).has_value());
+}
+
+TEST(RetryAfterMs, TheObsoleteHttpDateFormatsAreAccepted) {
+  EXPECT_TRUE(retry_after_ms({{"Retry-After", "Sunday, 06-Nov-94 08:49:37 GMT"}}).has_value());
+  EXPECT_TRUE(retry_after_ms({{"Retry-After", "Sun Nov  6 08:49:37 1994"}}).has_value());
+}
+
+}  // namespace
+}  // namespace gatecheck::runner
