@@ -232,6 +232,9 @@ struct Server::Impl {
     std::chrono::microseconds delay{0};
     auto due = Clock::now();
     std::size_t sent = 0;
+    // The write deadline is renewed at most once a second, not per event: every renewal re-arms a timer, and
+    // at thousands of streams x 50 events/s that bookkeeping, not the writes, would eat the CPU.
+    auto renewed = Clock::now();
     while (true) {
       if (stopping) reply.stream->hurry();
       event.clear();
@@ -240,7 +243,11 @@ struct Server::Impl {
         // Absolute deadlines: a late wake-up does not push every later event back.
         due = std::max(due + delay, Clock::now() - std::chrono::milliseconds(50));
         timer.expires_at(due);
-        stream.expires_never();
+        if (delay > std::chrono::seconds(1)) {
+          // A long pause must not run into the write deadline; it is renewed before the next write.
+          stream.expires_never();
+          renewed = Clock::time_point{};
+        }
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
       if (reply.buffered) {
@@ -252,7 +259,10 @@ struct Server::Impl {
         stream.socket().close(ec);
         co_return false;
       }
-      stream.expires_after(kWriteTimeout);
+      if (const auto now = Clock::now(); now - renewed > std::chrono::seconds(1) || sent == 0) {
+        stream.expires_after(kWriteTimeout);
+        renewed = now;
+      }
       co_await asio::async_write(stream, http::make_chunk(asio::buffer(event)),
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return false;  // the client went away
