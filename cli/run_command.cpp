@@ -5,6 +5,8 @@
 #include <optional>
 #include <unistd.h>
 
+#include <gatecheck/core/bundled.hpp>
+#include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/http_client.hpp>
 #include <gatecheck/core/profile.hpp>
 #include <gatecheck/mock/server.hpp>
@@ -21,7 +23,10 @@ Command run_spec() {
   return Command("gatecheck run",
                  "Run conformance suites against a gateway (or the embedded mock) and report.")
       .usage("gatecheck run [SUITE.yaml|DIR ...] [options]")
-      .positional("SUITES", "Suite files or folders (default: the bundled OpenAI suites)", true)
+      .positional(
+          "SUITES",
+          "Suite files or folders (default: the bundled OpenAI suites, plus the profile's vendor suite)",
+          true)
       .option("--target", "URL", "Base URL of the gateway (default: start the embedded mock on loopback)")
       .option("--profile", "NAME|FILE", "Profile the target claims (default openai)")
       .option("--api-key", "KEY", "API key sent the profile's way")
@@ -36,6 +41,12 @@ Command run_spec() {
       .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
       .repeated("--report", "FORMAT=FILE", "Also write junit=FILE, json=FILE or html=FILE")
       .option("--openapi", "FILE", "OpenAPI description for schema checks (default: the bundled one)")
+      .option("--admin-token", "TOKEN",
+              "The target's admin token, for scenarios that need /admin (webhooks, keys)")
+      .option("--spare-api-key", "KEY", "A key scenarios may rotate away (key rotation); never your main key")
+      .option("--receiver-bind", "ADDR", "Where webhook receivers listen (default 127.0.0.1)")
+      .option("--receiver-url", "URL",
+              "The URL a remote target should call, {port} replaced (default http://ADDR:{port})")
       .flag("--insecure", "Accept self-signed TLS certificates")
       .flag("--mock-target",
             "The target is gatecheck's mock (or a gateway in front of it): run mock-only scenarios")
@@ -145,6 +156,10 @@ int run(const Arguments& a) {
   options.openapi_path = a.value("--openapi").value_or("");
   options.verify_tls = !a.flag("--insecure");
   options.target_is_mock = a.flag("--mock-target");
+  options.admin_token = a.value("--admin-token").value_or("");
+  options.spare_api_key = a.value("--spare-api-key").value_or("");
+  options.receiver_bind = a.value("--receiver-bind").value_or("127.0.0.1");
+  options.receiver_url = a.value("--receiver-url").value_or("");
 
   std::vector<std::pair<std::string, std::string>> outputs;
   for (const auto& report : a.values("--report")) {
@@ -154,8 +169,14 @@ int run(const Arguments& a) {
     outputs.emplace_back(format, file);
   }
 
-  const auto suites =
+  auto suites =
       a.positionals().empty() ? runner::load_bundled_suites() : runner::load_suites(a.positionals());
+  if (a.positionals().empty()) {
+    // The profile's own claims have a suite of their own: suites/vendors/<profile>.yaml.
+    const std::string vendor = "suites/vendors/" + options.profile.id + ".yaml";
+    if (const auto text = core::bundled_file(vendor))
+      suites.push_back(runner::parse_suite(core::parse_yaml(*text, vendor)));
+  }
   if (a.flag("--list")) {
     for (const auto& title : runner::select_scenarios(suites, options))
       std::cout << title << "\n";
@@ -176,9 +197,18 @@ int run(const Arguments& a) {
     mock_options.profile = options.profile;
     mock_options.threads = 2;
     mock_options.log_format = mock::LogFormat::none;
-    // One accepted key, so that the invalid-key scenarios have something to be invalid against.
-    if (options.api_key.empty()) options.api_key = "sk-gatecheck-embedded-0000";
+    // One accepted key, so that the invalid-key scenarios have something to be invalid against, a spare one
+    // to rotate away, and an admin token for the /admin scenarios.
+    const std::string prefix =
+        options.profile.key_prefixes.empty() ? "sk-" : options.profile.key_prefixes.front();
+    if (options.api_key.empty()) options.api_key = prefix + "gatecheck-embedded-0000";
+    if (options.spare_api_key.empty())
+      options.spare_api_key = prefix + "gatecheck-spare-" + core::to_hex(core::random_bytes(8));
+    if (options.admin_token.empty())
+      options.admin_token = "gatecheck-admin-" + core::to_hex(core::random_bytes(12));
     mock_options.keys.push_back({options.api_key, ""});
+    mock_options.keys.push_back({options.spare_api_key, ""});
+    mock_options.admin_token = options.admin_token;
     for (const auto& fault : a.values("--mock-fault")) {
       try {
         for (auto& spec : mock::parse_fault_list(fault))

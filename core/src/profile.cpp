@@ -210,6 +210,23 @@ Profile parse_profile(const Document& document) {
   p.default_model = string_of(limits, "default_model");
   p.strict_parameters = limits.value("strict_parameters", true);
 
+  const json webhooks = v.value("webhooks", json::object());
+  const json signature = webhooks.value("signature", json::object());
+  const std::string scheme = string_of(signature, "scheme");
+  p.webhooks.scheme = scheme == "hmac-sha256-hex"     ? SignatureScheme::hmac_sha256_hex
+                      : scheme == "standard-webhooks" ? SignatureScheme::standard_webhooks
+                                                      : SignatureScheme::none;
+  p.webhooks.header = string_of(signature, "header", "X-Signature");
+  p.webhooks.prefix = string_of(signature, "prefix");
+  p.webhooks.tolerance_seconds = signature.value("tolerance_seconds", 300u);
+  p.webhooks.events = webhooks.value("events", std::vector<std::string>{});
+  const json retry = webhooks.value("retry", json::object());
+  p.webhooks.attempts = retry.value("attempts", 4u);
+  p.webhooks.initial_delay_ms = retry.value("initial_delay_ms", 200u);
+  p.webhooks.multiplier = retry.value("multiplier", 2.0);
+  p.key_rotation = v.value("keys", json::object()).value("rotation", false);
+  p.discovery_documents = v.value("discovery", json::object()).value("documents", std::vector<std::string>{});
+
   const json request_headers = v.value("request_headers", json::object());
   for (const auto& [name, value] : request_headers.items()) {
     p.request_headers[name] = value.get<std::string>();

@@ -134,7 +134,10 @@ App::App(const ServerOptions& options)
       journal_(options.journal_size),
       log_(options.log_format, options.log),
       instance_(
-          mix64(static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()))) {
+          mix64(static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()))),
+      keys_(options.keys,
+            options.profile.key_prefixes.empty() ? "sk-" : options.profile.key_prefixes.front()),
+      hooks_(options.profile, options.seed) {
   for (std::size_t i = 0; i < options.stubs.size(); ++i)
     stub_hits_.push_back(std::make_unique<std::atomic<std::size_t>>(0));
 }
@@ -265,6 +268,8 @@ Reply App::dispatch(CallContext& context, std::string& key, RateDecision& decisi
   }
   if (request.path == "/health") return json_reply(200, R"({"status":"ok"})");
   if (request.path == "/admin" || request.path.starts_with("/admin/")) return admin(context);
+  if (request.method == "GET")
+    if (auto document = discovery_document(context)) return std::move(*document);
   if (auto scripted = stub(request)) return std::move(*scripted);
   if (request.body_too_large) {
     throw Rejected{
@@ -324,20 +329,13 @@ Reply App::dispatch(CallContext& context, std::string& key, RateDecision& decisi
   }
   if (key.empty()) throw Rejected{ApiError{401, profile.missing_key_message, {}, nullptr, nullptr, {}}};
   std::string plan;
-  if (!options_.keys.empty()) {
-    const KeyConfig* known = nullptr;
-    for (const auto& candidate : options_.keys) {
-      if (core::constant_time_equals(candidate.key, key)) known = &candidate;
-    }
-    if (known == nullptr) {
-      throw Rejected{ApiError{401,
-                              replace_all(profile.invalid_key_message, "{key}", mask_like_the_api(key)),
-                              {},
-                              nullptr,
-                              "invalid_api_key",
-                              {}}};
-    }
-    plan = known->plan;
+  if (keys_.check(key, plan) != KeyRing::Verdict::accepted) {
+    throw Rejected{ApiError{401,
+                            replace_all(profile.invalid_key_message, "{key}", mask_like_the_api(key)),
+                            {},
+                            nullptr,
+                            "invalid_api_key",
+                            {}}};
   }
 
   // Rate limits, per key.
@@ -383,7 +381,32 @@ Reply App::dispatch(CallContext& context, std::string& key, RateDecision& decisi
                                     core::percent_decode(rest.substr(std::string_view("models/").size())));
   }
   if (context.tokens_used > 0) limiter_.charge_tokens(key, plan, context.tokens_used, Clock::now(), decision);
+  count_usage(context, key, reply);
   return reply;
+}
+
+void App::count_usage(const CallContext& context, const std::string& key, const Reply& reply) {
+  if (reply.status >= 400) return;
+  for (const auto& crossing : keys_.record(key, context.tokens_used)) {
+    hooks_.emit("usage.threshold_reached",
+                {{"key_hint", core::mask_secret(crossing.key)},
+                 {"metric", crossing.metric},
+                 {"threshold", crossing.threshold},
+                 {"current", crossing.current}},
+                now_seconds(), delivery_faults(context.faults));
+  }
+}
+
+DeliveryFaults delivery_faults(const FaultSet& faults) {
+  DeliveryFaults out;
+  out.wrong_secret = faults.has(Fault::webhook_wrong_secret);
+  out.tampered_body = faults.has(Fault::webhook_tampered_body);
+  out.no_signature = faults.has(Fault::webhook_no_signature);
+  out.no_retry = faults.has(Fault::webhook_no_retry);
+  out.payload_invalid = faults.has(Fault::webhook_payload_invalid);
+  if (faults.has(Fault::webhook_late))
+    out.late = std::chrono::milliseconds(faults.parameter(Fault::webhook_late, 3000));
+  return out;
 }
 
 void App::decorate(const CallContext& context, Reply& reply, const RateDecision* decision) {

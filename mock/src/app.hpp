@@ -16,7 +16,9 @@
 #include "exchange.hpp"
 #include "fault_set.hpp"
 #include "journal.hpp"
+#include "key_ring.hpp"
 #include "rate_limiter.hpp"
+#include "webhook_hub.hpp"
 
 namespace gatecheck::mock {
 
@@ -42,6 +44,11 @@ Reply retrieve_model_endpoint(CallContext& context, const std::string& model_id)
 ApiError model_not_found(const std::string& model_id);
 // JSON with Content-Type application/json.
 Reply json_reply(int status, std::string body);
+// The discovery documents the profile claims (/openapi.json, /llms.txt, /.well-known/...), or nullopt when
+// `path` is not one of them.
+std::optional<Reply> discovery_document(const CallContext& context);
+// The faults of a request that apply to the webhook deliveries it causes.
+DeliveryFaults delivery_faults(const FaultSet& faults);
 
 class App {
  public:
@@ -53,6 +60,7 @@ class App {
  private:
   Reply dispatch(CallContext& context, std::string& key, RateDecision& decision, bool& rated);
   Reply admin(CallContext& context);
+  void count_usage(const CallContext& context, const std::string& key, const Reply& reply);
   std::optional<Reply> stub(const Request& request);
   Reply error_reply(const CallContext& context, const ApiError& error);
   void decorate(const CallContext& context, Reply& reply, const RateDecision* decision);
@@ -65,6 +73,8 @@ class App {
   std::atomic<std::uint64_t> counter_{0};
   std::uint64_t instance_;  // distinguishes request ids across runs
   std::vector<std::unique_ptr<std::atomic<std::size_t>>> stub_hits_;
+  KeyRing keys_;
+  WebhookHub hooks_;
 };
 
 }  // namespace gatecheck::mock

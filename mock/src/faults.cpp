@@ -57,6 +57,22 @@ const std::vector<FaultInfo>& fault_catalog() {
        "http.complete-response"},
       {Fault::slow_first_byte, "slow-first-byte", "nothing is sent for a while (=MS, default 3000)",
        "latency.first-event"},
+      {Fault::webhook_wrong_secret, "webhook-wrong-secret",
+       "webhook deliveries are signed with another secret", "webhook.signature-valid"},
+      {Fault::webhook_tampered_body, "webhook-tampered-body", "the webhook body changes after it was signed",
+       "webhook.signature-valid"},
+      {Fault::webhook_no_signature, "webhook-no-signature", "webhook deliveries carry no signature headers",
+       "webhook.signature-valid"},
+      {Fault::webhook_payload_invalid, "webhook-payload-invalid",
+       "the event's data lacks a field its schema requires", "webhook.payload-schema"},
+      {Fault::webhook_late, "webhook-late", "the first delivery attempt waits (=MS, default 3000)",
+       "webhook.delivered-within"},
+      {Fault::webhook_no_retry, "webhook-no-retry", "a failed delivery is never retried",
+       "webhook.retried-on-failure"},
+      {Fault::key_rotation_stale, "key-rotation-stale", "a rotated key keeps working",
+       "keys.rotation-invalidates-old"},
+      {Fault::discovery_incomplete, "discovery-incomplete",
+       "discovery documents lack a field their specification requires", "discovery.*"},
   };
   return catalog;
 }

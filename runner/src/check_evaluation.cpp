@@ -14,6 +14,8 @@ PerExchange family_of(std::string_view id) {
   if (id.starts_with("usage.") || id.starts_with("tools.") || id.starts_with("json-mode."))
     return &check_message;
   if (id.starts_with("error.")) return &check_error;
+  if (id.starts_with("discovery.")) return &check_discovery;
+  if (id.starts_with("keys.")) return &check_keys;
   return nullptr;
 }
 
@@ -37,6 +39,7 @@ Verdict evaluate_check(std::string_view id, const CheckContext& context) {
     return Verdict::pass();
   }
   const PerExchange family = family_of(id);
+  if (family == nullptr) return Verdict::not_applicable("judged by expect_webhook steps, not on a response");
   // A burst passes a per-exchange check when every exchange does; the first failure speaks for it.
   std::size_t applicable = 0;
   Verdict last = Verdict::not_applicable("no exchange");

@@ -43,6 +43,8 @@ Verdict evaluate_check(std::string_view id, const CheckContext& context);
 Verdict check_sse(std::string_view id, const Exchange& exchange, const CheckContext& context);
 Verdict check_message(std::string_view id, const Exchange& exchange, const CheckContext& context);
 Verdict check_error(std::string_view id, const Exchange& exchange, const CheckContext& context);
+Verdict check_discovery(std::string_view id, const Exchange& exchange, const CheckContext& context);
+Verdict check_keys(std::string_view id, const Exchange& exchange, const CheckContext& context);
 // Whole-burst checks.
 Verdict check_ratelimit(std::string_view id, const CheckContext& context);
 

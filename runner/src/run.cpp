@@ -81,14 +81,19 @@ Selection select(const std::vector<Suite>& suites, const RunOptions& options, co
       if (options.shard.count > 1 && fnv1a(title) % options.shard.count != options.shard.index - 1) continue;
       std::string missing;
       for (const auto& capability : scenario.capabilities) {
-        const bool have = capability == "mock" ? options.target_is_mock : profile.has(capability);
+        const bool have = capability == "mock"        ? options.target_is_mock
+                          : capability == "admin"     ? !options.admin_token.empty()
+                          : capability == "spare-key" ? !options.spare_api_key.empty()
+                                                      : profile.has(capability);
         if (!have) missing += (missing.empty() ? "" : ", ") + capability;
       }
       if (!missing.empty()) {
-        selection.skipped.push_back({{s, c},
-                                     missing == "mock"
-                                         ? "needs gatecheck's mock as the target (its control headers)"
-                                         : "the profile '" + profile.id + "' does not claim " + missing});
+        selection.skipped.push_back(
+            {{s, c},
+             missing == "mock"        ? "needs gatecheck's mock as the target (its control headers)"
+             : missing == "admin"     ? "needs the target's admin token (--admin-token)"
+             : missing == "spare-key" ? "needs a key it may rotate away (--spare-api-key)"
+                                      : "the profile '" + profile.id + "' does not claim " + missing});
         continue;
       }
       selection.jobs.push_back({s, c});
@@ -126,6 +131,8 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   SchemaBook schemas = SchemaBook::load(options.openapi_path);
   RunEnvironment env{options, profile, base_url, schemas, {}};
   if (!options.api_key.empty()) env.redactor.add_secret(options.api_key);
+  if (!options.admin_token.empty()) env.redactor.add_secret(options.admin_token);
+  if (!options.spare_api_key.empty()) env.redactor.add_secret(options.spare_api_key);
   for (const auto& [name, value] : options.extra_headers)
     if (env.redactor.is_sensitive_header(name)) env.redactor.add_secret(value);
 

@@ -1,8 +1,11 @@
 #include "scenario_executor.hpp"
 
 #include <atomic>
+#include <map>
+#include <memory>
 #include <thread>
 
+#include <gatecheck/core/http_receiver.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/core/template.hpp>
 #include <gatecheck/runner/checks.hpp>
@@ -11,6 +14,7 @@
 #include "matcher.hpp"
 #include "request_builder.hpp"
 #include "step_expectations.hpp"
+#include "webhook_checks.hpp"
 
 namespace gatecheck::runner {
 namespace {
@@ -58,11 +62,19 @@ CheckResult failure(const std::string& id, const std::string& message, const std
   return result;
 }
 
+using Receivers = std::map<std::string, std::unique_ptr<core::HttpReceiver>>;
+
 class StepRunner {
  public:
   StepRunner(const RunEnvironment& env, core::HttpClient& client, const Suite& suite, const Step& step,
-             core::TemplateScope& scope, StepResult& result)
-      : env_(env), client_(client), suite_(suite), step_(step), scope_(scope), result_(result) {}
+             core::TemplateScope& scope, Receivers& receivers, StepResult& result)
+      : env_(env),
+        client_(client),
+        suite_(suite),
+        step_(step),
+        scope_(scope),
+        receivers_(receivers),
+        result_(result) {}
 
   void run() {
     json rendered;
@@ -72,6 +84,8 @@ class StepRunner {
       result_.checks.push_back(failure("suite.template", e.what(), suite_.describe(step_.pointer)));
       return;
     }
+    if (step_.kind == "webhook_receiver") return start_receiver(rendered["webhook_receiver"]);
+    if (step_.kind == "expect_webhook") return expect_webhook(rendered["expect_webhook"]);
     std::vector<Exchange> exchanges;
     try {
       exchanges = step_.kind == "burst" ? burst(rendered) : std::vector<Exchange>{single(rendered)};
@@ -231,11 +245,134 @@ class StepRunner {
     }
   }
 
+  void start_receiver(const json& spec) {
+    const std::string id = spec["id"].get<std::string>();
+    std::vector<int> statuses = spec.value("respond", std::vector<int>{});
+    try {
+      // The scripted statuses apply per event: `respond: [500, 200]` fails the first attempt of every event.
+      auto receiver = std::make_unique<core::HttpReceiver>(
+          env_.options.receiver_bind, 0, std::move(statuses), [](const core::ReceivedRequest& request) {
+            const json body = json::parse(request.body, nullptr, false);
+            if (body.is_object() && body.contains("id") && body["id"].is_string())
+              return body["id"].get<std::string>();
+            return std::string(request.headers.get("webhook-id").value_or(""));
+          });
+      std::string url = env_.options.receiver_url;
+      if (url.empty()) {
+        const std::string host =
+            env_.options.receiver_bind == "0.0.0.0" ? "127.0.0.1" : env_.options.receiver_bind;
+        url = "http://" + host + ":{port}";
+      }
+      const auto at = url.find("{port}");
+      if (at != std::string::npos) url.replace(at, 6, std::to_string(receiver->port()));
+      url += "/hooks/" + id;
+      scope_.root("receivers")[id] = {{"url", url}};
+      result_.notes.push_back("receiver " + id + " listening for " + url);
+      receivers_[id] = std::move(receiver);
+    } catch (const std::exception& e) {
+      result_.checks.push_back(failure("suite.request", e.what(), suite_.describe(step_.pointer)));
+    }
+  }
+
+  void expect_webhook(const json& spec) {
+    const auto started = Clock::now();
+    const std::string name = spec["receiver"].get<std::string>();
+    const auto found = receivers_.find(name);
+    const std::string location = suite_.describe(step_.pointer + "/expect_webhook");
+    if (found == receivers_.end()) {
+      result_.checks.push_back(failure(
+          "suite.request", "no webhook_receiver named '" + name + "' earlier in this scenario", location));
+      return;
+    }
+    const core::HttpReceiver& receiver = *found->second;
+    const std::string event = spec["event"].get<std::string>();
+    // Other scenarios' events may reach this receiver too (subscriptions are per type): `id` narrows to one.
+    const std::string event_id = spec.value("id", "");
+    const auto mine = [&](const std::vector<core::ReceivedRequest>& received) {
+      auto all = deliveries_of(received, event);
+      if (!event_id.empty()) std::erase_if(all, [&](const Delivery& d) { return d.event_id != event_id; });
+      return all;
+    };
+    const auto within = std::chrono::milliseconds(spec.value("within_ms", 5000));
+    std::vector<std::string> ids =
+        spec.value("checks", std::vector<std::string>{"webhook.delivered-within", "webhook.signature-valid",
+                                                      "webhook.payload-schema"});
+    // Late deliveries are still worth judging: wait up to three times the deadline (at most 30 s) for the
+    // first.
+    const auto patience = std::min(within * 3, std::chrono::milliseconds(30'000));
+    receiver.wait_until([&](const auto& received) { return !mine(received).empty(); }, started + patience);
+    const bool judge_retries = std::find(ids.begin(), ids.end(), "webhook.retried-on-failure") != ids.end();
+    if (judge_retries) {
+      // A failed attempt should be followed by another: wait for one (bounded by the profile's backoff).
+      const auto& retry = env_.profile.webhooks;
+      const auto backoff = std::chrono::milliseconds(
+          static_cast<std::int64_t>(retry.initial_delay_ms * std::max(1.0, retry.multiplier) * 2 + 2'000));
+      receiver.wait_until(
+          [&](const auto& received) {
+            const auto all = mine(received);
+            return !all.empty() && (all.front().request->answered_status < 300 || all.size() > 1);
+          },
+          Clock::now() + std::min(backoff, std::chrono::milliseconds(15'000)));
+    }
+    const auto received = receiver.received();
+    const auto deliveries = mine(received);
+    std::map<std::string, int> accepted;
+    for (const auto& d : deliveries)
+      if (d.request->answered_status < 300 && ++accepted[d.event_id] == 2)
+        result_.notes.push_back("duplicate: event " + d.event_id +
+                                " was delivered and accepted more than once");
+    result_.notes.push_back(std::to_string(deliveries.size()) + " deliveries of " + event + " received");
+
+    std::optional<core::schema::CompiledSchema> schema;
+    try {
+      const std::string reference = spec.contains("schema")
+                                        ? spec["schema"].get<std::string>()
+                                        : "#/webhooks/" + core::json_pointer_escape(event) +
+                                              "/post/requestBody/content/application~1json/schema";
+      schema = env_.schemas.schema(reference);
+    } catch (const std::exception& e) {
+      if (spec.contains("schema")) result_.checks.push_back(failure("expect.schema", e.what(), location));
+    }
+    for (const auto& id : ids) {
+      Verdict verdict;
+      if (id == "webhook.signature-valid") {
+        verdict = webhook_signature_valid(deliveries, env_.profile.webhooks, spec.value("secret", ""));
+      } else if (id == "webhook.payload-schema") {
+        verdict = webhook_payload_schema(deliveries, event, schema);
+      } else if (id == "webhook.delivered-within") {
+        verdict = webhook_delivered_within(deliveries, started, within);
+      } else if (id == "webhook.retried-on-failure") {
+        verdict = webhook_retried_on_failure(deliveries);
+      } else {
+        verdict = Verdict::not_applicable("not a webhook check");
+      }
+      const CheckInfo* info = find_check(id);
+      CheckResult result;
+      result.id = id;
+      result.severity = info ? std::string(to_string(info->severity)) : "MUST";
+      result.passed = verdict.kind != Verdict::Kind::fail;
+      result.applicable = verdict.kind != Verdict::Kind::not_applicable;
+      result.message = verdict.message;
+      result.expected = verdict.expected;
+      result.actual = verdict.actual;
+      result.location = location;
+      result_.checks.push_back(std::move(result));
+    }
+    if (!deliveries.empty()) {
+      const auto& last = *deliveries.back().request;
+      std::string excerpt = last.method + " " + last.target + "\n";
+      for (const auto& [header, value] : last.headers)
+        excerpt += header + ": " + env_.redactor.redact_header(header, value) + "\n";
+      result_.response_excerpt = excerpt + "\n" + env_.redactor.redact(last.body.substr(0, 2048));
+    }
+  }
+
   const RunEnvironment& env_;
   core::HttpClient& client_;
   const Suite& suite_;
   const Step& step_;
   core::TemplateScope& scope_;
+  Receivers& receivers_;
   StepResult& result_;
 };
 
@@ -264,9 +401,13 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
 
   core::TemplateScope scope;
   scope.set("profile", env_.profile.raw);
-  scope.set(
-      "target",
-      {{"url", env_.base_url}, {"base_path", env_.profile.base_path}, {"mock", env_.options.target_is_mock}});
+  scope.set("target", {{"url", env_.base_url},
+                       {"base_path", env_.profile.base_path},
+                       {"mock", env_.options.target_is_mock},
+                       {"admin_token", env_.options.admin_token},
+                       {"spare_key", env_.options.spare_api_key}});
+  scope.set("receivers", json::object());
+  Receivers receivers;  // live for the scenario, stopped when it ends
   scope.set("captures", json::object());
   scope.set("vars", json::object());
   bool stop = false;
@@ -295,7 +436,7 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     }
     const auto step_started = Clock::now();
     try {
-      StepRunner(env_, client_, suite, step, scope, step_result).run();
+      StepRunner(env_, client_, suite, step, scope, receivers, step_result).run();
     } catch (const std::exception& e) {
       // Whatever a target sends must end as a finding, never as a crashed run.
       step_result.checks.push_back(failure("runner.internal",

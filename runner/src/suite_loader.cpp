@@ -78,6 +78,11 @@ class StepChecker {
 };
 
 std::string derive_step_name(const json& spec) {
+  if (spec.contains("webhook_receiver"))
+    return "webhook receiver " + spec["webhook_receiver"]["id"].get<std::string>();
+  if (spec.contains("expect_webhook"))
+    return "expect webhook " + spec["expect_webhook"]["event"].get<std::string>() + " at " +
+           spec["expect_webhook"]["receiver"].get<std::string>();
   const json* request = spec.contains("request") ? &spec["request"] : &spec["burst"]["request"];
   std::string method = request->value("method", "");
   if (method.empty())
@@ -138,7 +143,8 @@ Suite parse_suite(const core::Document& document) {
       const json& spec = steps[s];
       Step step;
       step.pointer = json_pointer_append(json_pointer_append(scenario.pointer, "steps"), s);
-      step.kind = spec.contains("request") ? "request" : "burst";
+      for (const char* kind : {"request", "burst", "webhook_receiver", "expect_webhook"})
+        if (spec.contains(kind)) step.kind = kind;
       step.name = spec.contains("name") ? spec["name"].get<std::string>() : derive_step_name(spec);
       step.spec = spec;
       if (spec.contains("expect")) checker.expect(spec["expect"], step.pointer + "/expect");

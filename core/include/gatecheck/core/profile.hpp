@@ -56,6 +56,25 @@ struct ModelClaim {
 
 enum class ErrorEnvelope { openai, simplio };
 
+// How webhook deliveries are signed.
+enum class SignatureScheme {
+  none,
+  hmac_sha256_hex,    // <header>: <prefix><hex HMAC-SHA256 of the raw body>, keyed by the whole secret
+  standard_webhooks,  // webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC of
+                      // id.timestamp.body>
+};
+
+struct WebhookClaims {
+  SignatureScheme scheme = SignatureScheme::none;
+  std::string header;                     // hmac_sha256_hex: e.g. X-SIMO-Signature
+  std::string prefix;                     // hmac_sha256_hex: e.g. sha256=
+  std::uint32_t tolerance_seconds = 300;  // standard_webhooks: the replay window
+  std::vector<std::string> events;
+  std::uint32_t attempts = 4;  // delivery attempts per event and webhook
+  std::uint32_t initial_delay_ms = 200;
+  double multiplier = 2;
+};
+
 struct Profile {
   std::string id;
   std::string name;
@@ -83,6 +102,9 @@ struct Profile {
   std::uint32_t default_max_tokens = 0;  // 0: the model's natural length
   std::string default_model;
   bool strict_parameters = true;
+  WebhookClaims webhooks;
+  bool key_rotation = false;                     // POST /admin/keys/rotate invalidates the old key at once
+  std::vector<std::string> discovery_documents;  // /openapi.json, /llms.txt, /.well-known/...
   std::map<std::string, std::string> request_headers;
   std::vector<std::pair<std::string, std::string>> response_headers;
   nlohmann::json raw;  // the merged claims file as JSON ({{ profile.* }} in suites, webhooks, discovery)

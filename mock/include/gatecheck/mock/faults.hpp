@@ -36,9 +36,17 @@ enum class Fault {
   ratelimit_remaining_stuck,  // remaining never decreases
   ratelimit_reset_past,       // the reset time is already over while the window is partly used
   no_retry_after,             // 429 without Retry-After (or retry-after-ms)
-  stream_cut,        // the connection is closed mid-stream (parameter: events before the cut, default 3)
-  connection_reset,  // the connection is reset (TCP RST) instead of answered
-  slow_first_byte,   // nothing is sent for a while (parameter: milliseconds, default 3000)
+  stream_cut,             // the connection is closed mid-stream (parameter: events before the cut, default 3)
+  connection_reset,       // the connection is reset (TCP RST) instead of answered
+  slow_first_byte,        // nothing is sent for a while (parameter: milliseconds, default 3000)
+  webhook_wrong_secret,   // deliveries signed with another secret
+  webhook_tampered_body,  // the body changed after it was signed
+  webhook_no_signature,   // deliveries without signature headers
+  webhook_payload_invalid,  // the event's data lacks a field its schema requires
+  webhook_late,             // the first delivery attempt waits (parameter: milliseconds, default 3000)
+  webhook_no_retry,         // a failed delivery is not retried
+  key_rotation_stale,       // a rotated key keeps working
+  discovery_incomplete,     // discovery documents lack a field their specification requires
 };
 
 struct FaultInfo {

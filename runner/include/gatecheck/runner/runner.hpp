@@ -40,7 +40,11 @@ struct RunOptions {
   std::string fail_on = "must";
   bool verify_tls = true;
   bool target_is_mock = false;  // gatecheck's mock (or a gateway in front of it): mock-only scenarios run
-  std::string openapi_path;     // empty: the bundled schemas/openapi.yaml
+  std::string admin_token;      // {{ target.admin_token }}; scenarios requiring `admin` need it
+  std::string spare_api_key;    // {{ target.spare_key }}: a key scenarios may rotate away (`spare-key`)
+  std::string receiver_bind = "127.0.0.1";  // where webhook receivers listen
+  std::string receiver_url;  // the URL a target should call, "{port}" replaced (default http://BIND:{port})
+  std::string openapi_path;  // empty: the bundled schemas/openapi.yaml
   int max_retries_on_429 = 5;
   std::chrono::milliseconds max_retry_wait{60'000};
   std::string tool_version;

@@ -15,7 +15,7 @@
 namespace gatecheck::runner {
 
 struct Step {
-  std::string kind;  // "request", "burst"
+  std::string kind;  // "request", "burst", "webhook_receiver", "expect_webhook"
   std::string name;  // given, or derived ("POST /chat/completions")
   nlohmann::json spec;
   std::string pointer;  // JSON Pointer of the step in its file
