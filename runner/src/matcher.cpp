@@ -22,37 +22,9 @@ bool is_operator(std::string_view key) {
   return key == kStartsWith || std::find(kOperators.begin(), kOperators.end(), key) != kOperators.end();
 }
 
-std::string type_name(const json& value) {
-  switch (value.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "integer";
-    case json::value_t::number_float:
-      return "number";
-    case json::value_t::string:
-      return "string";
-    case json::value_t::array:
-      return "array";
-    case json::value_t::object:
-      return "object";
-    default:
-      return "unknown";
-  }
-}
-
 bool has_type(const json& value, std::string_view type) {
   if (type == "number") return value.is_number();
-  if (type == "integer") {
-    if (value.is_number_integer()) return true;
-    if (!value.is_number_float()) return false;
-    const double d = value.get<double>();
-    return std::isfinite(d) && std::floor(d) == d;
-  }
-  return type_name(value) == type;
+  return core::schema::json_type_name(value) == type;
 }
 
 std::size_t code_points(std::string_view text) {

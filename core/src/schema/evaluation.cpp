@@ -140,3 +140,11 @@ bool evaluate_node(const Node& node, const json& instance, Context& ctx, Evaluat
 }
 
 }  // namespace gatecheck::core::schema::detail
+
+namespace gatecheck::core::schema {
+
+std::string json_type_name(const nlohmann::json& value) {
+  return detail::type_name(value);
+}
+
+}  // namespace gatecheck::core::schema

@@ -120,6 +120,9 @@ class Compiler {
 CompiledSchema compile(const nlohmann::json& schema, const Options& options = {});
 
 // Deep equality as JSON Schema defines it: 1 == 1.0, true != 1, object key order is irrelevant.
+// The JSON Schema type of a value: null, boolean, string, array, object, integer (any integral number, 1.0
+// too) or number. Suite matchers (`type: integer`) use the same names.
+std::string json_type_name(const nlohmann::json& value);
 bool json_equal(const nlohmann::json& a, const nlohmann::json& b);
 
 }  // namespace gatecheck::core::schema
