@@ -134,3 +134,60 @@ TEST(JsonReportFile, ValidatesAgainstItsOwnSchemaPassingAndFailing) {
 
 }  // namespace
 }  // namespace gatecheck
+
+namespace gatecheck {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The vendor suite against the real `gatecheck mock --profile simosphere` binary, as a user would run it.
+TEST(VendorSuite, SimoSpherePassesAgainstTheStandaloneMock) {
+  testing::ChildProcess mock({testing::gatecheck_binary(), "mock", "--port", "0", "--quiet", "--profile",
+                              "simosphere", "--admin-token", "admin-token-for-e2e"});
+  const auto port = mock.read_line(10s);
+  ASSERT_TRUE(port.has_value()) << mock.error_output();
+  const auto result = testing::run_program(
+      {testing::gatecheck_binary(), "run",
+       std::string(GATECHECK_SOURCE_DIR) + "/suites/vendors/simosphere.yaml", "--target",
+       "http://127.0.0.1:" + *port, "--profile", "simosphere", "--api-key", "sk-simo-e2e-main-0001",
+       "--admin-token", "admin-token-for-e2e", "--spare-api-key", "sk-simo-e2e-spare-0002", "--mock-target"},
+      120s);
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("0 failed, 0 skipped"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("admin-token-for-e2e"), std::string::npos) << "the admin token is redacted";
+}
+
+// OpenAI's Standard Webhooks signatures, delivered over the wire and verified by the runner.
+TEST(VendorSuite, StandardWebhooksSignaturesAreVerifiedEndToEnd) {
+  const auto suite = scratch("standard-webhooks.yaml");
+  std::ofstream(suite) << R"(suite: standard-webhooks
+requires: [webhooks, admin]
+vars:
+  admin: {Authorization: "Bearer {{ target.admin_token }}"}
+scenarios:
+  - name: response.completed is signed the Standard Webhooks way
+    steps:
+      - webhook_receiver: {id: hook}
+      - request: {method: POST, path: /admin/webhooks, raw_path: true, auth: false, headers: "{{ vars.admin }}",
+                  json: {url: "{{ receivers.hook.url }}", events: [response.completed]}}
+        expect: {status: 201}
+        capture: {secret: $.secret}
+      - request: {method: POST, path: /admin/events, raw_path: true, auth: false, headers: "{{ vars.admin }}",
+                  json: {type: response.completed, data: {id: resp_123}}}
+        expect: {status: 202}
+        capture: {event_id: $.id}
+      - expect_webhook: {receiver: hook, event: response.completed, id: "{{ captures.event_id }}", within_ms: 3000,
+                         secret: "{{ captures.secret }}"}
+)";
+  const auto good = testing::run_program({testing::gatecheck_binary(), "run", suite.string()}, 60s);
+  EXPECT_EQ(good.exit_code, 0) << good.out << good.err;
+  EXPECT_NE(good.out.find("1 passed"), std::string::npos) << good.out;
+  const auto bad = testing::run_program(
+      {testing::gatecheck_binary(), "run", suite.string(), "--mock-fault", "webhook-wrong-secret"}, 60s);
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("webhook.signature-valid"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("no v1 signature matches"), std::string::npos) << bad.out;
+}
+
+}  // namespace
+}  // namespace gatecheck
