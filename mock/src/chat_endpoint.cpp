@@ -23,7 +23,8 @@ Reply answer(CallContext& context) {
   if (const auto length = context.request.header("x-gatecheck-length")) {
     std::size_t tokens = 0;
     const auto result = std::from_chars(length->data(), length->data() + length->size(), tokens);
-    if (result.ec != std::errc{} || tokens == 0 || tokens > 100000) {
+    if (result.ec != std::errc{} || result.ptr != length->data() + length->size() || tokens == 0 ||
+        tokens > 100000) {
       throw Rejected{ApiError::invalid("x-gatecheck-length must be a whole number from 1 to 100000",
                                        "x-gatecheck-length", "invalid_header")};
     }
@@ -59,7 +60,7 @@ Reply answer(CallContext& context) {
   if (const auto after = context.request.header("x-gatecheck-stream-error-after")) {
     std::size_t pieces = 0;
     const auto result = std::from_chars(after->data(), after->data() + after->size(), pieces);
-    if (result.ec != std::errc{}) {
+    if (result.ec != std::errc{} || result.ptr != after->data() + after->size()) {
       throw Rejected{ApiError::invalid("x-gatecheck-stream-error-after must be a whole number",
                                        "x-gatecheck-stream-error-after", "invalid_header")};
     }

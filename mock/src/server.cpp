@@ -295,6 +295,20 @@ void Server::start() {
       impl.options.threads > 0 ? impl.options.threads : std::max(1u, std::thread::hardware_concurrency());
   const auto address = asio::ip::make_address(impl.options.host);
   std::uint16_t port = impl.options.port;
+  if (port != 0 && count > 1) {
+    // SO_REUSEPORT would let this process share a port another process (with the same user) already serves,
+    // the kernel splitting the traffic between them. A plain bind first makes "address in use" an error, as
+    // it should be; the probe is closed at once.
+    asio::io_context probe_context;
+    tcp::acceptor probe(probe_context);
+    error_code ec;
+    probe.open(address.is_v6() ? tcp::v6() : tcp::v4(), ec);
+    if (!ec) probe.bind(tcp::endpoint(address, port), ec);
+    if (ec) {
+      throw std::runtime_error("cannot listen on " + impl.options.host + ":" + std::to_string(port) + ": " +
+                               ec.message());
+    }
+  }
   for (unsigned i = 0; i < count; ++i) {
     auto worker = std::make_unique<Worker>();
     const tcp::endpoint endpoint(address, port);

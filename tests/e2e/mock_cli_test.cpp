@@ -70,3 +70,22 @@ TEST(MockCommand, UsageErrorsExitWithTwoAndSayWhy) {
 
 }  // namespace
 }  // namespace gatecheck
+
+namespace gatecheck {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(MockCommand, APortAnotherMockServesIsAnErrorEvenWithSeveralThreads) {
+  testing::ChildProcess first(
+      {testing::gatecheck_binary(), "mock", "--port", "0", "--quiet", "--threads", "2"});
+  const auto port = first.read_line(10s);
+  ASSERT_TRUE(port.has_value()) << first.error_output();
+  const auto second = testing::run_program(
+      {testing::gatecheck_binary(), "mock", "--port", *port, "--quiet", "--threads", "2"}, 10s);
+  EXPECT_NE(second.exit_code, 0) << "two mocks silently sharing a port would split the traffic";
+  EXPECT_NE(second.err.find("cannot listen"), std::string::npos) << second.err;
+}
+
+}  // namespace
+}  // namespace gatecheck

@@ -234,3 +234,20 @@ TEST(Faults, ErrorAs200EventWithANonBooleanStreamStillAnswersTheValidationError)
 
 }  // namespace
 }  // namespace gatecheck::mock
+
+namespace gatecheck::mock {
+namespace {
+
+TEST(ControlHeaders, NumbersWithTrailingJunkAreRefusedNamingTheHeader) {
+  MockApp mock;
+  for (const char* header : {"x-gatecheck-length", "x-gatecheck-stream-error-after"}) {
+    const auto answer = mock.post("/v1/chat/completions", kStream, {{header, "5x"}});
+    EXPECT_EQ(answer.status, 400) << header;
+    EXPECT_NE(answer.body.find(std::string("\"param\":\"") + header + "\""), std::string::npos)
+        << answer.body;
+  }
+  EXPECT_EQ(mock.post("/v1/chat/completions", kChat, {{"x-gatecheck-length", "5"}}).status, 200);
+}
+
+}  // namespace
+}  // namespace gatecheck::mock
