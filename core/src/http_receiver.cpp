@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -31,7 +32,11 @@ struct HttpReceiver::Impl {
   mutable std::mutex mutex;
   mutable std::condition_variable changed;
   std::vector<ReceivedRequest> received;
+  std::uint16_t port = 0;
   std::thread thread;
+  // A hostile sender must not fill the memory: bounded bodies, and only the first requests are kept.
+  static constexpr std::size_t kMaxRequests = 1000;
+  static constexpr std::size_t kMaxBody = 1024 * 1024;
 
   // Lock held. The script position is the number of earlier requests (in the same group, with a group
   // function).
@@ -52,7 +57,7 @@ struct HttpReceiver::Impl {
     for (;;) {
       boost::system::error_code ec;
       http::request_parser<http::string_body> parser;
-      parser.body_limit(8 * 1024 * 1024);
+      parser.body_limit(kMaxBody);
       stream.expires_after(std::chrono::seconds(30));
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
@@ -69,7 +74,7 @@ struct HttpReceiver::Impl {
         const std::lock_guard lock(mutex);
         status = next_status(record);
         record.answered_status = status;
-        received.push_back(std::move(record));
+        if (received.size() < kMaxRequests) received.push_back(std::move(record));
       }
       changed.notify_all();
       http::response<http::string_body> response{static_cast<http::status>(status), request.version()};
@@ -87,7 +92,12 @@ struct HttpReceiver::Impl {
       boost::system::error_code ec;
       auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-      if (ec) continue;
+      if (ec) {
+        // Out of file descriptors, say: wait a little instead of spinning on accept.
+        asio::steady_timer pause(context, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
       asio::co_spawn(context, serve(std::move(socket)), asio::detached);
     }
   }
@@ -109,6 +119,8 @@ HttpReceiver::HttpReceiver(const std::string& host, std::uint16_t port, std::vec
   if (ec)
     throw std::runtime_error("receiver: cannot listen on " + host + ":" + std::to_string(port) + ": " +
                              ec.message());
+  impl_->port =
+      impl_->acceptor.local_endpoint(ec).port();  // read here, before the io thread owns the acceptor
   asio::co_spawn(impl_->context, impl_->accept(), asio::detached);
   impl_->thread = std::thread([impl = impl_.get()] { impl->context.run(); });
 }
@@ -118,8 +130,7 @@ HttpReceiver::~HttpReceiver() {
 }
 
 std::uint16_t HttpReceiver::port() const {
-  boost::system::error_code ec;
-  return impl_->acceptor.local_endpoint(ec).port();
+  return impl_->port;
 }
 
 std::vector<ReceivedRequest> HttpReceiver::received() const {

@@ -2,6 +2,7 @@
 #include <charconv>
 
 #include <gatecheck/core/crypto.hpp>
+#include <gatecheck/core/document.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/redact.hpp>
 #include <gatecheck/core/uri.hpp>
@@ -41,7 +42,8 @@ Reply App::admin(CallContext& context) {
   const std::string_view path = request.path;
   const std::string_view method = request.method;
   const auto body = [&]() -> json {
-    json parsed = json::parse(request.body, nullptr, false);
+    json parsed = core::json_nesting_within(request.body, 128) ? json::parse(request.body, nullptr, false)
+                                                               : json(json::value_t::discarded);
     if (!parsed.is_object()) {
       throw Rejected{
           ApiError::invalid("We could not parse the JSON body of your request.", nullptr, "invalid_json")};
@@ -110,7 +112,14 @@ Reply App::admin(CallContext& context) {
       }
       names.push_back(event.get<std::string>());
     }
-    const auto hook = hooks_.add(url, names, request_body.value("description", ""), now_seconds());
+    const auto description = request_body.find("description");
+    if (description != request_body.end() && !description->is_string() && !description->is_null())
+      throw Rejected{ApiError::invalid("description must be a string.", "description", "invalid_type")};
+    const auto hook = hooks_.add(url, names,
+                                 description != request_body.end() && description->is_string()
+                                     ? description->get<std::string>()
+                                     : std::string(),
+                                 now_seconds());
     json out = {{"id", hook.id},
                 {"object", "webhook"},
                 {"url", hook.url},

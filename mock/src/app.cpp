@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <gatecheck/core/crypto.hpp>
+#include <gatecheck/core/document.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/core/redact.hpp>
@@ -82,7 +83,8 @@ bool stub_matches(const Stub& stub, const Request& request, const core::Profile&
     if (!actual || *actual != value) return false;
   }
   if (!stub.body.empty()) {
-    const json body = json::parse(request.body, nullptr, false);
+    const json body = core::json_nesting_within(request.body, 128) ? json::parse(request.body, nullptr, false)
+                                                                   : json(json::value_t::discarded);
     if (body.is_discarded()) return false;
     for (const auto& [path, expected] : stub.body) {
       const json* found = core::JsonPath::parse(path).find(body);
@@ -346,7 +348,9 @@ Reply App::dispatch(CallContext& context, std::string& key, RateDecision& decisi
     const double wait = std::max(decision.retry_after_seconds, 0.001);
     std::string message = claims.error_message;
     std::string model = "this model";
-    if (const json body = json::parse(request.body, nullptr, false);
+    if (const json body = core::json_nesting_within(request.body, 128)
+                              ? json::parse(request.body, nullptr, false)
+                              : json(json::value_t::discarded);
         body.is_object() && body.contains("model") && body["model"].is_string()) {
       model = body["model"].get<std::string>();
     }

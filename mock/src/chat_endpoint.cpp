@@ -1,6 +1,8 @@
 // POST {base}/chat/completions
 #include <charconv>
 
+#include <gatecheck/core/document.hpp>
+
 #include "app.hpp"
 #include "chat_request.hpp"
 #include "request_checks.hpp"
@@ -10,6 +12,7 @@ namespace {
 
 bool asks_for_stream(std::string_view body, const core::Profile& profile) {
   if (profile.always_stream) return true;
+  if (!core::json_nesting_within(body, 128)) return false;
   const auto document = nlohmann::json::parse(body, nullptr, false);
   // Compared, not converted: `"stream": "yes"` is the validator's 400 to give, not an exception here.
   if (!document.is_object()) return false;

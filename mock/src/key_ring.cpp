@@ -56,6 +56,8 @@ std::optional<std::string> KeyRing::rotate(const std::string& key, bool keep_old
 std::vector<KeyRing::Crossing> KeyRing::record(const std::string& key, std::uint64_t tokens) {
   std::vector<Crossing> crossed;
   const std::lock_guard lock(lock_);
+  // With any key accepted, a client could invent keys without end: past this many, new keys are not counted.
+  if (usage_.size() >= 10'000 && usage_.find(key) == usage_.end()) return crossed;
   Usage& usage = usage_[key];
   ++usage.requests;
   usage.tokens += tokens;

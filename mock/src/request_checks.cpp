@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <gatecheck/core/document.hpp>
+
 namespace gatecheck::mock {
 namespace {
 
@@ -37,6 +39,11 @@ std::string described_type(const json& value) {
 }
 
 json parse_json_body(std::string_view body) {
+  // Deeper than any real request: copying or comparing such a value would overflow the stack.
+  if (!core::json_nesting_within(body, 128)) {
+    throw Rejected{ApiError::invalid("The JSON body nests arrays and objects more than 128 levels deep.",
+                                     nullptr, "invalid_json")};
+  }
   json value = json::parse(body, nullptr, false);
   if (value.is_discarded()) {
     throw Rejected{

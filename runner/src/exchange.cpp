@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include <gatecheck/core/document.hpp>
+
 namespace gatecheck::runner {
 
 using nlohmann::json;
@@ -112,6 +114,11 @@ json Exchange::message_view() const {
   return view;
 }
 
+json parse_untrusted(std::string_view text) {
+  if (!core::json_nesting_within(text)) return json(json::value_t::discarded);
+  return json::parse(text, nullptr, false);
+}
+
 void finish_exchange(Exchange& exchange) {
   exchange.event_json.clear();
   for (const auto& event : exchange.events) {
@@ -119,12 +126,12 @@ void finish_exchange(Exchange& exchange) {
       exchange.event_json.emplace_back();
       continue;
     }
-    json parsed = json::parse(event.data, nullptr, false);
+    json parsed = parse_untrusted(event.data);
     exchange.event_json.push_back(parsed.is_discarded() ? std::nullopt
                                                         : std::optional<json>(std::move(parsed)));
   }
   if (exchange.events.empty() && !exchange.response.body.empty()) {
-    json parsed = json::parse(exchange.response.body, nullptr, false);
+    json parsed = parse_untrusted(exchange.response.body);
     if (!parsed.is_discarded()) exchange.body_json = std::move(parsed);
   }
 }

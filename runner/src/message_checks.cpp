@@ -1,5 +1,7 @@
 // usage.consistent, tools.arguments-json, tools.arguments-match-schema, json-mode.valid-json: rules about the
 // answer itself, read from a JSON body or from the message a stream assembles to.
+#include <limits>
+
 #include <gatecheck/core/schema/validator.hpp>
 
 #include "check_evaluation.hpp"
@@ -30,6 +32,9 @@ Verdict usage_consistent(const Exchange& ex) {
   const auto prompt = usage["prompt_tokens"].get<std::int64_t>();
   const auto completion = usage["completion_tokens"].get<std::int64_t>();
   const auto total = usage["total_tokens"].get<std::int64_t>();
+  if (prompt > std::numeric_limits<std::int64_t>::max() - completion)
+    return Verdict::fail("usage counts overflow a 64-bit integer", "realistic token counts",
+                         std::to_string(prompt) + " + " + std::to_string(completion));
   if (prompt + completion != total)
     return Verdict::fail("total_tokens is not prompt_tokens + completion_tokens",
                          std::to_string(prompt) + " + " + std::to_string(completion) + " = " +
@@ -77,7 +82,7 @@ Verdict arguments(std::string_view id, const Exchange& ex) {
   if (calls.empty()) return Verdict::not_applicable("the answer has no tool calls");
   for (const auto& call : calls) {
     const std::string who = "choice " + std::to_string(call.choice) + ", tool call '" + call.name + "'";
-    const json parsed = json::parse(call.arguments, nullptr, false);
+    const json parsed = parse_untrusted(call.arguments);
     if (id == "tools.arguments-json") {
       if (parsed.is_discarded() || !parsed.is_object())
         return Verdict::fail(who + ": arguments are not a JSON object", "a JSON object text",
@@ -133,7 +138,7 @@ Verdict json_mode(const Exchange& ex) {
                            "JSON content", "absent");
     }
     const auto& content = message["content"].get_ref<const std::string&>();
-    const json parsed = json::parse(content, nullptr, false);
+    const json parsed = parse_untrusted(content);
     if (parsed.is_discarded())
       return Verdict::fail("choice " + std::to_string(choice.value("index", 0)) + ": content is not JSON",
                            "JSON text", describe_value(json(content)));

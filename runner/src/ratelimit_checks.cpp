@@ -2,6 +2,7 @@
 #include <charconv>
 #include <chrono>
 #include <ctime>
+#include <limits>
 
 #include "check_evaluation.hpp"
 
@@ -194,7 +195,8 @@ std::optional<double> retry_after_ms(const core::Headers& headers) {
   if (!given) return std::nullopt;
   const std::string_view text = *given;
   if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return number(text).value() * 1000.0;
+    // Any 1*DIGIT is valid; one too long for a double means "a very long time".
+    return number(text).value_or(std::numeric_limits<double>::infinity()) * 1000.0;
   if (const auto at = http_date(text))
     return std::max(0.0, (static_cast<double>(*at) - now_seconds()) * 1000.0);
   return std::nullopt;

@@ -67,13 +67,16 @@ using Receivers = std::map<std::string, std::unique_ptr<core::HttpReceiver>>;
 class StepRunner {
  public:
   StepRunner(const RunEnvironment& env, core::HttpClient& client, const Suite& suite, const Step& step,
-             core::TemplateScope& scope, Receivers& receivers, StepResult& result)
+             core::TemplateScope& scope, Receivers& receivers, core::Redactor& redactor,
+             Clock::time_point previous_step_started, StepResult& result)
       : env_(env),
         client_(client),
         suite_(suite),
         step_(step),
         scope_(scope),
         receivers_(receivers),
+        redactor_(redactor),
+        previous_step_started_(previous_step_started),
         result_(result) {}
 
   void run() {
@@ -84,11 +87,16 @@ class StepRunner {
       result_.checks.push_back(failure("suite.template", e.what(), suite_.describe(step_.pointer)));
       return;
     }
+    register_secrets(rendered);
     if (step_.kind == "webhook_receiver") return start_receiver(rendered["webhook_receiver"]);
     if (step_.kind == "expect_webhook") return expect_webhook(rendered["expect_webhook"]);
     std::vector<Exchange> exchanges;
     try {
-      exchanges = step_.kind == "burst" ? burst(rendered) : std::vector<Exchange>{single(rendered)};
+      if (step_.kind == "burst") {
+        exchanges = burst(rendered);
+      } else {
+        exchanges.push_back(single(rendered));  // moved, not copied
+      }
     } catch (const std::invalid_argument& e) {
       result_.checks.push_back(failure("suite.request", e.what(), suite_.describe(step_.pointer)));
       return;
@@ -109,8 +117,8 @@ class StepRunner {
       const auto broken = std::find_if(exchanges.begin(), exchanges.end(),
                                        [](const Exchange& e) { return e.response.error.has_value(); });
       const Exchange& shown = broken != exchanges.end() ? *broken : exchanges.back();
-      result_.request_excerpt = request_excerpt(shown, env_.redactor);
-      result_.response_excerpt = response_excerpt(shown, env_.redactor);
+      result_.request_excerpt = request_excerpt(shown, redactor_);
+      result_.response_excerpt = response_excerpt(shown, redactor_);
     }
   }
 
@@ -127,8 +135,14 @@ class StepRunner {
       client = &*own;
     }
     send(ex, *client);
-    const bool retry = rendered.value("retry_on_429", !expects_429(rendered.value("expect", json::object())));
-    while (retry && ex.response.status == 429 && result_.retries < env_.options.max_retries_on_429) {
+    if (rendered.value("retry_on_429", !expects_429(rendered.value("expect", json::object()))))
+      wait_out_429(ex, *client);
+    return ex;
+  }
+
+  // An ordinary request that meets a 429 waits as the target says and is sent again (bounded, and noted).
+  void wait_out_429(Exchange& ex, core::HttpClient& client) {
+    while (ex.response.status == 429 && result_.retries < env_.options.max_retries_on_429) {
       const double wait = retry_after_ms(ex.response.headers).value_or(1000.0);
       if (wait > static_cast<double>(env_.options.max_retry_wait.count())) {
         result_.notes.push_back("429: the target asked to wait " +
@@ -142,9 +156,8 @@ class StepRunner {
                               " ms as Retry-After says, then re-sent (retry " +
                               std::to_string(result_.retries) + ")");
       std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(wait));
-      send(ex, *client);
+      send(ex, client);
     }
-    return ex;
   }
 
   std::vector<Exchange> burst(const json& rendered) {
@@ -168,14 +181,30 @@ class StepRunner {
     std::vector<std::optional<Exchange>> slots(count);
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
+    // Bounded whatever the target does: bodies kept small, a deadline for the whole burst, and a stop after a
+    // run of transport errors (a dead target is one finding, not a thousand timeouts).
+    const auto deadline =
+        Clock::now() + std::max(std::chrono::milliseconds(60'000), env_.options.timeout * 4);
+    std::atomic<int> broken_in_a_row{0};
     auto worker = [&] {
-      core::HttpClient client(client_options(env_.options));
+      auto options = client_options(env_.options);
+      options.max_body_bytes = 256 * 1024;
+      core::HttpClient client(options);
       for (;;) {
         const std::size_t i = next.fetch_add(1);
         if (i >= count || stop.load()) return;
+        if (Clock::now() > deadline) {
+          stop = true;
+          return;
+        }
         Exchange ex = prototype;
         send(ex, client);
         if (stop_on_429 && ex.response.status == 429) stop = true;
+        if (ex.response.error) {
+          if (++broken_in_a_row >= 10) stop = true;
+        } else {
+          broken_in_a_row = 0;
+        }
         slots[i] = std::move(ex);
       }
     };
@@ -204,9 +233,22 @@ class StepRunner {
     twin.request_json.erase("stream_options");
     twin.request.body = twin.request_json.dump();
     send(twin, client_);
+    wait_out_429(twin, client_);
     result_.network_ms += network_ms(twin);
     ++result_.requests;
     return twin;
+  }
+
+  // Keys and secrets a step names are masked in everything the report keeps, like the run's own key.
+  void register_secrets(const json& rendered) {
+    for (const char* kind : {"request", "burst"}) {
+      if (!rendered.contains(kind)) continue;
+      const json& request = kind == std::string_view("burst") ? rendered[kind]["request"] : rendered[kind];
+      if (request.contains("api_key") && request["api_key"].is_string())
+        redactor_.add_secret(request["api_key"].get<std::string>());
+    }
+    if (rendered.contains("expect_webhook") && rendered["expect_webhook"].contains("secret"))
+      redactor_.add_secret(rendered["expect_webhook"]["secret"].get<std::string>());
   }
 
   void capture(const json& captures, const Exchange& ex) {
@@ -242,6 +284,11 @@ class StepRunner {
         continue;
       }
       store[name] = *found;
+      const std::string lower = core::to_lower(name);
+      if (found->is_string() &&
+          (lower.find("secret") != std::string::npos || lower.find("key") != std::string::npos ||
+           lower.find("token") != std::string::npos))
+        redactor_.add_secret(found->get<std::string>());
     }
   }
 
@@ -252,15 +299,18 @@ class StepRunner {
       // The scripted statuses apply per event: `respond: [500, 200]` fails the first attempt of every event.
       auto receiver = std::make_unique<core::HttpReceiver>(
           env_.options.receiver_bind, 0, std::move(statuses), [](const core::ReceivedRequest& request) {
-            const json body = json::parse(request.body, nullptr, false);
+            const json body = parse_untrusted(request.body);
             if (body.is_object() && body.contains("id") && body["id"].is_string())
               return body["id"].get<std::string>();
             return std::string(request.headers.get("webhook-id").value_or(""));
           });
       std::string url = env_.options.receiver_url;
       if (url.empty()) {
-        const std::string host =
-            env_.options.receiver_bind == "0.0.0.0" ? "127.0.0.1" : env_.options.receiver_bind;
+        const std::string& bind = env_.options.receiver_bind;
+        const std::string host = bind == "0.0.0.0"                     ? "127.0.0.1"
+                                 : bind == "::"                        ? "[::1]"
+                                 : bind.find(':') != std::string::npos ? "[" + bind + "]"
+                                                                       : bind;
         url = "http://" + host + ":{port}";
       }
       const auto at = url.find("{port}");
@@ -340,7 +390,10 @@ class StepRunner {
       } else if (id == "webhook.payload-schema") {
         verdict = webhook_payload_schema(deliveries, event, schema);
       } else if (id == "webhook.delivered-within") {
-        verdict = webhook_delivered_within(deliveries, started, within);
+        // Counted from the step before (the one that caused the event), not from this one.
+        verdict = webhook_delivered_within(
+            deliveries, previous_step_started_ == Clock::time_point{} ? started : previous_step_started_,
+            within);
       } else if (id == "webhook.retried-on-failure") {
         verdict = webhook_retried_on_failure(deliveries);
       } else {
@@ -362,8 +415,8 @@ class StepRunner {
       const auto& last = *deliveries.back().request;
       std::string excerpt = last.method + " " + last.target + "\n";
       for (const auto& [header, value] : last.headers)
-        excerpt += header + ": " + env_.redactor.redact_header(header, value) + "\n";
-      result_.response_excerpt = excerpt + "\n" + env_.redactor.redact(last.body.substr(0, 2048));
+        excerpt += header + ": " + redactor_.redact_header(header, value) + "\n";
+      result_.response_excerpt = excerpt + "\n" + redactor_.redact(last.body.substr(0, 2048));
     }
   }
 
@@ -373,6 +426,8 @@ class StepRunner {
   const Step& step_;
   core::TemplateScope& scope_;
   Receivers& receivers_;
+  core::Redactor& redactor_;  // the scenario's: the run's secrets plus the ones its steps use or capture
+  Clock::time_point previous_step_started_;  // the trigger of an expected webhook is the step before it
   StepResult& result_;
 };
 
@@ -408,6 +463,8 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
                        {"spare_key", env_.options.spare_api_key}});
   scope.set("receivers", json::object());
   Receivers receivers;  // live for the scenario, stopped when it ends
+  core::Redactor redactor = env_.redactor;
+  Clock::time_point last_started{};
   scope.set("captures", json::object());
   scope.set("vars", json::object());
   bool stop = false;
@@ -435,8 +492,10 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
       continue;
     }
     const auto step_started = Clock::now();
+    const auto previous_started = last_started;
+    last_started = step_started;
     try {
-      StepRunner(env_, client_, suite, step, scope, receivers, step_result).run();
+      StepRunner(env_, client_, suite, step, scope, receivers, redactor, previous_started, step_result).run();
     } catch (const std::exception& e) {
       // Whatever a target sends must end as a finding, never as a crashed run.
       step_result.checks.push_back(failure("runner.internal",
@@ -449,6 +508,19 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     step_result.outcome = failed ? Outcome::failed : Outcome::passed;
     stop = failed;
     result.steps.push_back(std::move(step_result));
+  }
+  // Findings quote what the target sent, which may echo a key: everything kept is masked with every secret
+  // the scenario came to know, including ones captured after the text was written.
+  for (auto& step : result.steps) {
+    for (auto& check : step.checks) {
+      check.message = redactor.redact(check.message);
+      check.expected = redactor.redact(check.expected);
+      check.actual = redactor.redact(check.actual);
+    }
+    for (auto& note : step.notes)
+      note = redactor.redact(note);
+    step.request_excerpt = redactor.redact(step.request_excerpt);
+    step.response_excerpt = redactor.redact(step.response_excerpt);
   }
   result.outcome = std::any_of(result.steps.begin(), result.steps.end(),
                                [](const StepResult& s) { return s.outcome == Outcome::failed; })

@@ -244,6 +244,15 @@ void evaluate_expectations(const json& expect, const std::vector<const Exchange*
       if (failed) break;
     }
     out.insert(out.end(), kept.begin(), kept.end());
+    const bool answered = std::any_of(exchanges.begin(), exchanges.end(),
+                                      [](const Exchange* e) { return e->response.status != 429; });
+    if (!answered && !per_response.empty()) {
+      // Every answer was a 429: the step's expectations had nothing to hold against, which is itself a
+      // failure.
+      record.assertion("expect.status", "", false,
+                       "every answer of the burst was a 429; nothing else to judge", "answers other than 429",
+                       "only 429s");
+    }
     if (expect_429) {
       const bool got = std::any_of(exchanges.begin(), exchanges.end(),
                                    [](const Exchange* e) { return e->response.status == 429; });

@@ -234,3 +234,28 @@ TEST(AdminApi, NeedsItsToken) {
 
 }  // namespace
 }  // namespace gatecheck::mock
+
+namespace gatecheck::mock {
+namespace {
+
+TEST(HostileRequests, DeeplyNestedBodiesAreA400NotAStackOverflow) {
+  MockApp mock(simosphere());
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const auto event = admin(mock, "POST", "/admin/events", nullptr);
+  EXPECT_EQ(event.status, 400);
+  const auto nested_event =
+      mock.send("POST", "/admin/events", R"({"type":"audit.flagged","data":{"x":)" + deep + "}}",
+                {{"Authorization", std::string("Bearer ") + kAdmin}}, false);
+  EXPECT_EQ(nested_event.status, 400) << nested_event.body;
+  const auto chat =
+      mock.post("/v1/chat/completions", R"({"model":"mistral-small-latest","messages":)" + deep + "}",
+                {{"Authorization", std::string("Bearer ") + kKey}});
+  EXPECT_EQ(chat.status, 400) << chat.body;
+  EXPECT_EQ(admin(mock, "POST", "/admin/webhooks",
+                  {{"url", "http://127.0.0.1:1/"}, {"events", {"audit.flagged"}}, {"description", 5}})
+                .status,
+            400);
+}
+
+}  // namespace
+}  // namespace gatecheck::mock

@@ -106,7 +106,7 @@ TEST(WebhookChecks, PayloadWithinAndRetries) {
   const std::vector<core::ReceivedRequest> bare{delivery(R"({"type":"invoice.created"})", {})};
   EXPECT_TRUE(fails_with(
       webhook_payload_schema(deliveries_of(bare, "invoice.created"), "invoice.created", std::nullopt),
-      "lacks id"));
+      "lacks data"));
 
   const auto since = ok.at - std::chrono::milliseconds(500);
   EXPECT_TRUE(passes(webhook_delivered_within(deliveries, since, std::chrono::milliseconds(1000))));

@@ -90,6 +90,12 @@ Document parse_json(std::string_view text, std::string file_name = "<input>", co
 // Chooses by extension: .json is parsed as JSON, anything else as YAML.
 Document load_document(const std::filesystem::path& path, const LoadOptions& = {});
 
+// Whether JSON text nests arrays and objects no deeper than `limit`. nlohmann_json parses any depth, but
+// copying, comparing or dumping a value recurses: text from a target is checked with this before it is
+// parsed, so a hostile
+// `[[[[...]]]]` becomes "not JSON" instead of a stack overflow.
+bool json_nesting_within(std::string_view text, std::size_t limit = 256);
+
 // Reads a whole file; throws LoadError naming the file when it cannot.
 std::string read_file(const std::filesystem::path& path);
 
