@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -94,6 +95,32 @@ bool stub_matches(const Stub& stub, const Request& request, const core::Profile&
   return true;
 }
 
+// What a browser client may read: the request id, the retry hints and every header name the profile answers
+// with.
+std::string exposed_headers(const core::Profile& profile) {
+  std::vector<std::string_view> kept;
+  const auto keep = [&](std::string_view name) {
+    const bool listed =
+        std::any_of(kept.begin(), kept.end(), [&](auto other) { return core::iequals(other, name); });
+    if (!name.empty() && !listed) kept.push_back(name);
+  };
+  const auto& limits = profile.rate_limits;
+  keep("x-request-id");
+  if (limits.retry_after) keep("retry-after");
+  if (limits.retry_after_ms) keep("retry-after-ms");
+  // Pointers, not copies: `kept` holds views into the profile.
+  for (const std::string* name : {&limits.limit_requests, &limits.remaining_requests, &limits.reset_requests,
+                                  &limits.limit_tokens, &limits.remaining_tokens, &limits.reset_tokens}) {
+    keep(*name);
+  }
+  for (const auto& [name, value] : profile.response_headers)
+    keep(name);
+  std::string joined;
+  for (const auto name : kept)
+    joined.append(joined.empty() ? "" : ", ").append(name);
+  return joined;
+}
+
 }  // namespace
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
@@ -139,7 +166,8 @@ App::App(const ServerOptions& options)
           mix64(static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()))),
       keys_(options.keys,
             options.profile.key_prefixes.empty() ? "sk-" : options.profile.key_prefixes.front()),
-      hooks_(options.profile, options.seed) {
+      hooks_(options.profile, options.seed),
+      exposed_headers_(exposed_headers(options.profile)) {
   for (std::size_t i = 0; i < options.stubs.size(); ++i)
     stub_hits_.push_back(std::make_unique<std::atomic<std::size_t>>(0));
 }
@@ -355,12 +383,16 @@ Reply App::dispatch(CallContext& context, std::string& key, RateDecision& decisi
       model = body["model"].get<std::string>();
     }
     message = replace_all(message, "{model}", model);
-    message = replace_all(message, "{limit}", std::to_string(decision.limit_requests));
-    message =
-        replace_all(message, "{used}", std::to_string(decision.limit_requests - decision.remaining_requests));
+    // The bucket that refused: requests per minute, per second, or tokens per minute. A refused request's
+    // tokens are not counted yet; like OpenAI's own estimate, a token is about four bytes of the body.
+    const bool tokens = decision.limited_by == "tokens";
+    const std::uint64_t requested = tokens ? std::max<std::uint64_t>(1, (request.body.size() + 3) / 4) : 1;
+    message = replace_all(message, "{bucket}", std::string(decision.refused_bucket));
+    message = replace_all(message, "{limit}", std::to_string(decision.refused_limit));
+    message = replace_all(message, "{used}", std::to_string(decision.refused_used));
+    message = replace_all(message, "{requested}", std::to_string(requested));
     message = replace_all(message, "{retry_after}", format_duration(wait));
-    ApiError error{429,     message,           decision.limited_by == "tokens" ? "tokens" : claims.error_type,
-                   nullptr, claims.error_code, {}};
+    ApiError error{429, message, tokens ? "tokens" : claims.error_type, nullptr, claims.error_code, {}};
     if (!context.faults.has(Fault::no_retry_after)) {
       if (claims.retry_after) {
         error.headers.emplace_back("Retry-After", std::to_string(static_cast<std::int64_t>(std::ceil(wait))));
@@ -417,6 +449,7 @@ void App::decorate(const CallContext& context, Reply& reply, const RateDecision*
   const auto& profile = options_.profile;
   // x-request-id and the rate-limit headers belong to the pipeline (endpoints never set them): appended, not
   // searched.
+  reply.headers.reserve(reply.headers.size() + 8 + profile.response_headers.size());  // one allocation
   reply.headers.emplace_back("x-request-id", context.request_id);
   for (const auto& [name, value] : profile.response_headers) {
     reply.set_header(name, replace_all(value, "{trace_id}", context.request_id));
@@ -453,10 +486,7 @@ void App::decorate(const CallContext& context, Reply& reply, const RateDecision*
   if (const auto origin = context.request.header("origin")) {
     reply.set_header("Access-Control-Allow-Origin", std::string(*origin));
     reply.set_header("Vary", "Origin");
-    reply.set_header("Access-Control-Expose-Headers",
-                     "x-request-id, retry-after, retry-after-ms, x-ratelimit-limit-requests, "
-                     "x-ratelimit-remaining-requests, x-ratelimit-reset-requests, x-ratelimit-limit-tokens, "
-                     "x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens");
+    reply.set_header("Access-Control-Expose-Headers", exposed_headers_);
   }
 }
 

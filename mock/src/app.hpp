@@ -75,6 +75,7 @@ class App {
   std::vector<std::unique_ptr<std::atomic<std::size_t>>> stub_hits_;
   KeyRing keys_;
   WebhookHub hooks_;
+  std::string exposed_headers_;  // Access-Control-Expose-Headers: the profile's own header names
 };
 
 }  // namespace gatecheck::mock

@@ -9,7 +9,7 @@ namespace {
 
 void refill(double& level, double capacity, double per_second, RateLimiter::Clock::time_point& updated,
             RateLimiter::Clock::time_point now) {
-  if (level < 0) {
+  if (updated == RateLimiter::Clock::time_point{}) {
     level = capacity;
   } else {
     const double elapsed = std::chrono::duration<double>(now - updated).count();
@@ -63,18 +63,21 @@ RateDecision RateLimiter::admit(const std::string& key, const std::string& plan_
 
   RateDecision decision;
   decision.limit_requests = plan.requests_per_minute;
+  const auto refuse = [&](std::string_view limited_by, std::string_view bucket, double limit, double level,
+                          double per_second_refill) {
+    decision.allowed = false;
+    decision.limited_by = limited_by;
+    decision.retry_after_seconds = (1.0 - level) / per_second_refill;
+    decision.refused_bucket = bucket;
+    decision.refused_limit = static_cast<std::uint64_t>(limit);
+    decision.refused_used = static_cast<std::uint64_t>(std::clamp(limit - std::floor(level), 0.0, limit));
+  };
   if (state.minute.level < 1.0) {
-    decision.allowed = false;
-    decision.limited_by = "requests";
-    decision.retry_after_seconds = (1.0 - state.minute.level) / (per_minute / 60.0);
+    refuse("requests", "requests per min (RPM)", per_minute, state.minute.level, per_minute / 60.0);
   } else if (has_second && state.second.level < 1.0) {
-    decision.allowed = false;
-    decision.limited_by = "requests";
-    decision.retry_after_seconds = (1.0 - state.second.level) / per_second;
+    refuse("requests", "requests per sec (RPS)", per_second, state.second.level, per_second);
   } else if (has_tokens && state.tokens.level <= 0) {
-    decision.allowed = false;
-    decision.limited_by = "tokens";
-    decision.retry_after_seconds = (1.0 - state.tokens.level) / (tokens_per_minute / 60.0);
+    refuse("tokens", "tokens per min (TPM)", tokens_per_minute, state.tokens.level, tokens_per_minute / 60.0);
   } else {
     state.minute.level -= 1.0;
     if (has_second) state.second.level -= 1.0;

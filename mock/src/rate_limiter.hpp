@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include <gatecheck/core/profile.hpp>
@@ -25,6 +26,11 @@ struct RateDecision {
   std::uint64_t remaining_tokens = 0;
   double reset_tokens_seconds = 0;
   double retry_after_seconds = 0;  // refused: until one request fits
+  // Refused: the bucket that refused, in OpenAI's words ("requests per min (RPM)", "requests per sec (RPS)",
+  // "tokens per min (TPM)"), its size and how much of it is spent, for the 429's message.
+  std::string_view refused_bucket;
+  std::uint64_t refused_limit = 0;
+  std::uint64_t refused_used = 0;
 };
 
 class RateLimiter {
@@ -42,8 +48,8 @@ class RateLimiter {
 
  private:
   struct Bucket {
-    double level = -1;  // < 0: not yet initialised (starts full)
-    Clock::time_point updated;
+    double level = 0;  // below zero when an answer spent more tokens than were left
+    Clock::time_point updated{};  // the epoch: never used yet (starts full)
   };
   struct KeyState {
     Bucket minute;

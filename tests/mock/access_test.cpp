@@ -98,6 +98,10 @@ TEST(RateLimits, HeadersCountDownAndA429SaysWhenToRetry) {
   EXPECT_EQ(limited.json()["error"]["code"], "rate_limit_exceeded");
   EXPECT_EQ(limited.json()["error"]["type"], "requests");
   EXPECT_NE(limited.json()["error"]["message"].get<std::string>().find("gpt-4o-mini"), std::string::npos);
+  EXPECT_NE(limited.json()["error"]["message"].get<std::string>().find(
+                "on requests per min (RPM): Limit 3, Used 3, Requested 1."),
+            std::string::npos)
+      << limited.body;
   EXPECT_GE(std::stoi(limited.header("retry-after")), 1);
   EXPECT_GT(std::stoi(limited.header("retry-after-ms")), 1000);
   EXPECT_EQ(limited.header("x-ratelimit-remaining-requests"), "0");
@@ -115,6 +119,51 @@ TEST(RateLimits, KeysHaveSeparateBuckets) {
   EXPECT_EQ(
       mock.post("/v1/chat/completions", kChat, {{"Authorization", "Bearer sk-two-000000000000"}}).status,
       200);
+}
+
+TEST(RateLimits, A429NamesTheBucketThatRefused) {
+  auto options = MockApp::default_options();
+  options.profile.rate_limits.plans["burst"] = {"burst", 100, 2, 0};       // 100 a minute, 2 a second
+  options.profile.rate_limits.plans["thrifty"] = {"thrifty", 100, 0, 10};  // 10 tokens a minute
+  options.keys = {{"sk-burst-key-000000000", "burst"}, {"sk-thrifty-key-0000000", "thrifty"}};
+  MockApp mock(options);
+  const std::vector<std::pair<std::string, std::string>> burst = {
+      {"Authorization", "Bearer sk-burst-key-000000000"}};
+  mock.post("/v1/chat/completions", kChat, burst);
+  mock.post("/v1/chat/completions", kChat, burst);
+  const auto per_second = mock.post("/v1/chat/completions", kChat, burst);
+  ASSERT_EQ(per_second.status, 429);
+  EXPECT_EQ(per_second.json()["error"]["type"], "requests");
+  EXPECT_NE(per_second.body.find("on requests per sec (RPS): Limit 2, Used 2, Requested 1."),
+            std::string::npos)
+      << per_second.body;
+
+  const std::vector<std::pair<std::string, std::string>> thrifty = {
+      {"Authorization", "Bearer sk-thrifty-key-0000000"}};
+  ASSERT_EQ(mock.post("/v1/chat/completions", kChat, thrifty).status, 200);  // spends more than 10 tokens
+  const auto per_token = mock.post("/v1/chat/completions", kChat, thrifty);
+  ASSERT_EQ(per_token.status, 429);
+  EXPECT_EQ(per_token.json()["error"]["type"], "tokens");
+  EXPECT_NE(per_token.body.find("on tokens per min (TPM): Limit 10, Used 10, Requested 17."),
+            std::string::npos)
+      << per_token.body;
+}
+
+TEST(Cors, ExposedHeadersAreTheProfilesOwn) {
+  MockApp openai;
+  const auto answer = openai.post("/v1/chat/completions", kChat, {{"Origin", "https://app.example"}});
+  EXPECT_EQ(answer.header("access-control-expose-headers"),
+            "x-request-id, retry-after, retry-after-ms, x-ratelimit-limit-requests, "
+            "x-ratelimit-remaining-requests, "
+            "x-ratelimit-reset-requests, x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, "
+            "x-ratelimit-reset-tokens, openai-version");
+
+  auto options = MockApp::default_options();
+  options.profile = core::load_profile("simosphere");
+  MockApp simosphere(options);
+  const auto vendor = simosphere.get("/v1/models", {{"Origin", "https://app.example"}});
+  EXPECT_EQ(vendor.header("access-control-expose-headers"),
+            "x-request-id, retry-after, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset");
 }
 
 TEST(Cors, PreflightIsAnsweredAndOriginsAreEchoed) {
