@@ -6,6 +6,7 @@
 
 #include "generator.hpp"
 #include "request_checks.hpp"
+#include "simple_chat_request.hpp"
 
 namespace gatecheck::mock {
 namespace {
@@ -301,6 +302,8 @@ void parse_response_format(const ParamReader& reader, ChatRequest& request) {
   }
 }
 
+}  // namespace
+
 std::uint32_t prompt_tokens_of(const ChatRequest& request) {
   // Like the API's accounting: a few tokens of framing per message, plus the content.
   std::uint32_t tokens = 3;
@@ -314,10 +317,21 @@ std::uint32_t prompt_tokens_of(const ChatRequest& request) {
   return tokens;
 }
 
-}  // namespace
+bool is_delivery_parameter(std::string_view name) {
+  static constexpr std::string_view kDelivery[] = {
+      "stream",     "stream_options",        "user", "metadata", "store", "service_tier", "stop",
+      "max_tokens", "max_completion_tokens", "n"};
+  return std::find(std::begin(kDelivery), std::end(kDelivery), name) != std::end(kDelivery);
+}
 
 ChatRequest parse_chat_request(std::string_view body, const core::Profile& profile,
                                std::uint64_t server_seed) {
+  if (auto simple = read_simple_chat_request(body, profile, server_seed)) return std::move(*simple);
+  return read_chat_request(body, profile, server_seed);
+}
+
+ChatRequest read_chat_request(std::string_view body, const core::Profile& profile,
+                              std::uint64_t server_seed) {
   const json document = parse_json_body(body);
   const ParamReader reader(document, "");
   if (profile.strict_parameters) reader.only(kChatParameters);
@@ -391,12 +405,9 @@ ChatRequest parse_chat_request(std::string_view body, const core::Profile& profi
 
   // Everything that shapes the answer, but not how it is delivered: a streamed and a non-streamed request for
   // the same thing get the same content; stop, max_tokens and n trim or extend that same answer.
-  static constexpr std::string_view kDelivery[] = {
-      "stream",     "stream_options",        "user", "metadata", "store", "service_tier", "stop",
-      "max_tokens", "max_completion_tokens", "n"};
   std::uint64_t seed = mix64(server_seed ^ 0x5eed);
   for (const auto& [key, value] : document.items()) {
-    if (std::find(std::begin(kDelivery), std::end(kDelivery), key) != std::end(kDelivery)) continue;
+    if (is_delivery_parameter(key)) continue;
     seed = hash_json(value, hash64(key, seed));
   }
   request.content_seed = seed;
