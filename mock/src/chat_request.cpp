@@ -1,6 +1,7 @@
 #include "chat_request.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <gatecheck/core/schema/validator.hpp>
 
@@ -326,8 +327,20 @@ bool is_delivery_parameter(std::string_view name) {
 
 ChatRequest parse_chat_request(std::string_view body, const core::Profile& profile,
                                std::uint64_t server_seed) {
-  if (auto simple = read_simple_chat_request(body, profile, server_seed)) return std::move(*simple);
-  return read_chat_request(body, profile, server_seed);
+  auto simple = read_simple_chat_request(body, profile, server_seed);
+  if (!simple) return read_chat_request(body, profile, server_seed);
+#ifndef NDEBUG
+  // Debug builds (every test run) hold the simple reader to its contract on every request the mock gets: a
+  // disagreement is a 500 naming it, never a quietly different answer.
+  try {
+    if (!(*simple == read_chat_request(body, profile, server_seed)))
+      throw std::logic_error("the simple chat reader disagrees with the full reader");
+  } catch (const Rejected& rejected) {
+    throw std::logic_error("the simple chat reader accepted a request the full reader refuses: " +
+                           rejected.error.message);
+  }
+#endif
+  return std::move(*simple);
 }
 
 ChatRequest read_chat_request(std::string_view body, const core::Profile& profile,

@@ -17,6 +17,7 @@ struct ToolCallRecord {
   std::string id;
   std::string name;
   std::string arguments;
+  friend bool operator==(const ToolCallRecord&, const ToolCallRecord&) = default;
 };
 
 struct ChatMessage {
@@ -25,11 +26,13 @@ struct ChatMessage {
   std::size_t images = 0;
   std::vector<ToolCallRecord> tool_calls;  // assistant messages
   std::string tool_call_id;                // tool messages
+  friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
 };
 
 struct ToolSpec {
   std::string name;
   nlohmann::json parameters = nlohmann::json{{"type", "object"}, {"properties", nlohmann::json::object()}};
+  friend bool operator==(const ToolSpec&, const ToolSpec&) = default;
 };
 
 enum class ToolChoice { none, automatic, required, named };
@@ -52,6 +55,7 @@ struct ChatRequest {
   std::optional<std::size_t> length;  // x-gatecheck-length: exactly this many tokens of text
   std::uint64_t content_seed = 0;     // from every field that shapes the answer (not `stream`)
   std::uint32_t prompt_tokens = 0;
+  friend bool operator==(const ChatRequest&, const ChatRequest&) = default;
 };
 
 // Throws Rejected (request_checks.hpp) with the API's wording. `always_stream`: the profile streams

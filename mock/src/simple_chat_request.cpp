@@ -123,7 +123,8 @@ class FlatParser {
       // left to the full reader.
       if (node.text.size() > (node.text[0] == '-' ? 19u : 18u)) return false;
       node.kind = Node::Kind::integer;
-      return std::from_chars(first, last, node.integer).ptr == last;
+      const auto result = std::from_chars(first, last, node.integer);
+      return result.ec == std::errc{} && result.ptr == last;
     }
     node.kind = Node::Kind::decimal;
     const auto result = std::from_chars(first, last, node.decimal);

@@ -2,6 +2,11 @@
 // reads exactly as the full reader does (down to the content seed), and whatever it is unsure of it declines.
 #include "simple_chat_request.hpp"
 
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <gatecheck/core/profile.hpp>
@@ -114,6 +119,162 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],})",
         R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]} x)",
         R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}])", R"([1,2])", "", "nul"));
+
+// A profile that sets every default the readers consult, and unusual ranges.
+core::Profile unusual() {
+  core::Profile profile = core::load_profile("simosphere");  // strict_parameters: false
+  profile.always_stream = true;
+  profile.default_model = "mistral-small-latest";
+  profile.default_max_tokens = 50;
+  profile.temperature_min = -1;
+  profile.temperature_max = 1.5;
+  profile.top_p_min = 0.1;
+  profile.top_p_max = 0.9;
+  profile.penalty_min = 0;
+  profile.penalty_max = 0;
+  profile.n_min = 2;
+  profile.n_max = 3;
+  return profile;
+}
+
+TEST(SimpleChatRequest, ProfileDefaultsAndRangesAreTheFullReaders) {
+  const core::Profile profile = unusual();
+  for (const char* body :
+       {R"({"messages":[{"role":"user","content":"hi"}]})",
+        R"({"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}})",
+        R"({"messages":[{"role":"user","content":"hi"}],"temperature":-0.5,"n":2,"top_p":0.5})"}) {
+    const auto fast = read_simple_chat_request(body, profile, kSeed);
+    ASSERT_TRUE(fast.has_value()) << body;
+    expect_same(*fast, read_chat_request(body, profile, kSeed));
+  }
+  for (const char* body : {R"({"messages":[{"role":"user","content":"hi"}],"temperature":1.8})",
+                           R"({"messages":[{"role":"user","content":"hi"}],"n":1})",
+                           R"({"messages":[{"role":"user","content":"hi"}],"presence_penalty":0.5})"}) {
+    EXPECT_FALSE(read_simple_chat_request(body, profile, kSeed).has_value()) << body;
+  }
+}
+
+// Random bodies near the subset's edges (fixed seed): whatever the simple reader accepts, nlohmann parses and
+// the full reader reads to an equal request.
+TEST(SimpleChatRequest, RandomBodiesNeverMakeTheReadersDisagree) {
+  std::mt19937_64 random(20261124);
+  const auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+  const auto one_of = [&](const std::vector<std::string>& choices) { return choices[pick(choices.size())]; };
+  const std::vector<std::string> numbers = {"0",
+                                            "-0",
+                                            "1",
+                                            "-1",
+                                            "0.0",
+                                            "-0.0",
+                                            "1E5",
+                                            "1e+5",
+                                            "1e-5",
+                                            "2",
+                                            "2.0",
+                                            "2.0000000000000004",
+                                            "0.5",
+                                            "1.5",
+                                            "3",
+                                            "16",
+                                            "1000000",
+                                            "1000001",
+                                            "999999999999999999",
+                                            "-999999999999999999",
+                                            "9223372036854775808",
+                                            "18446744073709551616",
+                                            "1e999",
+                                            "1e-999",
+                                            "01",
+                                            "1.",
+                                            ".5",
+                                            "+1",
+                                            "-",
+                                            "1e",
+                                            "null",
+                                            "true",
+                                            "\"1\"",
+                                            "[]",
+                                            "{}"};
+  const std::vector<std::string> strings = {"\"hi\"",    "\"\"",     "\"gpt-4o-mini\"",
+                                            "\"a\\nb\"", "\"\x7f\"", "\"caf\xc3\xa9\"",
+                                            "\"a\x01\"", "\"}\"",    "\"\xff\""};
+  const std::vector<std::string> roles = {"\"user\"", "\"system\"", "\"assistant\"", "\"developer\"",
+                                          "\"tool\"", "\"User\"",   "null",          "1"};
+  const std::vector<std::string> spaces = {"", "", "", " ", "\n", "\t", "\r\n", "\f", "\xc2\xa0"};
+  // Half the rounds stay inside the grammar and mostly inside the subset, so the readers are compared often.
+  bool clean = false;
+  const std::vector<std::string> clean_numbers = {"0", "1", "2", "0.5", "1.5", "16", "1E0", "-0", "42"};
+  const std::vector<std::string> clean_strings = {"\"hi\"", "\"\"", "\"gpt-4o-mini\"", "\"}\""};
+  const std::vector<std::string> clean_spaces = {"", "", " ", "\n", "\t", "\r\n"};
+  const auto number = [&] { return one_of(clean ? clean_numbers : numbers); };
+  const auto text = [&] { return one_of(clean ? clean_strings : strings); };
+  const auto space = [&] { return one_of(clean ? clean_spaces : spaces); };
+  const auto join = [&](std::vector<std::string> members) {
+    std::shuffle(members.begin(), members.end(), random);
+    std::string out = "{" + space();
+    for (std::size_t i = 0; i < members.size(); ++i)
+      out += (i ? "," + space() : "") + members[i];
+    return out + space() + "}";
+  };
+  const auto message = [&] {
+    std::vector<std::string> members;
+    if (pick(10) != 0)
+      members.push_back("\"role\":" + (clean || pick(4) != 0 ? roles[pick(4)] : one_of(roles)));
+    if (pick(10) != 0) members.push_back("\"content\":" + (pick(10) != 0 ? text() : number()));
+    if (!clean && pick(15) == 0) members.push_back("\"name\":\"x\"");
+    if (!clean && pick(20) == 0) members.push_back("\"role\":\"user\"");
+    return join(members);
+  };
+  const std::vector<std::string> numeric = {"temperature",           "top_p", "presence_penalty",
+                                            "frequency_penalty",     "n",     "max_tokens",
+                                            "max_completion_tokens", "seed"};
+  const std::vector<core::Profile> profiles = {openai(), unusual()};
+  int accepted = 0;
+  for (int round = 0; round < 20000; ++round) {
+    clean = pick(2) == 0;
+    std::vector<std::string> members;
+    if (pick(5) != 0) members.push_back("\"model\":" + (pick(10) != 0 ? "\"gpt-4o-mini\"" : text()));
+    if (pick(20) != 0) {
+      std::string list = "[";
+      const std::size_t count = pick(10) != 0 ? 1 + pick(3) : pick(40);
+      for (std::size_t i = 0; i < count; ++i)
+        list += (i ? "," : "") + message();
+      members.push_back("\"messages\":" + list + "]");
+    }
+    for (const auto& name : numeric)
+      if (pick(4) == 0) members.push_back("\"" + name + "\":" + number());
+    if (pick(3) == 0)
+      members.push_back("\"stream\":" + (pick(8) != 0 ? std::string(pick(2) ? "true" : "false") : number()));
+    if (pick(4) == 0) {
+      members.push_back(
+          "\"stream_options\":" +
+          one_of({"{}", "{\"include_usage\":true}", "{\"include_usage\":null}", "{\"include_usage\":1}",
+                  "null", "{\"x\":1}", "{\"include_usage\":true,\"a\":1}"}));
+    }
+    if (pick(5) == 0) members.push_back("\"stop\":" + (pick(5) != 0 ? text() : "[\"a\"]"));
+    if (pick(5) == 0) members.push_back("\"user\":" + text());
+    if (!clean && pick(15) == 0)
+      members.push_back(one_of({"\"logprobs\":true", "\"Model\":\"x\"", "\"\":1", "\"foo\":1"}));
+    if (!clean && pick(10) == 0 && !members.empty())
+      members.push_back(members[pick(members.size())]);  // a repeated key
+    std::string body = space() + join(members) + space();
+    if (!clean && pick(20) == 0) body = "\xef\xbb\xbf" + body;
+    if (!clean && pick(30) == 0) body += one_of({"x", "}", "]", "/"});
+
+    for (const auto& profile : profiles) {
+      const auto fast = read_simple_chat_request(body, profile, kSeed);
+      if (!fast) continue;
+      ++accepted;
+      ASSERT_FALSE(nlohmann::json::parse(body, nullptr, false).is_discarded()) << "not JSON: " << body;
+      try {
+        ASSERT_TRUE(*fast == read_chat_request(body, profile, kSeed)) << body;
+      } catch (const Rejected& rejected) {
+        FAIL() << "the full reader refuses (" << rejected.error.message << "): " << body;
+      }
+    }
+  }
+  EXPECT_GT(accepted, 1000) << "the generator must reach the subset, or this test proves nothing";
+}
 
 TEST(SimpleChatRequest, ALongConversationIsLeftToTheFullReaderAndStillAnswered) {
   std::string body = R"({"model":"gpt-4o-mini","messages":[)";
