@@ -4,9 +4,9 @@
 // mock.
 //   bare_beast_server RESPONSE_FILE [THREADS]   (prints the port on its first line)
 //   bare_beast_server --stream ITL_MS TOKENS [THREADS]
-// The second form is the reference for the streams benchmark: every request gets an SSE stream of TOKENS chunks
-// (the first after ITL_MS, then one every ITL_MS on absolute deadlines, as the mock paces them), a closing chunk
-// and [DONE] — the same pacing work without generation, validation or faults.
+// The second form is the reference for the streams benchmark: every request gets an SSE stream of TOKENS
+// chunks (the first after ITL_MS, then one every ITL_MS on absolute deadlines, as the mock paces them), a
+// closing chunk and [DONE] — the same pacing work without generation, validation or faults.
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -75,9 +75,12 @@ asio::awaitable<void> serve_stream(tcp::socket socket, StreamPlan plan) {
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
       const std::string& event = i == plan.tokens + 1 ? kDone : kEvent;
-      co_await asio::async_write(stream, http::make_chunk(asio::buffer(event)), asio::redirect_error(asio::use_awaitable, ec));
+      co_await asio::async_write(stream, http::make_chunk(asio::buffer(event)),
+                                 asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (!ec) co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec)
+      co_await asio::async_write(stream, http::make_chunk_last(),
+                                 asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
   }
 }

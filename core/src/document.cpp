@@ -116,4 +116,9 @@ bool json_nesting_within(std::string_view text, std::size_t limit) {
   return true;
 }
 
+nlohmann::json parse_untrusted_json(std::string_view text, std::size_t limit) {
+  if (!json_nesting_within(text, limit)) return nlohmann::json(nlohmann::json::value_t::discarded);
+  return nlohmann::json::parse(text, nullptr, false);
+}
+
 }  // namespace gatecheck::core

@@ -42,8 +42,7 @@ Reply App::admin(CallContext& context) {
   const std::string_view path = request.path;
   const std::string_view method = request.method;
   const auto body = [&]() -> json {
-    json parsed = core::json_nesting_within(request.body, 128) ? json::parse(request.body, nullptr, false)
-                                                               : json(json::value_t::discarded);
+    json parsed = core::parse_untrusted_json(request.body, 128);
     if (!parsed.is_object()) {
       throw Rejected{
           ApiError::invalid("We could not parse the JSON body of your request.", nullptr, "invalid_json")};

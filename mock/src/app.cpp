@@ -75,8 +75,9 @@ std::string reset_value(core::ResetFormat format, double seconds, bool fault_pas
   return "0s";
 }
 
-bool stub_matches(const Stub& stub, const Request& request, const core::Profile& profile) {
-  (void)profile;
+// `body()` parses the request body on first use: once per request however many stubs look at it.
+template <typename ParsedBody>
+bool stub_matches(const Stub& stub, const Request& request, ParsedBody&& body) {
   if (!stub.method.empty() && !core::iequals(stub.method, request.method)) return false;
   if (!stub.path.empty() && stub.path != request.path) return false;
   for (const auto& [name, value] : stub.headers) {
@@ -84,11 +85,9 @@ bool stub_matches(const Stub& stub, const Request& request, const core::Profile&
     if (!actual || *actual != value) return false;
   }
   if (!stub.body.empty()) {
-    const json body = core::json_nesting_within(request.body, 128) ? json::parse(request.body, nullptr, false)
-                                                                   : json(json::value_t::discarded);
-    if (body.is_discarded()) return false;
+    if (body().is_discarded()) return false;
     for (const auto& [path, expected] : stub.body) {
-      const json* found = core::JsonPath::parse(path).find(body);
+      const json* found = core::JsonPath::parse(path).find(body());
       if (found == nullptr || *found != expected) return false;
     }
   }
@@ -263,9 +262,14 @@ Reply App::handle(const Request& request) {
 }
 
 std::optional<Reply> App::stub(const Request& request) {
+  std::optional<json> parsed;
+  const auto body = [&]() -> const json& {
+    if (!parsed) parsed = core::parse_untrusted_json(request.body, 128);
+    return *parsed;
+  };
   for (std::size_t i = 0; i < options_.stubs.size(); ++i) {
     const Stub& candidate = options_.stubs[i];
-    if (candidate.responses.empty() || !stub_matches(candidate, request, options_.profile)) continue;
+    if (candidate.responses.empty() || !stub_matches(candidate, request, body)) continue;
     const std::size_t hit = stub_hits_[i]->fetch_add(1);
     const auto& scripted = candidate.responses[std::min(hit, candidate.responses.size() - 1)];
     Reply reply;
@@ -376,9 +380,7 @@ Reply App::dispatch(CallContext& context, std::string& key, RateDecision& decisi
     const double wait = std::max(decision.retry_after_seconds, 0.001);
     std::string message = claims.error_message;
     std::string model = "this model";
-    if (const json body = core::json_nesting_within(request.body, 128)
-                              ? json::parse(request.body, nullptr, false)
-                              : json(json::value_t::discarded);
+    if (const json body = core::parse_untrusted_json(request.body, 128);
         body.is_object() && body.contains("model") && body["model"].is_string()) {
       model = body["model"].get<std::string>();
     }

@@ -12,8 +12,7 @@ namespace {
 
 bool asks_for_stream(std::string_view body, const core::Profile& profile) {
   if (profile.always_stream) return true;
-  if (!core::json_nesting_within(body, 128)) return false;
-  const auto document = nlohmann::json::parse(body, nullptr, false);
+  const auto document = core::parse_untrusted_json(body, 128);
   // Compared, not converted: `"stream": "yes"` is the validator's 400 to give, not an exception here.
   if (!document.is_object()) return false;
   const auto stream = document.find("stream");

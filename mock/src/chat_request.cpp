@@ -5,6 +5,7 @@
 
 #include <gatecheck/core/schema/validator.hpp>
 
+#include "content_seed.hpp"
 #include "generator.hpp"
 #include "request_checks.hpp"
 #include "simple_chat_request.hpp"
@@ -57,23 +58,23 @@ std::uint64_t hash_json(const json& value, std::uint64_t seed) {
   switch (value.type()) {
     case json::value_t::object:
       for (const auto& [key, member] : value.items())
-        seed = hash_json(member, hash64(key, seed ^ 0x0b));
-      return mix64(seed ^ value.size());
+        seed = hash_json(member, content_seed::member(key, seed));
+      return content_seed::close(seed, value.size());
     case json::value_t::array:
       for (const auto& item : value)
-        seed = hash_json(item, seed ^ 0xa7);
-      return mix64(seed ^ value.size());
+        seed = hash_json(item, content_seed::item(seed));
+      return content_seed::close(seed, value.size());
     case json::value_t::string:
-      return hash64(value.get_ref<const std::string&>(), seed ^ 0x57);
+      return content_seed::string(value.get_ref<const std::string&>(), seed);
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-      return mix64(seed ^ static_cast<std::uint64_t>(value.get<std::int64_t>()) ^ 0x1a);
+      return content_seed::integer(value.get<std::int64_t>(), seed);
     case json::value_t::number_float:
-      return hash64(value.dump(), seed ^ 0xf1);
+      return content_seed::decimal(value.get<double>(), seed);
     case json::value_t::boolean:
-      return mix64(seed ^ (value.get<bool>() ? 0xb1 : 0xb0));
+      return content_seed::boolean(value.get<bool>(), seed);
     default:
-      return mix64(seed ^ 0x4e);
+      return content_seed::null(seed);
   }
 }
 
@@ -418,10 +419,10 @@ ChatRequest read_chat_request(std::string_view body, const core::Profile& profil
 
   // Everything that shapes the answer, but not how it is delivered: a streamed and a non-streamed request for
   // the same thing get the same content; stop, max_tokens and n trim or extend that same answer.
-  std::uint64_t seed = mix64(server_seed ^ 0x5eed);
+  std::uint64_t seed = content_seed::start(server_seed);
   for (const auto& [key, value] : document.items()) {
     if (is_delivery_parameter(key)) continue;
-    seed = hash_json(value, hash64(key, seed));
+    seed = hash_json(value, content_seed::parameter(key, seed));
   }
   request.content_seed = seed;
   request.prompt_tokens = prompt_tokens_of(request);

@@ -48,7 +48,7 @@ class RateLimiter {
 
  private:
   struct Bucket {
-    double level = 0;  // below zero when an answer spent more tokens than were left
+    double level = 0;             // below zero when an answer spent more tokens than were left
     Clock::time_point updated{};  // the epoch: never used yet (starts full)
   };
   struct KeyState {

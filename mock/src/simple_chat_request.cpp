@@ -4,9 +4,7 @@
 #include <array>
 #include <charconv>
 
-#include <nlohmann/json.hpp>
-
-#include "generator.hpp"
+#include "content_seed.hpp"
 
 namespace gatecheck::mock {
 namespace {
@@ -215,27 +213,26 @@ SortedMembers sorted_members(const Nodes& nodes, std::uint32_t index) {
   return members;
 }
 
-// Exactly hash_json (chat_request.cpp) over the DOM the full reader would build: objects in key order.
+// hash_json (chat_request.cpp) over the DOM the full reader would build: objects in key order.
 std::uint64_t hash_node(const Nodes& nodes, std::uint32_t index, std::uint64_t seed) {
   const Node& node = nodes[index];
   switch (node.kind) {
-    case Node::Kind::object: {
+    case Node::Kind::object:
       for (const auto member : sorted_members(nodes, index))
-        seed = hash_node(nodes, member, hash64(nodes[member].key, seed ^ 0x0b));
-      return mix64(seed ^ node.size);
-    }
+        seed = hash_node(nodes, member, content_seed::member(nodes[member].key, seed));
+      return content_seed::close(seed, node.size);
     case Node::Kind::array:
       for (std::uint32_t item = index + 1; item < node.end; item = nodes[item].end)
-        seed = hash_node(nodes, item, seed ^ 0xa7);
-      return mix64(seed ^ node.size);
+        seed = hash_node(nodes, item, content_seed::item(seed));
+      return content_seed::close(seed, node.size);
     case Node::Kind::string:
-      return hash64(node.text, seed ^ 0x57);
+      return content_seed::string(node.text, seed);
     case Node::Kind::integer:
-      return mix64(seed ^ static_cast<std::uint64_t>(node.integer) ^ 0x1a);
+      return content_seed::integer(node.integer, seed);
     case Node::Kind::decimal:
-      return hash64(nlohmann::json(node.decimal).dump(), seed ^ 0xf1);
+      return content_seed::decimal(node.decimal, seed);
     case Node::Kind::boolean:
-      return mix64(seed ^ (node.boolean ? 0xb1 : 0xb0));
+      return content_seed::boolean(node.boolean, seed);
   }
   return seed;
 }
@@ -351,10 +348,10 @@ std::optional<ChatRequest> read_simple_chat_request(std::string_view body, const
   request.tool_choice = ToolChoice::none;
 
   // The content seed, as the full reader derives it: every member that shapes the answer, in key order.
-  std::uint64_t seed = mix64(server_seed ^ 0x5eed);
+  std::uint64_t seed = content_seed::start(server_seed);
   for (const auto member : sorted_members(nodes, 0)) {
     if (is_delivery_parameter(nodes[member].key)) continue;
-    seed = hash_node(nodes, member, hash64(nodes[member].key, seed));
+    seed = hash_node(nodes, member, content_seed::parameter(nodes[member].key, seed));
   }
   request.content_seed = seed;
   request.prompt_tokens = prompt_tokens_of(request);

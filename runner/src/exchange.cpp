@@ -114,11 +114,6 @@ json Exchange::message_view() const {
   return view;
 }
 
-json parse_untrusted(std::string_view text) {
-  if (!core::json_nesting_within(text)) return json(json::value_t::discarded);
-  return json::parse(text, nullptr, false);
-}
-
 void finish_exchange(Exchange& exchange) {
   exchange.event_json.clear();
   for (const auto& event : exchange.events) {
@@ -126,12 +121,12 @@ void finish_exchange(Exchange& exchange) {
       exchange.event_json.emplace_back();
       continue;
     }
-    json parsed = parse_untrusted(event.data);
+    json parsed = core::parse_untrusted_json(event.data);
     exchange.event_json.push_back(parsed.is_discarded() ? std::nullopt
                                                         : std::optional<json>(std::move(parsed)));
   }
   if (exchange.events.empty() && !exchange.response.body.empty()) {
-    json parsed = parse_untrusted(exchange.response.body);
+    json parsed = core::parse_untrusted_json(exchange.response.body);
     if (!parsed.is_discarded()) exchange.body_json = std::move(parsed);
   }
 }

@@ -33,10 +33,6 @@ struct Exchange {
   nlohmann::json events_view() const;
 };
 
-// JSON from a target, parsed defensively: text that is not JSON, or nests deeper than 256 levels (copying
-// such a value would overflow the stack), comes back discarded (`is_discarded()`).
-nlohmann::json parse_untrusted(std::string_view text);
-
 // Fills the parsed views once the response is complete.
 void finish_exchange(Exchange& exchange);
 

@@ -2,6 +2,7 @@
 // answer itself, read from a JSON body or from the message a stream assembles to.
 #include <limits>
 
+#include <gatecheck/core/document.hpp>
 #include <gatecheck/core/schema/validator.hpp>
 
 #include "check_evaluation.hpp"
@@ -82,7 +83,7 @@ Verdict arguments(std::string_view id, const Exchange& ex) {
   if (calls.empty()) return Verdict::not_applicable("the answer has no tool calls");
   for (const auto& call : calls) {
     const std::string who = "choice " + std::to_string(call.choice) + ", tool call '" + call.name + "'";
-    const json parsed = parse_untrusted(call.arguments);
+    const json parsed = core::parse_untrusted_json(call.arguments);
     if (id == "tools.arguments-json") {
       if (parsed.is_discarded() || !parsed.is_object())
         return Verdict::fail(who + ": arguments are not a JSON object", "a JSON object text",
@@ -138,7 +139,7 @@ Verdict json_mode(const Exchange& ex) {
                            "JSON content", "absent");
     }
     const auto& content = message["content"].get_ref<const std::string&>();
-    const json parsed = parse_untrusted(content);
+    const json parsed = core::parse_untrusted_json(content);
     if (parsed.is_discarded())
       return Verdict::fail("choice " + std::to_string(choice.value("index", 0)) + ": content is not JSON",
                            "JSON text", describe_value(json(content)));

@@ -5,11 +5,11 @@
 #include <mutex>
 #include <regex>
 #include <stdexcept>
-#include <thread>
 
 #include <gatecheck/core/url.hpp>
 #include <gatecheck/runner/runner.hpp>
 
+#include "parallel.hpp"
 #include "scenario_executor.hpp"
 
 namespace gatecheck::runner {
@@ -188,12 +188,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   };
   const std::size_t workers =
       std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(shared.size(), 1));
-  std::vector<std::thread> threads;
-  for (std::size_t t = 1; t < workers; ++t)
-    threads.emplace_back(worker);
-  worker();
-  for (auto& thread : threads)
-    thread.join();
+  run_in_parallel(workers, worker);
 
   // Scenarios that exhaust a limit on purpose run alone, after everything else, so they cannot fail others.
   if (!exclusive.empty()) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <thread>
 
+#include <gatecheck/core/document.hpp>
 #include <gatecheck/core/http_receiver.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/core/template.hpp>
@@ -12,6 +13,7 @@
 
 #include "check_evaluation.hpp"
 #include "matcher.hpp"
+#include "parallel.hpp"
 #include "request_builder.hpp"
 #include "step_expectations.hpp"
 #include "webhook_checks.hpp"
@@ -208,12 +210,7 @@ class StepRunner {
         slots[i] = std::move(ex);
       }
     };
-    std::vector<std::thread> threads;
-    for (std::size_t t = 1; t < concurrency; ++t)
-      threads.emplace_back(worker);
-    worker();
-    for (auto& thread : threads)
-      thread.join();
+    run_in_parallel(concurrency, worker);
     std::vector<Exchange> exchanges;
     for (auto& slot : slots)
       if (slot) exchanges.push_back(std::move(*slot));
@@ -299,7 +296,7 @@ class StepRunner {
       // The scripted statuses apply per event: `respond: [500, 200]` fails the first attempt of every event.
       auto receiver = std::make_unique<core::HttpReceiver>(
           env_.options.receiver_bind, 0, std::move(statuses), [](const core::ReceivedRequest& request) {
-            const json body = parse_untrusted(request.body);
+            const json body = core::parse_untrusted_json(request.body);
             if (body.is_object() && body.contains("id") && body["id"].is_string())
               return body["id"].get<std::string>();
             return std::string(request.headers.get("webhook-id").value_or(""));

@@ -5,6 +5,7 @@
 #include <map>
 
 #include <gatecheck/core/crypto.hpp>
+#include <gatecheck/core/document.hpp>
 
 #include "matcher.hpp"
 
@@ -29,7 +30,7 @@ std::vector<Delivery> deliveries_of(const std::vector<core::ReceivedRequest>& re
                                     const std::string& event) {
   std::vector<Delivery> out;
   for (const auto& request : received) {
-    const json body = parse_untrusted(request.body);
+    const json body = core::parse_untrusted_json(request.body);
     if (!body.is_object() || body.value("type", json()) != event) continue;
     std::string id = body.contains("id") && body["id"].is_string() ? body["id"].get<std::string>() : "";
     if (id.empty()) id = std::string(request.headers.get("webhook-id").value_or(""));
@@ -125,7 +126,7 @@ Verdict webhook_payload_schema(const std::vector<Delivery>& deliveries, const st
                                const std::optional<core::schema::CompiledSchema>& schema) {
   if (deliveries.empty()) return Verdict::not_applicable("nothing was delivered");
   for (const auto& delivery : deliveries) {
-    const json body = parse_untrusted(delivery.request->body);
+    const json body = core::parse_untrusted_json(delivery.request->body);
     // The members every scheme has; the rest (id, created, timestamp...) is the event schema's business.
     for (const char* member : {"type", "data"})
       if (!body.is_object() || !body.contains(member))

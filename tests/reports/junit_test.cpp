@@ -42,16 +42,20 @@ runner::RunReport sample_report() {
 
 TEST(JunitReport, CountsScenariosAsTestcasesPerSuite) {
   const std::string xml = junit_xml(sample_report());
-  EXPECT_NE(xml.find(R"(<testsuites name="gatecheck" tests="3" failures="1" errors="0")"), std::string::npos) << xml;
-  EXPECT_NE(xml.find(R"(<testsuite name="streaming" tests="3" failures="1" errors="0" skipped="1")"), std::string::npos);
+  EXPECT_NE(xml.find(R"(<testsuites name="gatecheck" tests="3" failures="1" errors="0")"), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(R"(<testsuite name="streaming" tests="3" failures="1" errors="0" skipped="1")"),
+            std::string::npos);
   EXPECT_NE(xml.find(R"(<testcase name="ok &lt;one&gt;" classname="streaming")"), std::string::npos);
   EXPECT_NE(xml.find(R"(<skipped message="the profile does not claim x"/>)"), std::string::npos);
 }
 
 TEST(JunitReport, FailureNamesTheCheckAndWhereItWasAsked) {
   const std::string xml = junit_xml(sample_report());
-  EXPECT_NE(xml.find(R"(<failure message="sse.done-sentinel [MUST]: the stream ended without data: [DONE] &amp; more" type="sse.done-sentinel">)"),
-            std::string::npos)
+  EXPECT_NE(
+      xml.find(
+          R"(<failure message="sse.done-sentinel [MUST]: the stream ended without data: [DONE] &amp; more" type="sse.done-sentinel">)"),
+      std::string::npos)
       << xml;
   EXPECT_NE(xml.find("suites/openai/streaming.yaml:12:9: POST /chat/completions"), std::string::npos);
   EXPECT_NE(xml.find("--- request"), std::string::npos);

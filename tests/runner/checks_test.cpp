@@ -1,5 +1,6 @@
 // The catalog checks on hand-made exchanges: for every check a conforming answer that passes, the defect it
 // exists for (named in the failure), and the variations the specifications allow, which must not fail.
+#include <cmath>
 #include <ctime>
 #include <set>
 
@@ -851,6 +852,8 @@ TEST(RetryAfterMs, SecondsAnHttpDateOrRetryAfterMsWhichIsPreferred) {
   EXPECT_DOUBLE_EQ(retry_after_ms({{"Retry-After", "0"}}).value(), 0.0);
   EXPECT_DOUBLE_EQ(retry_after_ms({{"retry-after-ms", "1500"}, {"Retry-After", "20"}}).value(), 1500.0);
   EXPECT_DOUBLE_EQ(retry_after_ms({{"retry-after-ms", "-1"}, {"Retry-After", "2"}}).value(), 2000.0);
+  // Any 1*DIGIT is valid RFC 9110; one too long for a double is a very long wait, not a crash.
+  EXPECT_TRUE(std::isinf(retry_after_ms({{"Retry-After", std::string(400, '9')}}).value()));
 
   const auto in_a_minute = retry_after_ms({{"Retry-After", http_date(std::time(nullptr) + 60)}});
   ASSERT_TRUE(in_a_minute.has_value());

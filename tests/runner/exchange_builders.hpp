@@ -65,9 +65,8 @@ inline core::Headers json_headers() {
   return {{"Content-Type", "application/json"}};
 }
 
-inline Exchange streamed(json request, const std::vector<std::string>& pieces,
-                         core::Headers headers = sse_headers(), std::chrono::microseconds gap = 5ms,
-                         int status = 200) {
+// A POST chat/completions and the status and headers it got; the body is the caller's.
+inline Exchange chat_exchange(json request, int status, core::Headers headers) {
   Exchange ex;
   ex.request.method = "POST";
   ex.request.url = "http://gateway.test/v1/chat/completions";
@@ -75,6 +74,13 @@ inline Exchange streamed(json request, const std::vector<std::string>& pieces,
   ex.request_json = std::move(request);
   ex.response.status = status;
   ex.response.headers = std::move(headers);
+  return ex;
+}
+
+inline Exchange streamed(json request, const std::vector<std::string>& pieces,
+                         core::Headers headers = sse_headers(), std::chrono::microseconds gap = 5ms,
+                         int status = 200) {
+  Exchange ex = chat_exchange(std::move(request), status, std::move(headers));
   const auto start = core::Clock::now();
   ex.response.timings.request_sent = start;
   core::SseParser parser([&](core::SseEvent&& e) { ex.events.push_back(std::move(e)); });
@@ -91,13 +97,7 @@ inline Exchange streamed(json request, const std::vector<std::string>& pieces,
 }
 
 inline Exchange answered(json request, int status, std::string body, core::Headers headers = json_headers()) {
-  Exchange ex;
-  ex.request.method = "POST";
-  ex.request.url = "http://gateway.test/v1/chat/completions";
-  ex.request.body = request.dump();
-  ex.request_json = std::move(request);
-  ex.response.status = status;
-  ex.response.headers = std::move(headers);
+  Exchange ex = chat_exchange(std::move(request), status, std::move(headers));
   ex.response.body = std::move(body);
   finish_exchange(ex);
   return ex;

@@ -291,7 +291,8 @@ class AdditionalPropertiesKeyword final : public Keyword {
     std::vector<std::string> sorted(names_.begin(), names_.end());
     std::sort(sorted.begin(), sorted.end());
     std::string out = " here (allowed: ";
-    for (std::size_t i = 0; i < sorted.size() && i < 20; ++i) out += (i ? ", " : "") + sorted[i];
+    for (std::size_t i = 0; i < sorted.size() && i < 20; ++i)
+      out += (i ? ", " : "") + sorted[i];
     return out + (sorted.size() > 20 ? ", ...)" : ")");
   }
 

@@ -96,6 +96,10 @@ Document load_document(const std::filesystem::path& path, const LoadOptions& = {
 // `[[[[...]]]]` becomes "not JSON" instead of a stack overflow.
 bool json_nesting_within(std::string_view text, std::size_t limit = 256);
 
+// JSON from a party that may be hostile: the value, or a discarded value when it is not JSON or nests deeper
+// than `limit`. Never throws.
+nlohmann::json parse_untrusted_json(std::string_view text, std::size_t limit = 256);
+
 // Reads a whole file; throws LoadError naming the file when it cannot.
 std::string read_file(const std::filesystem::path& path);
 

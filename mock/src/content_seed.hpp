@@ -1,0 +1,52 @@
+// The content seed: a hash of every request parameter that shapes the answer, so the same request generates
+// the same answer. Two readers compute it over two representations of a request (the full reader's DOM, the
+// simple reader's flat tree); these are the steps both take, so they cannot drift apart.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "generator.hpp"
+
+namespace gatecheck::mock::content_seed {
+
+inline std::uint64_t start(std::uint64_t server_seed) {
+  return mix64(server_seed ^ 0x5eed);
+}
+// A top-level parameter's name, before its value.
+inline std::uint64_t parameter(std::string_view name, std::uint64_t seed) {
+  return hash64(name, seed);
+}
+// A member's key inside an object value (members in key order), before its value.
+inline std::uint64_t member(std::string_view key, std::uint64_t seed) {
+  return hash64(key, seed ^ 0x0b);
+}
+// Before each item of an array.
+inline std::uint64_t item(std::uint64_t seed) {
+  return seed ^ 0xa7;
+}
+// After an object's members or an array's items.
+inline std::uint64_t close(std::uint64_t seed, std::size_t size) {
+  return mix64(seed ^ size);
+}
+
+inline std::uint64_t string(std::string_view text, std::uint64_t seed) {
+  return hash64(text, seed ^ 0x57);
+}
+inline std::uint64_t integer(std::int64_t number, std::uint64_t seed) {
+  return mix64(seed ^ static_cast<std::uint64_t>(number) ^ 0x1a);
+}
+// By its JSON text, so 1.0 and 1.00 (the same double) hash the same.
+inline std::uint64_t decimal(double number, std::uint64_t seed) {
+  return hash64(nlohmann::json(number).dump(), seed ^ 0xf1);
+}
+inline std::uint64_t boolean(bool flag, std::uint64_t seed) {
+  return mix64(seed ^ (flag ? 0xb1 : 0xb0));
+}
+inline std::uint64_t null(std::uint64_t seed) {
+  return mix64(seed ^ 0x4e);
+}
+
+}  // namespace gatecheck::mock::content_seed
