@@ -28,6 +28,29 @@ std::int64_t Arguments::integer(const std::string& name, std::int64_t fallback, 
   return parsed;
 }
 
+std::chrono::milliseconds Arguments::duration(const std::string& name, std::chrono::milliseconds fallback,
+                                              std::chrono::milliseconds min,
+                                              std::chrono::milliseconds max) const {
+  const auto text = value(name);
+  if (!text) return fallback;
+  std::int64_t number = 0;
+  const char* end = text->data() + text->size();
+  const auto result = std::from_chars(text->data(), end, number);
+  const std::string_view unit(result.ptr, static_cast<std::size_t>(end - result.ptr));
+  const std::int64_t scale = unit.empty() || unit == "s" ? 1'000
+                             : unit == "ms"              ? 1
+                             : unit == "m"               ? 60'000
+                             : unit == "h"               ? 3'600'000
+                                                         : 0;
+  const bool parsed = result.ec == std::errc{} && result.ptr != text->data() && scale != 0 && number >= 0 &&
+                      number <= 1'000'000'000;
+  const std::chrono::milliseconds value(parsed ? number * scale : -1);
+  if (!parsed || value < min || value > max) {
+    throw UsageError(name + " expects a duration such as 90s, 30m or 2h, got '" + *text + "'");
+  }
+  return value;
+}
+
 Command::Command(std::string path, std::string summary)
     : path_(std::move(path)), summary_(std::move(summary)) {}
 

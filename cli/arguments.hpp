@@ -2,6 +2,7 @@
 // drives parsing, error messages and --help.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -28,6 +29,10 @@ class Arguments {
   // Parsed numeric option within [min, max], or fallback when absent; UsageError otherwise.
   std::int64_t integer(const std::string& name, std::int64_t fallback, std::int64_t min,
                        std::int64_t max) const;
+  // "90s", "30m", "2h", "1500ms" or bare seconds, within [min, max]; fallback when absent; UsageError
+  // otherwise.
+  std::chrono::milliseconds duration(const std::string& name, std::chrono::milliseconds fallback,
+                                     std::chrono::milliseconds min, std::chrono::milliseconds max) const;
 
  private:
   friend class Command;

@@ -30,6 +30,12 @@ Command mock_spec() {
       .option("--admin-token", "TOKEN", "Enable the /admin API with this bearer token")
       .option("--ttft-ms", "MS", "Time to first token for streams (overrides the profile)")
       .option("--itl-ms", "MS", "Delay between streamed tokens (overrides the profile)")
+      .option("--max-connections", "N", "Open connections at once; more get a 503 (default 1000)")
+      .option("--max-header-bytes", "N", "Request line and headers; more get a 431 (default 65536)")
+      .option("--idle-timeout", "SECONDS", "A request must arrive whole within this (default 60)")
+      .option("--write-timeout", "SECONDS", "Every write must finish within this (default 30)")
+      .option("--max-generated-tokens", "N", "n x length of one answer; more get a 400 (default 1000000)")
+      .option("--max-tracked-keys", "N", "API keys the rate limiter remembers (default 100000)")
       .flag("--log-json", "Log one JSON object per request instead of a text line")
       .flag("--quiet", "Do not log requests")
       .flag("--list-faults", "Print the fault catalog and exit")
@@ -41,6 +47,25 @@ Command mock_spec() {
                "  gatecheck mock --port 0\n"
                "  gatecheck mock --profile simosphere --key sk-simo-test:starter --itl-ms 20\n"
                "  gatecheck mock --fault no-done --fault slow-first-byte=2000");
+}
+
+// Every bound has an option (docs/limits.md).
+void apply_limits(const Arguments& a, mock::ServerOptions& options) {
+  const auto size = [&](const char* name, std::size_t current, std::int64_t min, std::int64_t max) {
+    return static_cast<std::size_t>(a.integer(name, static_cast<std::int64_t>(current), min, max));
+  };
+  options.max_connections = size("--max-connections", options.max_connections, 1, 1'000'000);
+  options.max_header_bytes = size("--max-header-bytes", options.max_header_bytes, 1024, 16 * 1024 * 1024);
+  options.idle_timeout =
+      std::chrono::seconds(a.integer("--idle-timeout", options.idle_timeout.count(), 1, 86'400));
+  options.write_timeout =
+      std::chrono::seconds(a.integer("--write-timeout", options.write_timeout.count(), 1, 86'400));
+  options.max_generated_tokens = size("--max-generated-tokens", options.max_generated_tokens, 1, 100'000'000);
+  options.max_tracked_keys = size("--max-tracked-keys", options.max_tracked_keys, 1, 100'000'000);
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 int run(const Arguments& a) {
@@ -93,6 +118,7 @@ int run(const Arguments& a) {
                        options.profile.id);
     }
   }
+  apply_limits(a, options);
   if (a.flag("--log-json")) options.log_format = mock::LogFormat::json;
   if (a.flag("--quiet")) options.log_format = mock::LogFormat::none;
 
@@ -104,12 +130,19 @@ int run(const Arguments& a) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  const std::string server_host = options.host;
+  const std::size_t server_keys = options.keys.size();
   mock::Server server(std::move(options));
   try {
     server.start();
   } catch (const std::runtime_error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;
+  }
+  if (!is_loopback(server_host) && server_keys == 0) {
+    std::cerr << "warning: listening on " << server_host
+              << " without --key: anyone who can reach this address may use the mock (and, with the admin "
+                 "token, its admin API). Use --key, or bind 127.0.0.1.\n";
   }
   std::cout << server.port() << std::endl;  // the first line: the port, for scripts that asked for --port 0
   std::cerr << "gatecheck mock listening on " << server.url() << " (Ctrl-C stops it)\n";

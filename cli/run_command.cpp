@@ -9,6 +9,7 @@
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/http_client.hpp>
 #include <gatecheck/core/profile.hpp>
+#include <gatecheck/core/url.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/reports/reports.hpp>
 #include <gatecheck/runner/runner.hpp>
@@ -34,6 +35,10 @@ Command run_spec() {
       .repeated("--header", "NAME:VALUE", "Extra header on every request")
       .repeated("--model", "ROLE=NAME", "Model for a role ({{ profile.models.ROLE }}), e.g. chat=gpt-4o")
       .option("--timeout", "SECONDS", "Per-request timeout: connect and longest silence (default 30)")
+      .option("--max-duration", "DURATION",
+              "Whole run: later scenarios are skipped and open requests cut, e.g. 30m (default 60m; 0: none)")
+      .option("--max-response-mb", "N",
+              "Stop reading one response (body or stream events) past N MiB (default 16)")
       .option("--jobs", "N", "Scenarios run in parallel (default 4)")
       .option("--shard", "I/N", "Run the I-th of N deterministic slices (CI matrices)")
       .repeated("--tags", "TAG[,TAG]", "Only scenarios with one of these tags; !TAG excludes")
@@ -91,27 +96,40 @@ bool write_file(const std::string& path, const std::string& content) {
   return true;
 }
 
-// A target that refuses connections fails every scenario for one reason: say it once, exit 3.
+// A target that cannot be talked to would fail every scenario for one reason: say it once, with what was
+// seen, and exit 3. That is: it does not resolve or refuses, its TLS handshake fails or never completes, or
+// it accepts TCP and never sends a status line (or closes without one). Anything HTTP-shaped is reachable.
 std::optional<std::string> unreachable(const runner::RunOptions& options) {
   core::HttpClientOptions client;
-  client.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(5'000));
+  client.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(10'000));
   client.read_timeout = options.timeout;
-  client.total_timeout = options.timeout;
+  // Longer than both phases, so the phase that stalled is the one reported, never the total.
+  client.total_timeout = client.connect_timeout + client.read_timeout + std::chrono::seconds(1);
   client.verify_tls = options.verify_tls;
+  client.keep_alive = false;
   core::HttpClient probe(client);
   std::string url = options.target;
   if (!url.ends_with("/")) url += "/";
   const auto response = probe.send({"GET", url, {}, {}});
-  if (!response.error) return std::nullopt;
-  switch (response.error->kind) {
+  if (!response.error || response.status != 0)
+    return std::nullopt;  // a status line came: the checks judge it
+  const auto& error = *response.error;
+  const std::string kind(core::to_string(error.kind));
+  switch (error.kind) {
     case core::TransportErrorKind::resolve:
     case core::TransportErrorKind::connect:
-    case core::TransportErrorKind::connect_timeout:
     case core::TransportErrorKind::tls:
-    case core::TransportErrorKind::invalid_url:
-      return std::string(core::to_string(response.error->kind)) + ": " + response.error->message;
+    case core::TransportErrorKind::connect_timeout:  // TCP or the TLS handshake: the message says which
+      return kind + ": " + error.message;
+    case core::TransportErrorKind::read_timeout:
+    case core::TransportErrorKind::total_timeout:
+      return kind + ": the connection was accepted and the request sent, but no status line came (" +
+             error.message + ")";
+    case core::TransportErrorKind::closed:
+      return kind + ": the connection was accepted, then closed without a status line (" + error.message +
+             ")";
     default:
-      return std::nullopt;
+      return std::nullopt;  // protocol: it sent bytes; the scenarios show them
   }
 }
 
@@ -136,6 +154,10 @@ int run(const Arguments& a) {
     options.models[role] = name;
   }
   options.timeout = std::chrono::milliseconds(a.integer("--timeout", 30, 1, 3600) * 1000);
+  options.max_duration = a.duration("--max-duration", options.max_duration, std::chrono::milliseconds(0),
+                                    std::chrono::hours(72));
+  options.max_response_bytes =
+      static_cast<std::size_t>(a.integer("--max-response-mb", 16, 1, 4096)) * 1024 * 1024;
   options.jobs = static_cast<unsigned>(a.integer("--jobs", 4, 1, 256));
   if (const auto shard = a.value("--shard")) options.shard = parse_shard(*shard);
   for (const auto& tags : a.values("--tags")) {
@@ -187,6 +209,11 @@ int run(const Arguments& a) {
   if (const auto target = a.value("--target")) {
     if (!a.values("--mock-fault").empty())
       throw UsageError("--mock-fault applies to the embedded mock only (no --target)");
+    try {
+      (void)core::Url::parse(*target + "/");
+    } catch (const core::UrlError& e) {
+      throw UsageError(std::string("--target: ") + e.what());  // exit 2; the message never shows a password
+    }
     options.target = *target;
     if (const auto why = unreachable(options)) {
       std::cerr << "error: the target " << options.target << " is unreachable (" << *why << ")\n";

@@ -39,6 +39,7 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 constexpr std::size_t kMaxIdleConnections = 8;
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+constexpr std::size_t kMaxInterim = 8;  // interim 1xx answers accepted before the final one
 
 struct Connection {
   std::string key;  // scheme://host:port
@@ -84,10 +85,15 @@ class Exchange {
         request_(request),
         hooks_(hooks),
         response_(response),
-        deadline_(Clock::now() + options.total_timeout) {}
+        own_deadline_(Clock::now() + options.total_timeout),
+        deadline_(std::min(own_deadline_, request.deadline)) {}
 
   asio::awaitable<void> run() {
     response_.timings.started = Clock::now();
+    if (response_.timings.started >= deadline_) {
+      fail(TransportErrorKind::deadline, "the deadline had passed before the request was sent");
+      co_return;
+    }
     Url url;
     try {
       url = Url::parse(request_.url);
@@ -140,7 +146,8 @@ class Exchange {
   }
 
   TransportErrorKind timeout_kind(TransportErrorKind phase) const {
-    return total_binds_ ? TransportErrorKind::total_timeout : phase;
+    if (!total_binds_) return phase;
+    return deadline_ < own_deadline_ ? TransportErrorKind::deadline : TransportErrorKind::total_timeout;
   }
 
   asio::awaitable<void> perform(const Url& url, const std::string& method, const std::string& body) {
@@ -267,7 +274,9 @@ class Exchange {
                                          asio::redirect_error(asio::use_awaitable, ec));
     if (ec == beast::error::timeout) {
       fail(timeout_kind(TransportErrorKind::connect_timeout),
-           "TLS handshake with " + url.authority() + " timed out");
+           "TCP connection to " + url.authority() +
+               " accepted, but the TLS handshake did not complete within " +
+               std::to_string(options_.connect_timeout.count()) + " ms");
       co_return nullptr;
     }
     if (ec) {
@@ -327,50 +336,95 @@ class Exchange {
     }
     response_.timings.request_sent = Clock::now();
 
-    http::response_parser<http::buffer_body> parser;
-    parser.header_limit(kHeaderLimit);
-    parser.body_limit(options_.max_body_bytes);
-    if (method == "HEAD") parser.skip(true);
-    arm(lowest, options_.read_timeout);
-    co_await http::async_read_header(stream, connection.buffer, parser,
-                                     asio::redirect_error(asio::use_awaitable, ec));
+    std::optional<http::response_parser<http::buffer_body>> parser;
+    if (!co_await read_head(stream, connection, parser, method, reused, write_error, retry)) co_return;
+    co_await read_body(stream, connection, *parser);
+    // A 101 is final but switches protocols: that connection is never pooled.
+    keep_alive_ = !response_.error && !write_error && parser->keep_alive() && response_.status >= 200 &&
+                  response_.status != 101;
+    if (!response_.error) response_.timings.finished = Clock::now();
+  }
+
+  // Reads the final response head into `parser`, skipping interim 1xx answers (RFC 9110 section 15.2): a
+  // 100 Continue reported as the answer would leave the real one unread on a pooled connection.
+  template <class Stream>
+  asio::awaitable<bool> read_head(Stream& stream, Connection& connection,
+                                  std::optional<http::response_parser<http::buffer_body>>& parser,
+                                  const std::string& method, bool reused, error_code write_error,
+                                  bool& retry) {
+    error_code ec;
+    auto& lowest = connection.lowest();
+    for (;;) {
+      parser.emplace();
+      parser->header_limit(kHeaderLimit);
+      parser->body_limit(options_.max_body_bytes);
+      if (method == "HEAD") parser->skip(true);
+      arm(lowest, options_.read_timeout);
+      co_await http::async_read_header(stream, connection.buffer, *parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      const int status = static_cast<int>(parser->get().result_int());
+      if (status >= 200 || status == 101) break;
+      response_.interim_statuses.push_back(status);
+      if (response_.interim_statuses.size() > kMaxInterim) {
+        fail(TransportErrorKind::protocol,
+             "more than " + std::to_string(kMaxInterim) + " interim 1xx answers");
+        co_return false;
+      }
+    }
     if (ec && write_error) {
       fail(TransportErrorKind::closed, "sending the request failed: " + write_error.message());
-      co_return;
+      co_return false;
     }
     if (ec) {
-      const bool nothing_arrived = !parser.got_some() && connection.buffer.size() == 0;
+      const bool nothing_arrived = !parser->got_some() && connection.buffer.size() == 0;
       if (reused && nothing_arrived && ec != beast::error::timeout) {
         retry = true;
-        co_return;
+        co_return false;
       }
-      if (ec == beast::error::timeout) {
-        fail(timeout_kind(TransportErrorKind::read_timeout),
-             "no response headers within " + std::to_string(options_.read_timeout.count()) + " ms");
-      } else if (ec == http::error::body_limit) {
-        fail(TransportErrorKind::body_too_large,
-             "the announced body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
-      } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-                 ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated) {
-        fail(TransportErrorKind::closed,
-             "the server closed the connection before answering (" + ec.message() + ")");
-      } else {
-        fail(TransportErrorKind::protocol, "malformed response head: " + ec.message());
-      }
-      co_return;
+      fail_head(ec);
+      co_return false;
     }
     response_.timings.headers_received = Clock::now();
-    const auto& head = parser.get();
+    const auto& head = parser->get();
     response_.status = static_cast<int>(head.result_int());
     response_.reason = std::string(head.reason());
     for (const auto& field : head)
       response_.headers.add(std::string(field.name_string()), std::string(field.value()));
-    response_.chunked = parser.chunked();
+    response_.chunked = parser->chunked();
     if (hooks_.on_headers) hooks_.on_headers(response_);
+    co_return true;
+  }
 
+  void fail_head(error_code ec) {
+    if (ec == beast::error::timeout) {
+      fail(timeout_kind(TransportErrorKind::read_timeout),
+           "no response headers within " + std::to_string(options_.read_timeout.count()) + " ms");
+    } else if (ec == http::error::body_limit) {
+      fail(TransportErrorKind::body_too_large,
+           "the announced body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+    } else if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+               ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated) {
+      fail(TransportErrorKind::closed,
+           "the server closed the connection before answering (" + ec.message() + ")");
+    } else {
+      fail(TransportErrorKind::protocol, "malformed response head: " + ec.message());
+    }
+  }
+
+  template <class Stream>
+  asio::awaitable<void> read_body(Stream& stream, Connection& connection,
+                                  http::response_parser<http::buffer_body>& parser) {
+    error_code ec;
+    auto& lowest = connection.lowest();
+    std::size_t event_bytes = 0;  // what the handed-over events hold: an `id:` is repeated in every event
     std::optional<SseParser> sse;
-    if (hooks_.on_event) sse.emplace([this](SseEvent&& event) { hooks_.on_event(std::move(event)); });
-
+    if (hooks_.on_event) {
+      sse.emplace([this, &event_bytes](SseEvent&& event) {
+        event_bytes += event.data.size() + event.id.size() + event.type.size();
+        if (event_bytes <= options_.max_body_bytes) hooks_.on_event(std::move(event));  // past it: dropped
+      });
+    }
     std::array<char, kReadChunk> chunk{};
     std::size_t received = 0;
     while (!parser.is_done()) {
@@ -389,30 +443,38 @@ class Exchange {
         if (hooks_.on_body) hooks_.on_body(piece, now);
         if (sse) sse->feed(piece, now);
       }
-      if (!ec) continue;
-      if (ec == beast::error::timeout) {
-        fail(timeout_kind(TransportErrorKind::read_timeout),
-             "the body stalled: nothing for " + std::to_string(options_.read_timeout.count()) + " ms after " +
-                 std::to_string(received) + " bytes");
-      } else if (ec == http::error::body_limit) {
+      if (event_bytes > options_.max_body_bytes) {
         fail(TransportErrorKind::body_too_large,
-             "the body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
-      } else if (ec == http::error::partial_message || ec == asio::error::eof ||
-                 ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-                 ec == asio::ssl::error::stream_truncated) {
-        fail(TransportErrorKind::closed, "the connection closed mid-body after " + std::to_string(received) +
-                                             " bytes (" + ec.message() + ")");
-      } else {
-        fail(TransportErrorKind::protocol, "malformed body: " + ec.message());
+             "the stream's events exceed " + std::to_string(options_.max_body_bytes) + " bytes after " +
+                 std::to_string(received) + " body bytes");
+        break;
       }
+      if (!ec) continue;
+      fail_body(ec, received);
       break;
     }
     if (sse) {
       sse->finish();
       if (hooks_.on_sse_end) hooks_.on_sse_end(sse->stats());
     }
-    keep_alive_ = !response_.error && !write_error && parser.keep_alive();
-    if (!response_.error) response_.timings.finished = Clock::now();
+  }
+
+  void fail_body(error_code ec, std::size_t received) {
+    if (ec == beast::error::timeout) {
+      fail(timeout_kind(TransportErrorKind::read_timeout),
+           "the body stalled: nothing for " + std::to_string(options_.read_timeout.count()) + " ms after " +
+               std::to_string(received) + " bytes");
+    } else if (ec == http::error::body_limit) {
+      fail(TransportErrorKind::body_too_large,
+           "the body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+    } else if (ec == http::error::partial_message || ec == asio::error::eof ||
+               ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+               ec == asio::ssl::error::stream_truncated) {
+      fail(TransportErrorKind::closed, "the connection closed mid-body after " + std::to_string(received) +
+                                           " bytes (" + ec.message() + ")");
+    } else {
+      fail(TransportErrorKind::protocol, "malformed body: " + ec.message());
+    }
   }
 
   asio::io_context& ioc_;
@@ -422,6 +484,7 @@ class Exchange {
   const HttpRequest& request_;
   const ResponseHooks& hooks_;
   HttpResponse& response_;
+  Clock::time_point own_deadline_;  // declared before deadline_: initialisation order
   Clock::time_point deadline_;
   bool total_binds_ = false;
   bool keep_alive_ = false;
@@ -445,6 +508,8 @@ std::string_view to_string(TransportErrorKind kind) {
       return "read-timeout";
     case TransportErrorKind::total_timeout:
       return "total-timeout";
+    case TransportErrorKind::deadline:
+      return "deadline";
     case TransportErrorKind::closed:
       return "closed";
     case TransportErrorKind::protocol:

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include <gatecheck/core/json_writer.hpp>
+#include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::core {
 
@@ -15,6 +16,8 @@ constexpr std::array<bool, 256> make_escape_table() {
     table[static_cast<std::size_t>(c)] = true;
   table['"'] = true;
   table['\\'] = true;
+  for (int c = 0x80; c < 0x100; ++c)  // non-ASCII: checked for well-formed UTF-8 on the slow path
+    table[static_cast<std::size_t>(c)] = true;
   return table;
 }
 constexpr auto kNeedsEscape = make_escape_table();
@@ -32,10 +35,15 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     return;
   }
+  std::string repaired;  // only when untrusted bytes are not UTF-8: the output must stay valid JSON text
+  if (!is_valid_utf8(text.substr(clean))) {
+    repaired = std::string(text.substr(0, clean)) + repair_utf8(text.substr(clean));
+    text = repaired;
+  }
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (!kNeedsEscape[c]) continue;
+    if (!kNeedsEscape[c] || c >= 0x80) continue;
     out.append(text.substr(run, i - run));
     run = i + 1;
     switch (c) {

@@ -1,6 +1,10 @@
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <tuple>
+#include <vector>
 
+#include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/redact.hpp>
 
@@ -53,13 +57,39 @@ Redactor::Redactor()
 void Redactor::add_secret(std::string_view secret) {
   if (secret.size() < 4) return;
   if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
+  const std::size_t id = secrets_.size();
   secrets_.emplace_back(secret);
-  std::sort(secrets_.begin(), secrets_.end(),
-            [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  forms_.push_back({std::string(secret), id});
+  // Inside a longer base64 text a secret starts at some offset modulo 3; for each, the whole 3-byte groups
+  // after `skip` bytes encode only the secret's own bytes, so that core appears verbatim in the encoding.
+  for (std::size_t skip = 0; skip < 3 && secret.size() >= skip + 6; ++skip) {
+    std::string core = base64_encode(secret.substr(skip, (secret.size() - skip) / 3 * 3));
+    std::string url_safe = core;
+    std::replace(url_safe.begin(), url_safe.end(), '+', '-');
+    std::replace(url_safe.begin(), url_safe.end(), '/', '_');
+    if (url_safe != core) forms_.push_back({std::move(url_safe), id});
+    forms_.push_back({std::move(core), id});
+  }
+  std::stable_sort(forms_.begin(), forms_.end(),
+                   [](const Form& a, const Form& b) { return a.text.size() > b.text.size(); });
 }
 
 void Redactor::add_sensitive_header(std::string_view name) {
-  sensitive_headers_.push_back(to_lower(name));
+  if (!is_sensitive_header(name)) sensitive_headers_.push_back(to_lower(name));
+}
+
+void Redactor::add_credential_header(std::string_view name, std::string_view value) {
+  add_sensitive_header(name);
+  add_secret(value);
+  const auto space = value.find(' ');
+  if (space == std::string_view::npos) return;
+  const std::string_view token = value.substr(space + 1);
+  add_secret(token);
+  if (!iequals(value.substr(0, space), "basic")) return;
+  if (const auto plain = base64_decode(token)) {
+    add_secret(*plain);
+    if (const auto colon = plain->find(':'); colon != std::string::npos) add_secret(plain->substr(colon + 1));
+  }
 }
 
 bool Redactor::is_sensitive_header(std::string_view name) const {
@@ -67,14 +97,142 @@ bool Redactor::is_sensitive_header(std::string_view name) const {
                      [&](const std::string& known) { return iequals(known, name); });
 }
 
+bool looks_like_credential_header(std::string_view name) {
+  const std::string lower = to_lower(name);
+  static constexpr std::string_view kWords[] = {"auth",   "key",     "token",    "secret",    "signature",
+                                                "cookie", "session", "password", "credential"};
+  return std::any_of(std::begin(kWords), std::end(kWords),
+                     [&](std::string_view word) { return lower.find(word) != std::string::npos; });
+}
+
+namespace {
+
+// A text as the reader of its encoding sees it, with where each character came from: \uXXXX (below 0x80),
+// \/ \\ \" and %XX undone, and line breaks (literal or escaped) dropped together with the indentation or
+// SSE `data:` that follows them. A secret that was escaped or split across lines is then found whole.
+struct Decoded {
+  std::string text;
+  std::vector<std::size_t> begin, end;  // the source range of text[i]
+  void add(char c, std::size_t from, std::size_t to) {
+    text += c;
+    begin.push_back(from);
+    end.push_back(to);
+  }
+};
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  const char lower = static_cast<char>(c | 0x20);
+  return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
+}
+
+void skip_break(std::string_view s, std::size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+    ++i;
+  if (s.substr(i).starts_with("data:")) i += s.substr(i + 5).starts_with(" ") ? 6 : 5;
+}
+
+// One escape at s[i] (i is moved past it): the character it stands for, or -1 for a line break, or -2 for
+// none.
+int unescape(std::string_view s, std::size_t& i) {
+  if (s[i] == '\\' && i + 1 < s.size()) {
+    const char e = s[i + 1];
+    if (e == 'u' && i + 6 <= s.size()) {
+      int code = 0;
+      for (std::size_t k = 2; k < 6; ++k)
+        code = hex_value(s[i + k]) < 0 || code < 0 ? -1 : code * 16 + hex_value(s[i + k]);
+      if (code >= 0 && code < 0x80) {
+        i += 6;
+        return code;
+      }
+    } else if (e == '/' || e == '\\' || e == '"') {
+      i += 2;
+      return e;
+    } else if (e == 'n' || e == 'r') {
+      i += 2;
+      return -1;
+    }
+  } else if (s[i] == '%' && i + 3 <= s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+    const int code = hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]);
+    i += 3;
+    return code;
+  } else if (s[i] == '\r' || s[i] == '\n') {
+    ++i;
+    return -1;
+  }
+  return -2;
+}
+
+Decoded decode(std::string_view s, bool undo) {
+  Decoded d;
+  d.text.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t from = i;
+    const int code = undo ? unescape(s, i) : -2;
+    if (code == -1) {
+      skip_break(s, i);
+    } else if (code >= 0) {
+      d.add(static_cast<char>(code), from, i);
+    } else {
+      d.add(s[i], from, i + 1);
+      ++i;
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+std::string Redactor::mask_forms(std::string_view text, bool undo) const {
+  const Decoded d = decode(text, undo);
+  std::vector<bool> taken(d.text.size(), false);
+  std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> hits;  // source begin, end, secret
+  for (const Form& form : forms_) {
+    for (auto at = d.text.find(form.text); at != std::string::npos; at = d.text.find(form.text, at + 1)) {
+      const std::size_t last = at + form.text.size() - 1;
+      if (std::any_of(taken.begin() + static_cast<std::ptrdiff_t>(at),
+                      taken.begin() + static_cast<std::ptrdiff_t>(last + 1), [](bool t) { return t; }))
+        continue;
+      std::fill(taken.begin() + static_cast<std::ptrdiff_t>(at),
+                taken.begin() + static_cast<std::ptrdiff_t>(last + 1), true);
+      hits.emplace_back(d.begin[at], d.end[last], form.secret);
+    }
+  }
+  std::sort(hits.begin(), hits.end(), std::greater<>());  // right to left: earlier offsets stay valid
+  std::string out(text);
+  for (const auto& [begin, end, secret] : hits)
+    out.replace(begin, end - begin, mask_secret(secrets_[secret]));
+  return out;
+}
+
+// An excerpt cut inside a secret leaves its first characters before "..." or at the very end. A tail of at
+// least six characters that starts a secret (or one of its forms) is masked too.
+std::string Redactor::mask_cut_prefixes(std::string out) const {
+  constexpr std::size_t kMinPrefix = 6;
+  std::vector<std::size_t> cuts;
+  for (auto at = out.find("..."); at != std::string::npos; at = out.find("...", at + 3))
+    cuts.push_back(at);
+  cuts.push_back(out.size());
+  for (auto it = cuts.rbegin(); it != cuts.rend(); ++it) {
+    for (const Form& form : forms_) {
+      std::size_t k = std::min(form.text.size() - 1, *it);
+      while (k >= kMinPrefix && out.compare(*it - k, k, form.text, 0, k) != 0)
+        --k;
+      if (k >= kMinPrefix) {
+        out.replace(*it - k, k, mask_secret(secrets_[form.secret]));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 std::string Redactor::redact(std::string_view text) const {
   std::string out(text);
-  for (const auto& secret : secrets_) {
-    const std::string masked = mask_secret(secret);
-    for (std::size_t at = out.find(secret); at != std::string::npos;
-         at = out.find(secret, at + masked.size())) {
-      out.replace(at, secret.size(), masked);
-    }
+  if (!forms_.empty()) {
+    out = mask_forms(out, false);  // as is: also a secret that itself holds '%' or '\\'
+    out = mask_forms(out, true);   // escaped, percent-encoded, split across lines
+    out = mask_cut_prefixes(std::move(out));
   }
   // Credential-shaped tokens that nobody registered.
   std::string result;

@@ -16,6 +16,7 @@
 #include <pcre2.h>
 
 #include <gatecheck/core/regex.hpp>
+#include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::core {
 namespace {
@@ -430,46 +431,6 @@ class Translator {
   std::string out_;
   Prev prev_ = Prev::none;
 };
-
-// Replaces every byte that does not start a well-formed UTF-8 sequence with U+FFFD.
-std::string repair_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    std::size_t length = 0;
-    std::uint32_t min = 0;
-    if (lead < 0x80) {
-      length = 1;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-      min = 0x80;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      min = 0x800;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      min = 0x10000;
-    }
-    bool ok = length > 0 && i + length <= s.size();
-    std::uint32_t cp = length == 1 ? lead : lead & (0x7F >> length);
-    for (std::size_t k = 1; ok && k < length; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      ok = (b & 0xC0) == 0x80;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    ok = ok && cp >= min && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
-    if (ok) {
-      out.append(s.substr(i, length));
-      i += length;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
 
 struct CodeDeleter {
   void operator()(pcre2_code* code) const { pcre2_code_free(code); }

@@ -1,19 +1,53 @@
 #include <charconv>
+#include <optional>
+#include <utility>
 
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/url.hpp>
 
 namespace gatecheck::core {
 
+namespace {
+// Where "user[:password]@" sits in an absolute URL's authority: [begin, end) of the userinfo, or nothing.
+std::optional<std::pair<std::size_t, std::size_t>> userinfo_span(std::string_view text) {
+  const auto scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) return std::nullopt;
+  const std::size_t begin = scheme_end + 3;
+  const auto authority_end = text.find_first_of("/?#", begin);
+  const auto at = text.substr(0, authority_end).rfind('@');
+  if (at == std::string_view::npos || at < begin) return std::nullopt;
+  return std::make_pair(begin, at);
+}
+}  // namespace
+
+std::string redact_userinfo(std::string_view text) {
+  const auto span = userinfo_span(text);
+  if (!span) return std::string(text);
+  const std::string_view info = text.substr(span->first, span->second - span->first);
+  const auto colon = info.find(':');
+  const std::string kept =
+      colon == std::string_view::npos ? "***" : std::string(info.substr(0, colon)) + ":***";
+  return std::string(text.substr(0, span->first)) + kept + std::string(text.substr(span->second));
+}
+
+std::optional<std::string> url_userinfo_secret(std::string_view text) {
+  const auto span = userinfo_span(text);
+  if (!span) return std::nullopt;
+  const std::string_view info = text.substr(span->first, span->second - span->first);
+  const auto colon = info.find(':');
+  return std::string(colon == std::string_view::npos ? info : info.substr(colon + 1));
+}
+
 Url Url::parse(std::string_view text) {
   Url url;
   const auto scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos) {
-    throw UrlError("'" + std::string(text) + "' is not an absolute URL (expected http://host[:port]/path)");
+    throw UrlError("'" + redact_userinfo(text) +
+                   "' is not an absolute URL (expected http://host[:port]/path)");
   }
   url.scheme = to_lower(text.substr(0, scheme_end));
   if (url.scheme != "http" && url.scheme != "https") {
-    throw UrlError("'" + std::string(text) + "': unsupported scheme '" + url.scheme +
+    throw UrlError("'" + redact_userinfo(text) + "': unsupported scheme '" + url.scheme +
                    "' (use http or https)");
   }
   std::string_view rest = text.substr(scheme_end + 3);
@@ -25,19 +59,19 @@ Url Url::parse(std::string_view text) {
     if (url.target.front() == '?') url.target.insert(0, "/");
   }
   if (authority.find('@') != std::string_view::npos) {
-    throw UrlError("'" + std::string(text) +
+    throw UrlError("'" + redact_userinfo(text) +
                    "': credentials in URLs are not supported; use --api-key or --header");
   }
   std::string_view port_text;
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos)
-      throw UrlError("'" + std::string(text) + "': unterminated IPv6 literal");
+      throw UrlError("'" + redact_userinfo(text) + "': unterminated IPv6 literal");
     url.host = std::string(authority.substr(1, close - 1));
     const std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':')
-        throw UrlError("'" + std::string(text) + "': unexpected text after IPv6 literal");
+        throw UrlError("'" + redact_userinfo(text) + "': unexpected text after IPv6 literal");
       port_text = after.substr(1);
     }
   } else {
@@ -45,7 +79,7 @@ Url Url::parse(std::string_view text) {
     url.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
-  if (url.host.empty()) throw UrlError("'" + std::string(text) + "': missing host");
+  if (url.host.empty()) throw UrlError("'" + redact_userinfo(text) + "': missing host");
   url.host = to_lower(url.host);
   url.port = url.tls() ? 443 : 80;
   if (!port_text.empty()) {
@@ -53,7 +87,8 @@ Url Url::parse(std::string_view text) {
     const auto result = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
     if (result.ec != std::errc{} || result.ptr != port_text.data() + port_text.size() || value == 0 ||
         value > 65535) {
-      throw UrlError("'" + std::string(text) + "': port '" + std::string(port_text) + "' is not in 1..65535");
+      throw UrlError("'" + redact_userinfo(text) + "': port '" + std::string(port_text) +
+                     "' is not in 1..65535");
     }
     url.port = static_cast<std::uint16_t>(value);
   }

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <sstream>
 #include <string>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <gatecheck/core/document.hpp>
@@ -132,6 +134,52 @@ json resolve_plain(const std::string& s) {
     if (auto number = parse_float(s)) return *number;
   }
   return s;
+}
+
+// yaml-cpp 0.7 (Debian 12) never finishes YAML::LoadAll, or any HandleNextDocument loop, when a document
+// ends in front of a token the document parser cannot consume: a ',' outside any flow collection (",",
+// "- a\n,", "\"x\", y", "[a], b", "---\n,") or a '?' key line after a tagged or anchored top-level node
+// ("!!str |\n x\n? y"). SingleDocParser::HandleNode reports a null node without popping the token, so every
+// further HandleNextDocument returns another empty document at the same place and LoadAll allocates one
+// Node per call until memory runs out (yaml-cpp issue 1040; yaml-cpp 0.9 stops LoadAll there instead).
+// This walks the stream with a no-op handler, building no nodes, and throws YAML::ParserException at the
+// token as soon as a document starts where the previous one did, i.e. consumed nothing: exactly the state
+// LoadAll never leaves. Every other iteration consumes at least one token, so the loop runs at most
+// (tokens + 1) times. Returns what LoadAll(text).size() would; afterwards YAML::Load(text) is safe and
+// returns what LoadAll(text).front() would.
+std::size_t count_yaml_documents(const std::string& text) {
+  struct StartRecorder final : YAML::EventHandler {
+    YAML::Mark start;
+    void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  };
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  StartRecorder recorder;
+  std::size_t documents = 0;
+  int previous_start = -1;
+  while (parser.HandleNextDocument(recorder)) {
+    if (recorder.start.pos == previous_start) {
+      const auto at = static_cast<std::size_t>(recorder.start.pos);
+      const char c = at < text.size() ? text[at] : '\0';
+      throw YAML::ParserException(recorder.start,
+                                  c == ','   ? "unexpected ',' outside a flow collection (quote the value)"
+                                  : c == '?' ? "unexpected '?' (explicit mapping key) outside a mapping"
+                                             : "unexpected token where a YAML node was expected");
+    }
+    previous_start = recorder.start.pos;
+    ++documents;
+  }
+  return documents;
 }
 
 class YamlConverter {
@@ -282,18 +330,20 @@ class YamlConverter {
 }  // namespace
 
 Document parse_yaml(std::string_view text, std::string file_name, const LoadOptions& options) {
-  std::vector<YAML::Node> documents;
+  const std::string owned(text);
+  std::size_t count = 0;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    count = count_yaml_documents(owned);
+    if (count == 1) root = YAML::Load(owned);
   } catch (const YAML::Exception& e) {
     throw LoadError(std::move(file_name), position_of(e.mark), e.msg);
   }
-  if (documents.size() > 1) {
-    throw LoadError(std::move(file_name), {},
-                    "expected one YAML document, found " + std::to_string(documents.size()));
+  if (count > 1) {
+    throw LoadError(std::move(file_name), {}, "expected one YAML document, found " + std::to_string(count));
   }
   YamlConverter converter(std::move(file_name), options);
-  return converter.convert(documents.empty() ? YAML::Node() : documents.front());
+  return converter.convert(root);
 }
 
 }  // namespace gatecheck::core

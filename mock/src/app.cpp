@@ -9,9 +9,12 @@
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/json_path.hpp>
+#include <gatecheck/core/json_writer.hpp>
 #include <gatecheck/core/redact.hpp>
 #include <gatecheck/core/uri.hpp>
+#include <gatecheck/core/utf8.hpp>
 
+#include "control_number.hpp"
 #include "generator.hpp"
 #include "request_checks.hpp"
 
@@ -31,15 +34,14 @@ constexpr Route kRoutes[] = {
     {"GET", "models/*"},
 };
 
-std::optional<std::uint64_t> header_number(const Request& request, std::string_view name) {
+std::optional<std::uint64_t> header_number(const Request& request, std::string_view name, std::uint64_t max) {
   const auto value = request.header(name);
   if (!value) return std::nullopt;
-  std::uint64_t number = 0;
-  const auto result = std::from_chars(value->data(), value->data() + value->size(), number);
-  if (result.ec != std::errc{} || result.ptr != value->data() + value->size()) {
-    throw Rejected{
-        ApiError::invalid(std::string(name) + " must be a whole number, got '" + std::string(*value) + "'",
-                          std::string(name), "invalid_header")};
+  const auto number = parse_control_number(*value, 0, max);
+  if (!number) {
+    throw Rejected{ApiError::invalid(std::string(name) + " must be a whole number from 0 to " +
+                                         std::to_string(max) + ", got '" + std::string(*value) + "'",
+                                     std::string(name), "invalid_header")};
   }
   return number;
 }
@@ -148,6 +150,14 @@ ApiError model_not_found(const std::string& model_id) {
                   {}};
 }
 
+// The redirect-answer fault: a 302 elsewhere, which no OpenAI client follows for a POST.
+Reply redirect(const Request& request) {
+  Reply reply;
+  reply.status = 302;
+  reply.headers.emplace_back("Location", std::string(request.path) + "-moved");
+  return reply;
+}
+
 Reply json_reply(int status, std::string body) {
   Reply reply;
   reply.status = status;
@@ -158,7 +168,7 @@ Reply json_reply(int status, std::string body) {
 
 App::App(const ServerOptions& options)
     : options_(options),
-      limiter_(options.profile.rate_limits),
+      limiter_(options.profile.rate_limits, options.max_tracked_keys),
       journal_(options.journal_size),
       log_(options.log_format, options.log),
       instance_(
@@ -181,7 +191,13 @@ Reply App::error_reply(const CallContext& context, const ApiError& error) {
   Reply reply;
   reply.status = context.faults.has(Fault::error_status_mismatch) ? 500 : error.status;
   if (context.faults.has(Fault::error_not_envelope)) {
-    reply.body = json{{"message", error.message}, {"status", error.status}}.dump();
+    core::JsonWriter(reply.body)  // the writer, not a DOM: an echoed path may hold bytes that are not UTF-8
+        .begin_object()
+        .key("message")
+        .value(error.message)
+        .key("status")
+        .value(error.status)
+        .end_object();
   } else {
     reply.body = render_error(context.profile(), error, context.request_id);
   }
@@ -212,13 +228,16 @@ Reply App::handle(const Request& request) {
       }
     }
     const auto& profile = options_.profile;
-    const auto first = header_number(request, "x-gatecheck-ttft-ms");
-    const auto between = header_number(request, "x-gatecheck-itl-ms");
+    const auto first = header_number(request, "x-gatecheck-ttft-ms", kMaxControlMilliseconds);
+    const auto between = header_number(request, "x-gatecheck-itl-ms", kMaxControlMilliseconds);
     context.timing.first_token = std::chrono::milliseconds(
         first.value_or(options_.time_to_first_token_ms.value_or(profile.time_to_first_token_ms)));
     context.timing.between_tokens =
         std::chrono::milliseconds(between.value_or(options_.inter_token_ms.value_or(profile.inter_token_ms)));
-    reply = dispatch(context, key, decision, rated);
+    reply = context.faults.has(Fault::redirect_answer) &&
+                    request.path.starts_with(options_.profile.base_path + "/")
+                ? redirect(request)
+                : dispatch(context, key, decision, rated);
   } catch (const Rejected& rejected) {
     reply = error_reply(context, rejected.error);
   } catch (const std::exception& e) {
@@ -246,8 +265,9 @@ Reply App::handle(const Request& request) {
 
   JournalEntry entry;
   entry.id = request_id;
-  entry.method = std::string(request.method);
-  entry.path = std::string(request.path);
+  // The journal is served as JSON: bytes from the wire that are not UTF-8 are repaired once, here.
+  entry.method = core::repair_utf8(request.method);
+  entry.path = core::repair_utf8(request.path);
   entry.status = reply.status;
   entry.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())

@@ -44,6 +44,7 @@ Reply retrieve_model_endpoint(CallContext& context, const std::string& model_id)
 ApiError model_not_found(const std::string& model_id);
 // JSON with Content-Type application/json.
 Reply json_reply(int status, std::string body);
+Reply redirect(const Request& request);
 // The discovery documents the profile claims (/openapi.json, /llms.txt, /.well-known/...), or nullopt when
 // `path` is not one of them.
 std::optional<Reply> discovery_document(const CallContext& context);

@@ -1,10 +1,10 @@
 // POST {base}/chat/completions
-#include <charconv>
 
 #include <gatecheck/core/document.hpp>
 
 #include "app.hpp"
 #include "chat_request.hpp"
+#include "control_number.hpp"
 #include "request_checks.hpp"
 
 namespace gatecheck::mock {
@@ -23,14 +23,21 @@ Reply answer(CallContext& context) {
   const auto& profile = context.profile();
   ChatRequest request = parse_chat_request(context.request.body, profile, context.options.seed);
   if (const auto length = context.request.header("x-gatecheck-length")) {
-    std::size_t tokens = 0;
-    const auto result = std::from_chars(length->data(), length->data() + length->size(), tokens);
-    if (result.ec != std::errc{} || result.ptr != length->data() + length->size() || tokens == 0 ||
-        tokens > 100000) {
+    const auto tokens = parse_control_number(*length, 1, 100000);
+    if (!tokens) {
       throw Rejected{ApiError::invalid("x-gatecheck-length must be a whole number from 1 to 100000",
                                        "x-gatecheck-length", "invalid_header")};
     }
-    request.length = tokens;
+    request.length = *tokens;
+  }
+  // Generation is bounded: n answers of `length` tokens are all held in memory until sent.
+  const std::uint64_t longest = request.length.value_or(40);
+  if (request.n * longest > context.options.max_generated_tokens) {
+    throw Rejected{ApiError::invalid("n x length asks for " + std::to_string(request.n * longest) +
+                                         " generated tokens; this mock generates at most " +
+                                         std::to_string(context.options.max_generated_tokens) +
+                                         " per request (--max-generated-tokens).",
+                                     "n", "generation_limit")};
   }
   const core::ModelClaim* model = profile.find_model(request.model);
   if (model == nullptr) throw Rejected{model_not_found(request.model)};
@@ -60,13 +67,13 @@ Reply answer(CallContext& context) {
   options.include_usage = request.include_usage;
   options.timing = context.timing;
   if (const auto after = context.request.header("x-gatecheck-stream-error-after")) {
-    std::size_t pieces = 0;
-    const auto result = std::from_chars(after->data(), after->data() + after->size(), pieces);
-    if (result.ec != std::errc{} || result.ptr != after->data() + after->size()) {
-      throw Rejected{ApiError::invalid("x-gatecheck-stream-error-after must be a whole number",
-                                       "x-gatecheck-stream-error-after", "invalid_header")};
+    const auto pieces = parse_control_number(*after, 0, 1'000'000);
+    if (!pieces) {
+      throw Rejected{
+          ApiError::invalid("x-gatecheck-stream-error-after must be a whole number from 0 to 1000000",
+                            "x-gatecheck-stream-error-after", "invalid_header")};
     }
-    options.error_after_pieces = pieces;
+    options.error_after_pieces = *pieces;
   }
   Reply reply;
   reply.stream = make_chat_stream(std::move(composed), options, context.faults);

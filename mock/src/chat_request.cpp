@@ -380,8 +380,11 @@ ChatRequest read_chat_request(std::string_view body, const core::Profile& profil
   reader.integer("top_logprobs", 0, 20);
   reader.boolean("logprobs");
   reader.string("user");
-  if (const json* logit_bias = reader.find("logit_bias"); logit_bias != nullptr && !logit_bias->is_object()) {
-    reader.invalid_type("logit_bias", "an object", *logit_bias);
+  if (const json* logit_bias = reader.find("logit_bias")) {
+    if (!logit_bias->is_object()) reader.invalid_type("logit_bias", "an object", *logit_bias);
+    const ParamReader bias(*logit_bias, "logit_bias");
+    for (const auto& [token, value] : logit_bias->items())
+      bias.decimal(token, -100, 100);  // the API's range for a bias
   }
   if (const json* stop = reader.find("stop")) {
     if (stop->is_string()) {

@@ -1,7 +1,8 @@
-#include <charconv>
 #include <stdexcept>
 
 #include <gatecheck/mock/faults.hpp>
+
+#include "control_number.hpp"
 
 namespace gatecheck::mock {
 
@@ -73,6 +74,8 @@ const std::vector<FaultInfo>& fault_catalog() {
        "keys.rotation-invalidates-old"},
       {Fault::discovery_incomplete, "discovery-incomplete",
        "discovery documents lack a field their specification requires", "discovery.*"},
+      {Fault::redirect_answer, "redirect-answer",
+       "API requests are answered with a 302 to another URL instead of an answer", "http.final-status"},
   };
   return catalog;
 }
@@ -109,13 +112,12 @@ std::vector<FaultSpec> parse_fault_list(std::string_view text) {
     if (const auto eq = item.find('='); eq != std::string_view::npos) {
       name = item.substr(0, eq);
       const auto value = item.substr(eq + 1);
-      std::uint64_t number = 0;
-      const auto result = std::from_chars(value.data(), value.data() + value.size(), number);
-      if (result.ec != std::errc{} || result.ptr != value.data() + value.size()) {
-        throw std::invalid_argument("fault '" + std::string(name) + "' takes a whole number, got '" +
-                                    std::string(value) + "'");
+      parameter = parse_control_number(value, 0, kMaxControlMilliseconds);
+      if (!parameter) {
+        throw std::invalid_argument("fault '" + std::string(name) + "' takes a whole number from 0 to " +
+                                    std::to_string(kMaxControlMilliseconds) + ", got '" + std::string(value) +
+                                    "'");
       }
-      parameter = number;
     }
     const auto fault = parse_fault_name(name);
     if (!fault) {

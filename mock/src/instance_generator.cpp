@@ -187,7 +187,9 @@ class InstanceBuilder {
   InstanceBuilder(const json& root, std::uint64_t seed) : root_(root), prng_(seed) {}
 
   json build(const json& schema, int depth) {
-    if (depth > kMaxDepth) return nullptr;
+    // Bounded work: a request's tool schema is untrusted, and nested minItems would otherwise multiply.
+    if (depth > kMaxDepth || nodes_left_ == 0) return nullptr;
+    --nodes_left_;
     if (schema.is_boolean()) return schema.get<bool>() ? json("x") : json(nullptr);
     if (!schema.is_object()) return nullptr;
     if (const auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
@@ -302,7 +304,7 @@ class InstanceBuilder {
     for (const auto& name : required) {
       if (name.is_string() && !out.contains(name.get<std::string>())) out[name.get<std::string>()] = "x";
     }
-    const std::size_t min_properties = schema.value("minProperties", 0u);
+    const std::size_t min_properties = count_of(schema, "minProperties", 0, 16);
     for (std::size_t i = 0; out.size() < min_properties && i < 16; ++i) {
       out["extra_" + std::to_string(i)] = std::string(pick_word(prng_));
     }
@@ -325,8 +327,9 @@ class InstanceBuilder {
       for (const auto& item : *prefix)
         out.push_back(build(item, depth + 1));
     }
-    const std::size_t min_items = schema.value("minItems", 1u);
-    const std::size_t max_items = schema.value("maxItems", std::max<std::size_t>(min_items, 2));
+    const std::size_t min_items = count_of(schema, "minItems", 1, kMaxItems);
+    const std::size_t max_items =
+        count_of(schema, "maxItems", std::max<std::size_t>(min_items, 2), kMaxItems);
     const std::size_t count = std::max(min_items, std::min<std::size_t>(max_items, 1 + prng_.below(2)));
     const json items = schema.value("items", json::object());
     const bool unique = schema.value("uniqueItems", false);
@@ -362,10 +365,9 @@ class InstanceBuilder {
     } else {
       text = std::string(pick_word(prng_));
     }
-    const std::size_t min_length = schema.value("minLength", 0u);
-    const std::size_t max_length = schema.value("maxLength", std::size_t{1000});
-    while (text.size() < min_length)
-      text += "x";
+    const std::size_t min_length = count_of(schema, "minLength", 0, kMaxStringLength);
+    const std::size_t max_length = count_of(schema, "maxLength", 1000, kMaxStringLength);
+    if (text.size() < min_length) text.append(min_length - text.size(), 'x');
     if (text.size() > max_length) text.resize(max_length);
     if (const auto pattern = schema.find("pattern"); pattern != schema.end() && pattern->is_string()) {
       text = fit_pattern(pattern->get<std::string>(), text, min_length, max_length);
@@ -393,6 +395,23 @@ class InstanceBuilder {
     return preferred;
   }
 
+  // A size keyword's value, clamped to [0, most]: schemas may say 1e30 or -1, and a double beyond the target
+  // type is undefined behaviour to convert.
+  static std::size_t count_of(const json& schema, const char* keyword, std::size_t fallback,
+                              std::size_t most) {
+    const auto it = schema.find(keyword);
+    if (it == schema.end() || !it->is_number()) return std::min(fallback, most);
+    const double value = std::clamp(it->get<double>(), 0.0, static_cast<double>(most));
+    return static_cast<std::size_t>(value);
+  }
+
+  // A value in an integer's range: bounds like 1e300 are clamped before any conversion.
+  static std::int64_t to_integer(double value) {
+    constexpr double kLimit = 9.0e18;  // inside int64's range, exactly representable
+    if (std::isnan(value)) return 0;
+    return static_cast<std::int64_t>(std::clamp(value, -kLimit, kLimit));
+  }
+
   json number(const json& schema, bool integer) {
     double low = -1e3;
     double high = 1e3;
@@ -412,18 +431,21 @@ class InstanceBuilder {
     if (const auto step = schema.find("multipleOf"); step != schema.end() && step->is_number()) {
       const double m = step->get<double>();
       value = std::ceil(low / m) * m;
-      if (integer) return static_cast<std::int64_t>(std::llround(value));
-      return value;
+      if (integer) return to_integer(std::round(value));
+      return std::isfinite(value) ? json(value) : json(low);
     }
     if (integer) {
       const double rounded = std::ceil(value);
-      return static_cast<std::int64_t>(rounded > high ? std::floor(high) : rounded);
+      return to_integer(rounded > high ? std::floor(high) : rounded);
     }
     return std::round(value * 100) / 100;
   }
 
+  static constexpr std::size_t kMaxItems = 64;
+  static constexpr std::size_t kMaxStringLength = 64 * 1024;
   const json& root_;
   Prng prng_;
+  std::size_t nodes_left_ = 10'000;  // values one instance may build
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <vector>
 
 namespace gatecheck::mock {
 namespace {
@@ -50,7 +51,7 @@ const core::RateLimitPlan& RateLimiter::plan_for(const std::string& name) const 
 RateDecision RateLimiter::admit(const std::string& key, const std::string& plan_name, Clock::time_point now) {
   const auto& plan = plan_for(plan_name);
   const std::lock_guard lock(mutex_);
-  auto& state = keys_[key];
+  auto& state = state_for(key, now);
   const double per_minute = static_cast<double>(plan.requests_per_minute);
   refill(state.minute.level, per_minute, per_minute / 60.0, state.minute.updated, now);
   const bool has_second = plan.requests_per_second > 0;
@@ -97,12 +98,43 @@ void RateLimiter::charge_tokens(const std::string& key, const std::string& plan_
   const auto& plan = plan_for(plan_name);
   if (plan.tokens_per_minute == 0) return;
   const std::lock_guard lock(mutex_);
-  auto& bucket = keys_[key].tokens;
+  auto& bucket = state_for(key, now).tokens;
   const double capacity = static_cast<double>(plan.tokens_per_minute);
   refill(bucket.level, capacity, capacity / 60.0, bucket.updated, now);
   bucket.level -= static_cast<double>(tokens);
   decision.remaining_tokens = static_cast<std::uint64_t>(std::max(0.0, std::floor(bucket.level)));
   decision.reset_tokens_seconds = (capacity - bucket.level) / (capacity / 60.0);
+}
+
+RateLimiter::KeyState& RateLimiter::state_for(const std::string& key, Clock::time_point now) {
+  if (const auto it = keys_.find(key); it != keys_.end()) return it->second;
+  if (keys_.size() >= max_keys_) evict(now);
+  return keys_[key];
+}
+
+// The table is full. A key idle for a minute has full buckets again, so forgetting it changes nothing; if
+// that frees too little (every key is busy), the least recently used tenth goes, so one new key never costs a
+// scan.
+void RateLimiter::evict(Clock::time_point now) {
+  const auto last_used = [](const KeyState& state) {
+    return std::max(state.minute.updated, state.tokens.updated);
+  };
+  std::erase_if(keys_,
+                [&](const auto& entry) { return now - last_used(entry.second) >= std::chrono::minutes(1); });
+  if (keys_.size() < max_keys_ - max_keys_ / 10) return;
+  std::vector<Clock::time_point> times;
+  times.reserve(keys_.size());
+  for (const auto& [key, state] : keys_)
+    times.push_back(last_used(state));
+  const auto cut = times.begin() + static_cast<std::ptrdiff_t>(max_keys_ / 10);
+  std::nth_element(times.begin(), cut, times.end());
+  const auto oldest_kept = *cut;
+  std::erase_if(keys_, [&](const auto& entry) { return last_used(entry.second) < oldest_kept; });
+}
+
+std::size_t RateLimiter::tracked_keys() {
+  const std::lock_guard lock(mutex_);
+  return keys_.size();
 }
 
 void RateLimiter::reset() {

@@ -3,6 +3,7 @@
 // worker thread.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -37,7 +38,9 @@ class RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit RateLimiter(const core::RateLimitClaims& claims) : claims_(claims) {}
+  // At most `max_keys` keys are remembered (see evict()).
+  explicit RateLimiter(const core::RateLimitClaims& claims, std::size_t max_keys = 100'000)
+      : claims_(claims), max_keys_(std::max<std::size_t>(max_keys, 1)) {}
 
   // Takes one request from `key`'s buckets if it fits.
   RateDecision admit(const std::string& key, const std::string& plan, Clock::time_point now);
@@ -45,6 +48,7 @@ class RateLimiter {
   void charge_tokens(const std::string& key, const std::string& plan, std::uint64_t tokens,
                      Clock::time_point now, RateDecision& decision);
   void reset();
+  std::size_t tracked_keys();  // how many keys have buckets now
 
  private:
   struct Bucket {
@@ -57,9 +61,12 @@ class RateLimiter {
     Bucket tokens;
   };
   const core::RateLimitPlan& plan_for(const std::string& name) const;
+  KeyState& state_for(const std::string& key, Clock::time_point now);  // the caller holds the lock
+  void evict(Clock::time_point now);
 
   const core::RateLimitClaims& claims_;
   SpinLock mutex_;
+  std::size_t max_keys_;
   std::unordered_map<std::string, KeyState> keys_;
 };
 

@@ -20,6 +20,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <gatecheck/core/json_writer.hpp>
 #include <gatecheck/mock/server.hpp>
 
 #include "app.hpp"
@@ -34,10 +35,11 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-constexpr auto kWriteTimeout = std::chrono::seconds(30);
-// Bodies over the profile's limit are still read (up to this cap) before the 413, so that a client still
-// sending gets the answer instead of a broken pipe.
-constexpr std::uint64_t kDrainLimit = 64 * 1024 * 1024;
+// After a 413 or 431 the connection closes; what the client is still sending is read and dropped for this
+// long first (a "lingering close", as nginx does), so it gets the answer instead of a reset.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+// Waits at least this long also watch the socket, so a client that hangs up frees its descriptor at once.
+constexpr auto kWatchedWait = std::chrono::seconds(1);
 
 // A live connection, as the worker sees it when shutting down.
 struct Session {
@@ -46,6 +48,8 @@ struct Session {
   EventSource* source = nullptr;  // set while a stream is being sent
   bool waiting_for_request = true;
   Clock::time_point waiting_since;
+  bool writing = false;  // a plain answer is being written: the sweeper enforces the write deadline
+  Clock::time_point writing_since;
 };
 
 struct Worker {
@@ -55,6 +59,73 @@ struct Worker {
   asio::steady_timer* sweeper = nullptr;
   std::thread thread;
 };
+
+// A connection's entry in its worker's list, removed however the connection ends (an exception included), so
+// stop() never reaches a session that is gone.
+class SessionEntry {
+ public:
+  SessionEntry(Worker& worker, beast::tcp_stream& stream, asio::steady_timer& timer) : worker_(worker) {
+    worker.sessions.push_back({&stream, &timer, nullptr, true, Clock::now(), false, {}});
+    it_ = std::prev(worker.sessions.end());
+  }
+  ~SessionEntry() { worker_.sessions.erase(it_); }
+  SessionEntry(const SessionEntry&) = delete;
+  SessionEntry& operator=(const SessionEntry&) = delete;
+  Session* operator->() const { return &*it_; }
+  Session& operator*() const { return *it_; }
+
+ private:
+  Worker& worker_;
+  std::list<Session>::iterator it_;
+};
+
+// Waits for `timer`; a long wait also watches the socket, and a client that hangs up ends it early (returns
+// false), so its descriptor is freed now rather than when the timer fires.
+asio::awaitable<bool> wait_unless_hangup(beast::tcp_stream& stream, asio::steady_timer& timer) {
+  error_code ec;
+  if (timer.expiry() - Clock::now() < kWatchedWait) {
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_return true;
+  }
+  struct Watch {
+    bool over = false;  // set the moment the wait ends: after that the socket and timer may be gone
+    bool gone = false;
+  };
+  auto watch = std::make_shared<Watch>();
+  tcp::socket& socket = stream.socket();
+  socket.async_wait(tcp::socket::wait_read, [&socket, &timer, watch](error_code wait_error) {
+    if (watch->over || wait_error == asio::error::operation_aborted) return;
+    error_code ignored;
+    if (wait_error || socket.available(ignored) == 0) {  // readable with nothing to read: the peer closed
+      watch->gone = true;
+      timer.cancel();
+    }
+  });
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  watch->over = true;
+  socket.cancel(ec);  // the watch, if still pending (nothing else is outstanding on the socket now)
+  co_return !watch->gone;
+}
+
+// Reads and drops what a client is still sending, for a bounded time, before the connection closes.
+asio::awaitable<void> linger(beast::tcp_stream& stream) {
+  error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(kLingerTime);
+  std::array<char, 16 * 1024> sink;
+  while (!ec)
+    co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+}
+
+// Written straight to a fresh socket when the connection cap is reached: small enough for any socket buffer.
+std::string busy_answer() {
+  constexpr std::string_view body =
+      R"({"error":{"message":"Too many open connections to this mock.","type":"server_error","param":null,)"
+      R"("code":"too_many_connections"}})";
+  return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+         "Retry-After: 1\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+}
 
 }  // namespace
 
@@ -72,8 +143,9 @@ struct Server::Impl {
   bool stop_requested = false;
   bool stopped = false;  // fully: threads joined
 
-  // Closes connections that sat idle past the limit. One sweep per second per worker, instead of arming a
-  // timer around every read: that costs a timerfd update per request, a large share of a mock answer.
+  // Closes connections that sat idle, or stalled a write, past their limits. One sweep per second per worker,
+  // instead of arming a timer around every read and write: that costs a timerfd update per request, a large
+  // share of a mock answer.
   asio::awaitable<void> sweep_idle(Worker& worker) {
     asio::steady_timer tick(worker.ioc);
     worker.sweeper = &tick;
@@ -83,7 +155,9 @@ struct Server::Impl {
       co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       const auto now = Clock::now();
       for (auto& session : worker.sessions) {
-        if (session.waiting_for_request && now - session.waiting_since > options.idle_timeout) {
+        const bool idle = session.waiting_for_request && now - session.waiting_since > options.idle_timeout;
+        const bool stalled = session.writing && now - session.writing_since > options.write_timeout;
+        if (idle || stalled) {
           session.stream->socket().cancel(ec);
           session.stream->socket().close(ec);
         }
@@ -93,16 +167,95 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> accept(Worker& worker) {
+    const std::size_t cap = std::max<std::size_t>(1, options.max_connections / workers.size());
+    asio::steady_timer backoff(worker.ioc);
     for (;;) {
       error_code ec;
       tcp::socket socket =
           co_await worker.acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
-        continue;  // a transient accept failure (EMFILE, ECONNABORTED): keep serving
+        // A transient failure (EMFILE, ECONNABORTED): keep serving, but without spinning on it.
+        backoff.expires_after(std::chrono::milliseconds(50));
+        co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      if (worker.sessions.size() >= cap) {
+        socket.non_blocking(true, ec);
+        const std::string answer = busy_answer();
+        socket.write_some(asio::buffer(answer), ec);
+        socket.close(ec);
+        continue;
       }
       asio::co_spawn(worker.ioc, serve(std::move(socket), worker), asio::detached);
     }
+  }
+
+  // Reads one request into `parser`: the head first, so a body over the limit is refused from its
+  // Content-Length before any of it is read. Returns the status to refuse with (413, 431), 0 to answer, or -1
+  // when there is nothing to answer (closed, idle, not HTTP).
+  asio::awaitable<int> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                    http::request_parser<http::string_body>& parser) {
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.profile.max_body_bytes);
+    error_code ec;
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::header_limit) co_return 431;
+    if (ec == http::error::body_limit) co_return 413;  // Beast compares Content-Length with the limit itself
+    if (ec) co_return -1;
+    const auto declared = parser.content_length();
+    if (declared && *declared > options.profile.max_body_bytes) co_return 413;
+    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+      constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
+      co_await asio::async_write(stream, asio::buffer(go_on), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return -1;
+    }
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::body_limit) co_return 413;  // chunked, past the limit
+    co_return ec ? -1 : 0;
+  }
+
+  static Request make_request(http::request_parser<http::string_body>& parser, const std::string& remote,
+                              int refused) {
+    auto& message = parser.get();
+    Request request;
+    request.method = message.method_string();
+    request.target = message.target();
+    const auto question = request.target.find('?');
+    request.path = request.target.substr(0, question);
+    request.query =
+        question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
+    request.headers.reserve(16);
+    for (const auto& field : message)
+      request.headers.emplace_back(field.name_string(), field.value());
+    request.body = refused != 0 ? std::string_view{} : std::string_view(message.body());
+    request.remote = remote;
+    request.body_too_large = refused == 413;
+    return request;
+  }
+
+  // A bug in a handler costs this request a 500, never the connection's coroutine or the worker.
+  Reply answer(const Request& request) {
+    try {
+      return app->handle(request);
+    } catch (const std::exception& e) {
+      Reply reply;
+      reply.status = 500;
+      reply.headers.emplace_back("Content-Type", "application/json");
+      reply.body = R"({"error":{"message":)";
+      core::append_json_string(reply.body, std::string("internal error in gatecheck mock: ") + e.what());
+      reply.body += R"(,"type":"server_error","param":null,"code":null}})";
+      return reply;
+    }
+  }
+
+  static Reply header_too_large() {
+    Reply reply;
+    reply.status = 431;
+    reply.headers.emplace_back("Content-Type", "application/json");
+    reply.body = R"({"error":{"message":"Request header fields too large.","type":"invalid_request_error",)"
+                 R"("param":null,"code":"request_header_too_large"}})";
+    return reply;
   }
 
   asio::awaitable<void> serve(tcp::socket socket, Worker& worker) {
@@ -112,40 +265,27 @@ struct Server::Impl {
     const std::string remote = ec ? "unknown" : peer.address().to_string();
     beast::tcp_stream stream(std::move(socket));
     asio::steady_timer timer(worker.ioc);
-    worker.sessions.push_back({&stream, &timer, nullptr, true, Clock::now()});
-    const auto handle = std::prev(worker.sessions.end());
+    const SessionEntry handle(worker, stream, timer);
     beast::flat_buffer buffer;
     while (!stopping) {
       http::request_parser<http::string_body> parser;
-      parser.header_limit(64 * 1024);
-      parser.body_limit(std::max<std::uint64_t>(kDrainLimit, options.profile.max_body_bytes));
       handle->waiting_for_request = true;
       handle->waiting_since = Clock::now();
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      const int refused = co_await read_request(stream, buffer, parser);
       handle->waiting_for_request = false;
-      const bool too_large = ec == http::error::body_limit ||
-                             (!ec && parser.get().body().size() > options.profile.max_body_bytes);
-      if (ec && !too_large) break;  // closed, idle, or not HTTP: nothing to answer
-      auto& message = parser.get();
-      Request request;
-      request.method = message.method_string();
-      request.target = message.target();
-      const auto question = request.target.find('?');
-      request.path = request.target.substr(0, question);
-      request.query =
-          question == std::string_view::npos ? std::string_view{} : request.target.substr(question + 1);
-      request.headers.reserve(16);
-      for (const auto& field : message)
-        request.headers.emplace_back(field.name_string(), field.value());
-      request.body = too_large ? std::string_view{} : std::string_view(message.body());
-      request.remote = remote;
-      request.body_too_large = too_large;
-      Reply reply = app->handle(request);
-      const bool keep_alive = message.keep_alive() && !too_large && !reply.close_after && !stopping;
-
+      if (refused < 0) break;
+      if (refused == 431) {
+        Reply reply = header_too_large();
+        if (co_await send_body(stream, *handle, reply, false, 11)) co_await linger(stream);
+        break;
+      }
+      const Request request = make_request(parser, remote, refused);
+      Reply reply = answer(request);
+      const auto& message = parser.get();
+      const bool keep_alive = message.keep_alive() && refused == 0 && !reply.close_after && !stopping;
       if (reply.first_byte_delay.count() > 0) {
         timer.expires_after(reply.first_byte_delay);
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (!co_await wait_unless_hangup(stream, timer)) break;
       }
       if (reply.reset_connection) {
         // SO_LINGER with a zero timeout makes close() send RST.
@@ -159,13 +299,13 @@ struct Server::Impl {
         ok = co_await send_stream(stream, timer, reply, keep_alive, message.version());
         handle->source = nullptr;
       } else {
-        ok = co_await send_body(stream, reply, keep_alive, message.version());
+        ok = co_await send_body(stream, *handle, reply, keep_alive, message.version());
       }
+      if (ok && refused != 0) co_await linger(stream);  // a body was left unread
       if (!ok || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.socket().close(ec);
-    worker.sessions.erase(handle);
   }
 
   template <class Message>
@@ -207,16 +347,16 @@ struct Server::Impl {
     return head;
   }
 
-  asio::awaitable<bool> send_body(beast::tcp_stream& stream, Reply& reply, bool keep_alive,
+  asio::awaitable<bool> send_body(beast::tcp_stream& stream, Session& session, Reply& reply, bool keep_alive,
                                   unsigned version) {
     const std::string head = response_head(reply, reply.body.size(), keep_alive, version, false);
     const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(reply.body)};
     error_code ec;
-    // Small answers fit the socket buffer; only a large one can stall on a client that stops reading.
-    const bool large = reply.body.size() > 64 * 1024;
-    if (large) stream.expires_after(kWriteTimeout);
+    // The sweeper enforces the write deadline: a client that stops reading cannot hold the connection.
+    session.writing = true;
+    session.writing_since = Clock::now();
     co_await asio::async_write(stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    if (large) stream.expires_never();
+    session.writing = false;
     co_return !ec;
   }
 
@@ -224,7 +364,7 @@ struct Server::Impl {
                                     bool keep_alive, unsigned version) {
     const std::string head = response_head(reply, 0, keep_alive, version, true);
     error_code ec;
-    stream.expires_after(kWriteTimeout);
+    stream.expires_after(options.write_timeout);
     co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     std::string event;
@@ -248,7 +388,8 @@ struct Server::Impl {
           stream.expires_never();
           renewed = Clock::time_point{};
         }
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (!co_await wait_unless_hangup(stream, timer) && !stopping)
+          co_return false;  // the client went away
       }
       if (reply.buffered) {
         held += event;
@@ -260,7 +401,7 @@ struct Server::Impl {
         co_return false;
       }
       if (const auto now = Clock::now(); now - renewed > std::chrono::seconds(1) || sent == 0) {
-        stream.expires_after(kWriteTimeout);
+        stream.expires_after(options.write_timeout);
         renewed = now;
       }
       co_await asio::async_write(stream, http::make_chunk(asio::buffer(event)),
@@ -269,12 +410,12 @@ struct Server::Impl {
       ++sent;
     }
     if (!held.empty()) {
-      stream.expires_after(kWriteTimeout);
+      stream.expires_after(options.write_timeout);
       co_await asio::async_write(stream, http::make_chunk(asio::buffer(held)),
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return false;
     }
-    stream.expires_after(kWriteTimeout);
+    stream.expires_after(options.write_timeout);
     co_await asio::async_write(stream, http::make_chunk_last(),
                                asio::redirect_error(asio::use_awaitable, ec));
     stream.expires_never();

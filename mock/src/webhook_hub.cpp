@@ -109,6 +109,12 @@ std::string WebhookHub::emit(const std::string& type, json data, std::int64_t no
   const auto due = Clock::now() + faults.late;
   for (const auto& hook : webhooks_) {
     if (std::find(hook.events.begin(), hook.events.end(), type) == hook.events.end()) continue;
+    if (queue_.size() >= kMaxPending) {
+      // Bounded: a receiver that never answers must not grow the queue without end. The drop is journalled.
+      record(event_id, type, hook.id, hook.url, 0, nullptr, "dropped: the delivery queue is full", now,
+             nullptr);
+      continue;
+    }
     queue_.push_back({due, event_id, type, hook.id, body, 1, faults});
   }
   lock.unlock();
@@ -136,6 +142,23 @@ void WebhookHub::reset() {
   journal_.clear();
 }
 
+void WebhookHub::record(const std::string& event_id, const std::string& event_type,
+                        const std::string& webhook_id, const std::string& url, int attempt, json status,
+                        json error, std::int64_t now, json next_retry_at) {
+  const std::uint64_t n = ++counter_;
+  journal_.push_back({{"id", make_id("dlv_", seed_ ^ mix64(n * 7 + 5), 16)},
+                      {"event_id", event_id},
+                      {"event_type", event_type},
+                      {"webhook_id", webhook_id},
+                      {"url", url},
+                      {"attempt", attempt},
+                      {"status", std::move(status)},
+                      {"error", std::move(error)},
+                      {"delivered_at", now},
+                      {"next_retry_at", std::move(next_retry_at)}});
+  if (journal_.size() > kMaxJournal) journal_.pop_front();
+}
+
 void WebhookHub::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -145,8 +168,9 @@ void WebhookHub::run() {
     }
     const auto next = std::min_element(queue_.begin(), queue_.end(),
                                        [](const Pending& a, const Pending& b) { return a.due < b.due; });
-    if (next->due > Clock::now()) {
-      wake_.wait_until(lock, next->due);
+    if (const auto due = next->due; due > Clock::now()) {
+      // A copy: waiting unlocks the queue, and an event emitted meanwhile may move every element.
+      wake_.wait_until(lock, due);
       continue;
     }
     Pending pending = std::move(*next);
@@ -195,22 +219,14 @@ void WebhookHub::attempt(Pending pending) {
   const std::int64_t now = unix_now();
 
   const std::lock_guard lock(mutex_);
-  const std::uint64_t n = ++counter_;
-  journal_.push_back({{"id", make_id("dlv_", seed_ ^ mix64(n * 7 + 5), 16)},
-                      {"event_id", pending.event_id},
-                      {"event_type", pending.event_type},
-                      {"webhook_id", pending.webhook_id},
-                      {"url", url},
-                      {"attempt", pending.attempt},
-                      {"status", response.status == 0 ? json(nullptr) : json(response.status)},
-                      {"error", response.error ? json(std::string(core::to_string(response.error->kind)) +
-                                                      ": " + response.error->message)
-                                : delivered    ? json(nullptr)
-                                               : json("HTTP " + std::to_string(response.status))},
-                      {"delivered_at", now},
-                      {"next_retry_at",
-                       retry ? json(now + std::max<std::int64_t>(1, delay.count() / 1000)) : json(nullptr)}});
-  if (journal_.size() > 10'000) journal_.erase(journal_.begin());
+  const json error =
+      response.error
+          ? json(std::string(core::to_string(response.error->kind)) + ": " + response.error->message)
+      : delivered ? json(nullptr)
+                  : json("HTTP " + std::to_string(response.status));
+  record(pending.event_id, pending.event_type, pending.webhook_id, url, pending.attempt,
+         response.status == 0 ? json(nullptr) : json(response.status), error, now,
+         retry ? json(now + std::max<std::int64_t>(1, delay.count() / 1000)) : json(nullptr));
   if (retry) {
     pending.due = Clock::now() + delay;
     ++pending.attempt;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -73,8 +74,14 @@ class WebhookHub {
     int attempt = 1;
     DeliveryFaults faults;
   };
+  static constexpr std::size_t kMaxPending = 10'000;  // queued attempts; more are dropped and journalled
+  static constexpr std::size_t kMaxJournal = 10'000;  // delivery records kept, oldest evicted
   void run();
   void attempt(Pending pending);
+  // Appends one delivery record; the caller holds the mutex.
+  void record(const std::string& event_id, const std::string& event_type, const std::string& webhook_id,
+              const std::string& url, int attempt, nlohmann::json status, nlohmann::json error,
+              std::int64_t now, nlohmann::json next_retry_at);
 
   const core::Profile& profile_;
   std::uint64_t seed_;
@@ -82,7 +89,7 @@ class WebhookHub {
   std::condition_variable wake_;
   std::vector<WebhookSubscription> webhooks_;
   std::vector<Pending> queue_;  // unordered; the earliest due is found by scanning (queues stay small)
-  std::vector<nlohmann::json> journal_;
+  std::deque<nlohmann::json> journal_;
   std::uint64_t counter_ = 0;
   bool stopping_ = false;
   std::thread worker_;

@@ -98,6 +98,7 @@ void write_console(std::ostream& out, const runner::RunReport& report, const Con
   if (totals.retries > 0) summary += ", " + std::to_string(totals.retries) + " retries after 429";
   summary += ") in " + format_seconds(report.duration_ms) + " s against " + report.target +
              (report.embedded_mock ? " (embedded mock)" : "") + ", profile " + report.profile;
+  if (!report.incomplete.empty()) out << paint("1;33", "INCOMPLETE") << "  " << report.incomplete << "\n";
   out << (report.passed() ? paint("1;32", "PASSED") : paint("1;31", "FAILED")) << "  " << summary << "\n";
 }
 

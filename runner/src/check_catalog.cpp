@@ -13,6 +13,10 @@ const std::vector<CheckInfo>& check_catalog() {
       {"http.complete-response", Severity::must,
        "the response arrives whole: status line, headers and the body its framing announces",
        "RFC 9112 section 6.3 (message body length)"},
+      {"http.final-status", Severity::must,
+       "a request is answered with a final status, 2xx or a 4xx/5xx error, not a redirect or an interim 1xx "
+       "(unless the step expects that status)",
+       "RFC 9110 sections 15.2 and 15.4; OpenAI API reference"},
       {"sse.content-type", Severity::must, "a stream is served as text/event-stream",
        "WHATWG HTML 9.2.5; OpenAI API reference, chat streaming"},
       {"sse.framing", Severity::must,

@@ -19,6 +19,30 @@ PerExchange family_of(std::string_view id) {
   return nullptr;
 }
 
+// A redirect or an interim 1xx is not an answer: it has no stream and no error, so every stream and error
+// check would have nothing to judge and the step would pass on nothing.
+Verdict final_status(const CheckContext& context) {
+  for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
+    const Exchange& ex = *context.exchanges[i];
+    const int status = ex.response.status;
+    if ((status >= 200 && status < 300) || status >= 400) continue;
+    std::string seen = "HTTP " + std::to_string(status);
+    if (!ex.response.reason.empty()) seen += " " + ex.response.reason;
+    if (const auto location = ex.response.headers.get("location")) seen += " to " + std::string(*location);
+    const std::string why = status / 100 == 3
+                                ? "a redirect is not an answer: OpenAI clients do not follow it for a POST; "
+                                  "point --target at the final URL"
+                                : "an interim status is not an answer; the final one never came";
+    return Verdict::fail(
+        (context.exchanges.size() > 1 ? "request #" + std::to_string(i + 1) + ": " : std::string()) +
+            (ex.stream_requested() ? "a streamed request" : "the request") + " was answered with " + seen +
+            ": " + why,
+        ex.stream_requested() ? "a 2xx event stream, or a 4xx/5xx error" : "a 2xx answer, or a 4xx/5xx error",
+        seen);
+  }
+  return Verdict::pass();
+}
+
 }  // namespace
 
 Verdict evaluate_check(std::string_view id, const CheckContext& context) {
@@ -38,6 +62,7 @@ Verdict evaluate_check(std::string_view id, const CheckContext& context) {
     }
     return Verdict::pass();
   }
+  if (id == "http.final-status") return final_status(context);
   const PerExchange family = family_of(id);
   if (family == nullptr) return Verdict::not_applicable("judged by expect_webhook steps, not on a response");
   // A burst passes a per-exchange check when every exchange does; the first failure speaks for it.

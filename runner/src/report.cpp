@@ -58,7 +58,7 @@ Totals RunReport::totals() const {
 }
 
 bool RunReport::passed() const {
-  return totals().failed == 0;
+  return totals().failed == 0 && incomplete.empty();
 }
 
 json to_json(const RunReport& report) {
@@ -109,26 +109,28 @@ json to_json(const RunReport& report) {
                       {"description", suite.description},
                       {"scenarios", std::move(scenarios)}});
   }
-  return {{"format", "gatecheck-report/1"},
-          {"tool_version", report.tool_version},
-          {"target", report.target},
-          {"embedded_mock", report.embedded_mock},
-          {"profile", report.profile},
-          {"started_at", report.started_at},
-          {"duration_ms", report.duration_ms},
-          {"network_ms", report.network_ms},
-          {"fail_on", report.fail_on},
-          {"passed", report.passed()},
-          {"totals",
-           {{"scenarios", totals.scenarios},
-            {"passed", totals.passed},
-            {"failed", totals.failed},
-            {"skipped", totals.skipped},
-            {"checks", totals.checks},
-            {"checks_failed", totals.checks_failed},
-            {"retries", totals.retries},
-            {"requests", totals.requests}}},
-          {"suites", std::move(suites)}};
+  json out = {{"format", "gatecheck-report/1"},
+              {"tool_version", report.tool_version},
+              {"target", report.target},
+              {"embedded_mock", report.embedded_mock},
+              {"profile", report.profile},
+              {"started_at", report.started_at},
+              {"duration_ms", report.duration_ms},
+              {"network_ms", report.network_ms},
+              {"fail_on", report.fail_on},
+              {"passed", report.passed()},
+              {"totals",
+               {{"scenarios", totals.scenarios},
+                {"passed", totals.passed},
+                {"failed", totals.failed},
+                {"skipped", totals.skipped},
+                {"checks", totals.checks},
+                {"checks_failed", totals.checks_failed},
+                {"retries", totals.retries},
+                {"requests", totals.requests}}},
+              {"suites", std::move(suites)}};
+  if (!report.incomplete.empty()) out["incomplete"] = report.incomplete;
+  return out;
 }
 
 RunReport report_from_json(const json& j) {
@@ -143,6 +145,7 @@ RunReport report_from_json(const json& j) {
   report.duration_ms = j.value("duration_ms", 0.0);
   report.network_ms = j.value("network_ms", 0.0);
   report.fail_on = j.value("fail_on", "must");
+  report.incomplete = j.value("incomplete", "");
   for (const auto& s : field<json>(j, "suites", "the report")) {
     SuiteResult suite;
     suite.name = field<std::string>(s, "name", "a suite");

@@ -1,5 +1,6 @@
 #include "request_builder.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <gatecheck/core/multipart.hpp>
@@ -13,6 +14,7 @@ using nlohmann::json;
 Exchange build_exchange(const json& spec, const RunEnvironment& env) {
   Exchange exchange;
   core::HttpRequest& request = exchange.request;
+  request.deadline = env.deadline;  // every send of this request: 429 resends, burst copies, twins
   const bool has_body = spec.contains("json") || spec.contains("body") || spec.contains("body_bytes") ||
                         spec.contains("multipart");
   request.method = core::to_lower(spec.value("method", has_body ? "POST" : "GET"));
@@ -87,23 +89,58 @@ Exchange build_exchange(const json& spec, const RunEnvironment& env) {
 
 namespace {
 
-std::string cut(std::string text, std::size_t limit) {
+// Longer than any credential or its encodings: a secret that starts inside the excerpt lies wholly inside the
+// window redacted, so the cut never leaves its first characters.
+constexpr std::size_t kRedactionMargin = 4096;
+
+std::string cut(std::string text, std::size_t limit, std::size_t unseen) {
   if (text.size() > limit) {
-    const std::size_t size = text.size();
+    unseen += text.size() - limit;
     text.resize(limit);
-    text += "\n... (" + std::to_string(size - limit) + " more bytes)";
   }
+  if (unseen > 0) text += "\n... (" + std::to_string(unseen) + " more bytes)";
   return text;
 }
 
+// The body's first limit + margin bytes, redacted (a 64 MiB body is never scanned whole for an excerpt).
+std::string redacted_window(const std::string& body, const core::Redactor& redactor, std::size_t limit,
+                            std::size_t& unseen) {
+  const std::size_t window = std::min(body.size(), limit + kRedactionMargin);
+  unseen = body.size() - window;
+  return redactor.redact(std::string_view(body).substr(0, window));
+}
+
 }  // namespace
+
+core::Redactor run_redactor(const RunOptions& options, const core::Profile& profile) {
+  core::Redactor redactor;
+  for (const std::string* secret : {&options.api_key, &options.admin_token, &options.spare_api_key})
+    if (!secret->empty()) redactor.add_secret(*secret);
+  static constexpr std::string_view kPlain[] = {"content-type", "accept", "accept-encoding", "user-agent",
+                                                "openai-beta"};
+  for (const auto& [name, value] : options.extra_headers) {
+    const std::string lower = core::to_lower(name);
+    const bool plain = lower.starts_with("x-gatecheck-") ||
+                       std::find(std::begin(kPlain), std::end(kPlain), lower) != std::end(kPlain);
+    if (!plain) redactor.add_credential_header(name, value);
+  }
+  for (const auto& [name, value] : profile.request_headers)
+    if (core::looks_like_credential_header(name) || redactor.is_sensitive_header(name))
+      redactor.add_credential_header(name, value);
+  for (const auto& scheme : profile.auth)
+    if (scheme.kind == core::AuthScheme::Kind::header) redactor.add_sensitive_header(scheme.header);
+  if (const auto secret = core::url_userinfo_secret(options.target)) redactor.add_secret(*secret);
+  return redactor;
+}
 
 std::string request_excerpt(const Exchange& exchange, const core::Redactor& redactor, std::size_t limit) {
   std::string out = exchange.request.method + " " + redactor.redact(exchange.request.url) + "\n";
   for (const auto& [name, value] : exchange.request.headers)
     out += name + ": " + redactor.redact_header(name, value) + "\n";
-  if (!exchange.request.body.empty()) out += "\n" + redactor.redact(exchange.request.body);
-  return cut(std::move(out), limit);
+  std::size_t unseen = 0;
+  if (!exchange.request.body.empty())
+    out += "\n" + redacted_window(exchange.request.body, redactor, limit, unseen);
+  return cut(std::move(out), limit, unseen);
 }
 
 std::string response_excerpt(const Exchange& exchange, const core::Redactor& redactor, std::size_t limit) {
@@ -113,10 +150,11 @@ std::string response_excerpt(const Exchange& exchange, const core::Redactor& red
                         : "HTTP " + std::to_string(response.status) + " " + response.reason + "\n";
   for (const auto& [name, value] : response.headers)
     out += name + ": " + redactor.redact_header(name, value) + "\n";
-  if (!response.body.empty()) out += "\n" + redactor.redact(response.body);
+  std::size_t unseen = 0;
+  if (!response.body.empty()) out += "\n" + redacted_window(response.body, redactor, limit, unseen);
   if (response.error)
     out += "\n(" + std::string(core::to_string(response.error->kind)) + ": " + response.error->message + ")";
-  return cut(std::move(out), limit);
+  return cut(std::move(out), limit, unseen);
 }
 
 }  // namespace gatecheck::runner

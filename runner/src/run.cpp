@@ -10,6 +10,7 @@
 #include <gatecheck/runner/runner.hpp>
 
 #include "parallel.hpp"
+#include "request_builder.hpp"
 #include "scenario_executor.hpp"
 
 namespace gatecheck::runner {
@@ -102,6 +103,34 @@ Selection select(const std::vector<Suite>& suites, const RunOptions& options, co
   return selection;
 }
 
+ScenarioResult skipped_result(const Suite& suite, const Scenario& scenario, std::string reason) {
+  ScenarioResult skipped;
+  skipped.name = scenario.name;
+  skipped.location = suite.describe(scenario.pointer);
+  skipped.tags = scenario.tags;
+  skipped.outcome = Outcome::skipped;
+  skipped.skip_reason = std::move(reason);
+  return skipped;
+}
+
+// "30m", "90s", "1500ms": as --max-duration was written.
+std::string format_duration(std::chrono::milliseconds d) {
+  if (d.count() % 60'000 == 0) return std::to_string(d.count() / 60'000) + "m";
+  if (d.count() % 1'000 == 0) return std::to_string(d.count() / 1'000) + "s";
+  return std::to_string(d.count()) + "ms";
+}
+
+// Why the run is incomplete, if the deadline left scenarios out or cut them; empty otherwise.
+std::string incomplete_reason(const RunReport& report, const RunOptions& options) {
+  std::size_t cut = 0;
+  for (const auto& suite : report.suites)
+    for (const auto& scenario : suite.scenarios)
+      cut += scenario.skip_reason.starts_with(kRunDeadlineReason) ? 1 : 0;
+  if (cut == 0) return {};
+  return "the run deadline (--max-duration " + format_duration(options.max_duration) +
+         ") was reached: " + std::to_string(cut) + " scenarios not run or cut off";
+}
+
 }  // namespace
 
 std::vector<std::string> select_scenarios(const std::vector<Suite>& suites, const RunOptions& options) {
@@ -121,7 +150,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   try {
     (void)core::Url::parse(base_url + "/");
   } catch (const core::UrlError& e) {
-    throw std::invalid_argument("--target '" + options.target + "': " + e.what());
+    throw std::invalid_argument("--target '" + core::redact_userinfo(options.target) + "': " + e.what());
   }
   core::Profile profile = options.profile;
   for (const auto& [role, model] : options.models) {
@@ -130,11 +159,16 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   }
   SchemaBook schemas = SchemaBook::load(options.openapi_path);
   RunEnvironment env{options, profile, base_url, schemas, {}};
-  if (!options.api_key.empty()) env.redactor.add_secret(options.api_key);
-  if (!options.admin_token.empty()) env.redactor.add_secret(options.admin_token);
-  if (!options.spare_api_key.empty()) env.redactor.add_secret(options.spare_api_key);
-  for (const auto& [name, value] : options.extra_headers)
-    if (env.redactor.is_sensitive_header(name)) env.redactor.add_secret(value);
+  if (options.max_duration.count() > 0) env.deadline = started + options.max_duration;
+  const std::string deadline_reason =
+      std::string(kRunDeadlineReason) + " (--max-duration " + format_duration(options.max_duration) + ")";
+  const auto run_one = [&](ScenarioExecutor& executor, const Job& job) {
+    const Suite& suite = suites[job.suite];
+    const Scenario& scenario = suite.scenarios[job.scenario];
+    return Clock::now() >= env.deadline ? skipped_result(suite, scenario, deadline_reason)
+                                        : executor.run(suite, scenario);
+  };
+  env.redactor = run_redactor(options, profile);
 
   Selection selection = select(suites, options, profile);
   RunReport report;
@@ -148,16 +182,9 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   std::vector<std::vector<std::optional<ScenarioResult>>> slots(suites.size());
   for (std::size_t s = 0; s < suites.size(); ++s)
     slots[s].resize(suites[s].scenarios.size());
-  for (auto& [job, reason] : selection.skipped) {
-    const auto& scenario = suites[job.suite].scenarios[job.scenario];
-    ScenarioResult skipped;
-    skipped.name = scenario.name;
-    skipped.location = suites[job.suite].describe(scenario.pointer);
-    skipped.tags = scenario.tags;
-    skipped.outcome = Outcome::skipped;
-    skipped.skip_reason = reason;
-    slots[job.suite][job.scenario] = std::move(skipped);
-  }
+  for (auto& [job, reason] : selection.skipped)
+    slots[job.suite][job.scenario] =
+        skipped_result(suites[job.suite], suites[job.suite].scenarios[job.scenario], reason);
 
   std::vector<Job> shared, exclusive;
   for (const auto& job : selection.jobs)
@@ -183,7 +210,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
       const std::size_t i = next.fetch_add(1);
       if (i >= shared.size()) return;
       const Job job = shared[i];
-      finish(job, executor.run(suites[job.suite], suites[job.suite].scenarios[job.scenario]));
+      finish(job, run_one(executor, job));
     }
   };
   const std::size_t workers =
@@ -195,7 +222,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
     core::HttpClient client(client_options(options));
     ScenarioExecutor executor(env, client);
     for (const auto& job : exclusive)
-      finish(job, executor.run(suites[job.suite], suites[job.suite].scenarios[job.scenario]));
+      finish(job, run_one(executor, job));
   }
 
   for (std::size_t s = 0; s < suites.size(); ++s) {
@@ -207,6 +234,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
       if (slot) suite.scenarios.push_back(std::move(*slot));
     if (!suite.scenarios.empty()) report.suites.push_back(std::move(suite));
   }
+  report.incomplete = incomplete_reason(report, options);
   report.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   for (const auto& suite : report.suites)
     for (const auto& scenario : suite.scenarios)

@@ -9,6 +9,7 @@
 #include <gatecheck/core/http_receiver.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/core/template.hpp>
+#include <gatecheck/core/url.hpp>
 #include <gatecheck/runner/checks.hpp>
 
 #include "check_evaluation.hpp"
@@ -109,6 +110,14 @@ class StepRunner {
       result_.network_ms += network_ms(ex);
       ++result_.requests;
     }
+    if (const auto cut = std::find_if(exchanges.begin(), exchanges.end(), deadline_cut);
+        cut != exchanges.end()) {
+      // Not judged: what the deadline cut off says nothing about the target.
+      cut_by_deadline_ = true;
+      result_.notes.push_back("not judged: the run deadline (--max-duration) cut the request off after " +
+                              std::to_string(cut->response.body.size()) + " body bytes");
+      return;
+    }
     const StepContext context{suite_, step_, env_, [this](const Exchange& ex) { return without_stream(ex); }};
     evaluate_expectations(rendered.value("expect", json::object()), views, context, result_.checks);
     if (rendered.contains("capture") && !exchanges.empty() && !exchanges.back().response.error)
@@ -124,7 +133,13 @@ class StepRunner {
     }
   }
 
+  bool cut_by_deadline() const { return cut_by_deadline_; }
+
  private:
+  static bool deadline_cut(const Exchange& ex) {
+    return ex.response.error && ex.response.error->kind == core::TransportErrorKind::deadline;
+  }
+
   Exchange single(const json& rendered) {
     Exchange ex = build_exchange(rendered["request"], env_);
     std::optional<core::HttpClient> own;
@@ -150,6 +165,10 @@ class StepRunner {
         result_.notes.push_back("429: the target asked to wait " +
                                 std::to_string(static_cast<long>(wait / 1000)) +
                                 " s, more than the run allows; not retried");
+        break;
+      }
+      if (std::chrono::duration<double, std::milli>(env_.deadline - Clock::now()).count() <= wait) {
+        result_.notes.push_back("429: not retried, the wait would pass the run deadline (--max-duration)");
         break;
       }
       ++result_.retries;
@@ -185,12 +204,12 @@ class StepRunner {
     std::atomic<bool> stop{false};
     // Bounded whatever the target does: bodies kept small, a deadline for the whole burst, and a stop after a
     // run of transport errors (a dead target is one finding, not a thousand timeouts).
-    const auto deadline =
-        Clock::now() + std::max(std::chrono::milliseconds(60'000), env_.options.timeout * 4);
+    const auto deadline = std::min(
+        Clock::now() + std::max(std::chrono::milliseconds(60'000), env_.options.timeout * 4), env_.deadline);
     std::atomic<int> broken_in_a_row{0};
     auto worker = [&] {
       auto options = client_options(env_.options);
-      options.max_body_bytes = 256 * 1024;
+      options.max_body_bytes = std::min<std::size_t>(256 * 1024, options.max_body_bytes);
       core::HttpClient client(options);
       for (;;) {
         const std::size_t i = next.fetch_add(1);
@@ -243,6 +262,16 @@ class StepRunner {
       const json& request = kind == std::string_view("burst") ? rendered[kind]["request"] : rendered[kind];
       if (request.contains("api_key") && request["api_key"].is_string())
         redactor_.add_secret(request["api_key"].get<std::string>());
+      for (const char* part : {"headers", "query"}) {
+        if (!request.contains(part) || !request[part].is_object()) continue;
+        for (const auto& [name, value] : request[part].items())
+          if (value.is_string() &&
+              (core::looks_like_credential_header(name) || redactor_.is_sensitive_header(name)))
+            redactor_.add_credential_header(name, value.get<std::string>());
+      }
+      if (request.contains("url") && request["url"].is_string())
+        if (const auto secret = core::url_userinfo_secret(request["url"].get<std::string>()))
+          redactor_.add_secret(*secret);
     }
     if (rendered.contains("expect_webhook") && rendered["expect_webhook"].contains("secret"))
       redactor_.add_secret(rendered["expect_webhook"]["secret"].get<std::string>());
@@ -347,7 +376,8 @@ class StepRunner {
     // Late deliveries are still worth judging: wait up to three times the deadline (at most 30 s) for the
     // first.
     const auto patience = std::min(within * 3, std::chrono::milliseconds(30'000));
-    receiver.wait_until([&](const auto& received) { return !mine(received).empty(); }, started + patience);
+    receiver.wait_until([&](const auto& received) { return !mine(received).empty(); },
+                        std::min(started + patience, env_.deadline));
     const bool judge_retries = std::find(ids.begin(), ids.end(), "webhook.retried-on-failure") != ids.end();
     if (judge_retries) {
       // A failed attempt should be followed by another: wait for one (bounded by the profile's backoff).
@@ -359,7 +389,7 @@ class StepRunner {
             const auto all = mine(received);
             return !all.empty() && (all.front().request->answered_status < 300 || all.size() > 1);
           },
-          Clock::now() + std::min(backoff, std::chrono::milliseconds(15'000)));
+          std::min(Clock::now() + std::min(backoff, std::chrono::milliseconds(15'000)), env_.deadline));
     }
     const auto received = receiver.received();
     const auto deliveries = mine(received);
@@ -413,7 +443,9 @@ class StepRunner {
       std::string excerpt = last.method + " " + last.target + "\n";
       for (const auto& [header, value] : last.headers)
         excerpt += header + ": " + redactor_.redact_header(header, value) + "\n";
-      result_.response_excerpt = excerpt + "\n" + redactor_.redact(last.body.substr(0, 2048));
+      // Redacted before the cut, with a margin, so a cut never leaves a secret's first characters.
+      result_.response_excerpt =
+          excerpt + "\n" + redactor_.redact(last.body.substr(0, 2048 + 4096)).substr(0, 2048);
     }
   }
 
@@ -426,6 +458,7 @@ class StepRunner {
   core::Redactor& redactor_;  // the scenario's: the run's secrets plus the ones its steps use or capture
   Clock::time_point previous_step_started_;  // the trigger of an expected webhook is the step before it
   StepResult& result_;
+  bool cut_by_deadline_ = false;
 };
 
 bool counts(const CheckResult& check, const std::string& fail_on) {
@@ -441,6 +474,7 @@ core::HttpClientOptions client_options(const RunOptions& options) {
   client.total_timeout = std::max(options.timeout * 4, std::chrono::milliseconds(1'000));
   client.verify_tls = options.verify_tls;
   client.user_agent = "gatecheck/" + options.tool_version;
+  client.max_body_bytes = options.max_response_bytes;
   return client;
 }
 
@@ -478,21 +512,28 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     stop = true;
   }
 
+  bool deadline_hit = false;
   for (const auto& step : scenario.steps) {
     StepResult step_result;
     step_result.name = step.name;
     step_result.location = suite.describe(step.pointer);
+    if (!stop && Clock::now() >= env_.deadline) stop = deadline_hit = true;
     if (stop) {
       step_result.outcome = Outcome::skipped;
-      step_result.notes.push_back("not run: an earlier step failed");
+      step_result.notes.push_back(deadline_hit ? "not run: the run deadline (--max-duration) was reached"
+                                               : "not run: an earlier step failed");
       result.steps.push_back(std::move(step_result));
       continue;
     }
     const auto step_started = Clock::now();
     const auto previous_started = last_started;
     last_started = step_started;
+    bool cut = false;
     try {
-      StepRunner(env_, client_, suite, step, scope, receivers, redactor, previous_started, step_result).run();
+      StepRunner runner(env_, client_, suite, step, scope, receivers, redactor, previous_started,
+                        step_result);
+      runner.run();
+      cut = runner.cut_by_deadline();
     } catch (const std::exception& e) {
       // Whatever a target sends must end as a finding, never as a crashed run.
       step_result.checks.push_back(failure("runner.internal",
@@ -502,8 +543,9 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     step_result.duration_ms = ms_since(step_started);
     const bool failed = std::any_of(step_result.checks.begin(), step_result.checks.end(),
                                     [&](const CheckResult& c) { return counts(c, env_.options.fail_on); });
-    step_result.outcome = failed ? Outcome::failed : Outcome::passed;
-    stop = failed;
+    step_result.outcome = failed ? Outcome::failed : cut ? Outcome::skipped : Outcome::passed;
+    deadline_hit = deadline_hit || cut;
+    stop = failed || cut;
     result.steps.push_back(std::move(step_result));
   }
   // Findings quote what the target sent, which may echo a key: everything kept is masked with every secret
@@ -519,10 +561,11 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     step.request_excerpt = redactor.redact(step.request_excerpt);
     step.response_excerpt = redactor.redact(step.response_excerpt);
   }
-  result.outcome = std::any_of(result.steps.begin(), result.steps.end(),
-                               [](const StepResult& s) { return s.outcome == Outcome::failed; })
-                       ? Outcome::failed
-                       : Outcome::passed;
+  const bool any_failed = std::any_of(result.steps.begin(), result.steps.end(),
+                                      [](const StepResult& s) { return s.outcome == Outcome::failed; });
+  result.outcome = any_failed ? Outcome::failed : deadline_hit ? Outcome::skipped : Outcome::passed;
+  if (!any_failed && deadline_hit)
+    result.skip_reason = std::string(kRunDeadlineReason) + " during the scenario";
   result.duration_ms = ms_since(started);
   return result;
 }

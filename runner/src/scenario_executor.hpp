@@ -24,7 +24,11 @@ struct RunEnvironment {
   std::string base_url;   // the target, without a trailing slash
   SchemaBook& schemas;
   core::Redactor redactor;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();  // the run's
 };
+
+// The skip reason of scenarios and steps the run's deadline (--max-duration) left out.
+inline constexpr std::string_view kRunDeadlineReason = "run deadline reached";
 
 class ScenarioExecutor {
  public:

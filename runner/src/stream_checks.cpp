@@ -11,10 +11,11 @@ namespace {
 
 using nlohmann::json;
 
+// Line breaks are shown escaped (\n), not as spaces: the redactor then still sees a secret split across them.
 std::string excerpt(std::string_view text, std::size_t limit = 60) {
-  std::string out(text.substr(0, limit));
-  for (auto& c : out)
-    if (c == '\n' || c == '\r') c = ' ';
+  std::string out;
+  for (const char c : text.substr(0, limit))
+    out += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
   return "'" + out + (text.size() > limit ? "...'" : "'");
 }
 

@@ -182,5 +182,55 @@ TEST(JsonPointers, EscapeTildeAndSlash) {
   EXPECT_EQ(json_pointer_append("/items", std::size_t{3}), "/items/3");
 }
 
+// yaml-cpp 0.7 loops forever (allocating) in LoadAll on a ',' outside a flow collection; the loader must
+// reject these promptly, at the comma.
+TEST(YamlLoading, StrayCommaOutsideFlowIsRejectedAtItsPosition) {
+  struct Case {
+    const char* text;
+    Position at;
+  };
+  const Case cases[] = {
+      {",", {1, 1}},         {",foo", {1, 1}},           {" ,", {1, 2}},     {"#c\n,", {2, 1}},
+      {"- a\n,", {2, 1}},    {"\"a\", b", {1, 4}},       {"[a], b", {1, 4}}, {"{a: 1},", {1, 7}},
+      {"&x ,", {1, 4}},      {"!t ,", {1, 4}},           {"--- ,", {1, 5}},  {"---\n,", {2, 1}},
+      {"a\n...\n,", {3, 1}}, {"a: 1\n---\n,\n", {3, 1}}, {"'q' ,", {1, 5}},  {"|\n x\n,", {3, 1}},
+  };
+  for (const auto& c : cases) {
+    try {
+      parse_yaml(c.text, "comma.yaml");
+      ADD_FAILURE() << "accepted: " << c.text;
+    } catch (const LoadError& e) {
+      EXPECT_EQ(e.position(), c.at) << c.text << " -> " << e.what();
+      EXPECT_NE(std::string(e.what()).find("unexpected ','"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(YamlLoading, StrayKeyIndicatorAfterATopLevelNodeIsRejectedAtItsPosition) {
+  const std::pair<const char*, Position> cases[] = {
+      {"!!str |\n x\n? y\n", {3, 1}}, {"!t b\n? y\n", {2, 1}}, {"&a |\n x\n? y\n", {3, 1}}};
+  for (const auto& [text, at] : cases) {
+    try {
+      parse_yaml(text, "key.yaml");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const LoadError& e) {
+      EXPECT_EQ(e.position(), at) << text << " -> " << e.what();
+      EXPECT_NE(std::string(e.what()).find("unexpected '?'"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(YamlLoading, CommasThatYamlAllowsStillLoad) {
+  EXPECT_EQ(parse_yaml("a, b").value, json("a, b"));
+  EXPECT_EQ(parse_yaml("k: x, y\n").value, (json{{"k", "x, y"}}));
+  EXPECT_EQ(parse_yaml("k: [1, 2, {a: b, c: d}]\n").value, (json{{"k", {1, 2, {{"a", "b"}, {"c", "d"}}}}}));
+  EXPECT_EQ(parse_yaml("k: |\n  ,\n  ,x\n").value, (json{{"k", ",\n,x\n"}}));
+  EXPECT_EQ(parse_yaml("k: \",\"\n# ,\n").value, (json{{"k", ","}}));
+  EXPECT_TRUE(parse_yaml("").value.is_null());
+  EXPECT_TRUE(parse_yaml("# only a comment\n").value.is_null());
+  EXPECT_TRUE(parse_yaml("---\n").value.is_null());
+  EXPECT_TRUE(parse_yaml("---\n...\n").value.is_null());
+}
+
 }  // namespace
 }  // namespace gatecheck::core

@@ -432,3 +432,81 @@ TEST_F(HttpClientTls, AnUnreadableCaFileIsReportedOnSend) {
 
 }  // namespace
 }  // namespace gatecheck::core
+
+namespace gatecheck::core {
+namespace {
+
+using gatecheck::testing::Responder;
+using gatecheck::testing::TestServer;
+
+TEST(HttpClientDeadline, ACallersDeadlineCutsASlowTrickleAndSaysSo) {
+  TestServer server([](const gatecheck::testing::ReceivedRequest&, Responder& out) {
+    out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
+    for (int i = 0; i < 40; ++i) {
+      out.write("x");
+      out.pause(std::chrono::milliseconds(50));
+    }
+  });
+  HttpClientOptions options;
+  options.read_timeout = std::chrono::seconds(1);
+  options.total_timeout = std::chrono::seconds(5);
+  HttpClient client(options);
+  HttpRequest request{"GET", server.url(), {}, {}};
+  request.deadline = Clock::now() + std::chrono::milliseconds(300);
+  const auto started = Clock::now();
+  const auto response = client.send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error->kind, TransportErrorKind::deadline) << response.error->message;
+  EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(900));
+}
+
+TEST(HttpClientDeadline, APassedDeadlineSendsNothing) {
+  TestServer server(
+      [](const gatecheck::testing::ReceivedRequest&, Responder& out) { out.respond(200, "ok"); });
+  HttpClient client;
+  HttpRequest request{"GET", server.url(), {}, {}};
+  request.deadline = Clock::now() - std::chrono::seconds(1);
+  const auto response = client.send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error->kind, TransportErrorKind::deadline);
+  EXPECT_EQ(server.requests(), 0);
+}
+
+TEST(HttpClientInterim, A100ContinueIsReadPastAndTheConnectionStaysInStep) {
+  TestServer server([](const gatecheck::testing::ReceivedRequest& request, Responder& out) {
+    out.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n");
+    out.respond(200, request.target);
+  });
+  HttpClient client;
+  const auto first = client.send({"GET", server.url("/a"), {}, {}});
+  const auto second = client.send({"GET", server.url("/b"), {}, {}});
+  ASSERT_TRUE(first.ok()) << first.error->message;
+  ASSERT_TRUE(second.ok()) << second.error->message;
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, "/a");
+  EXPECT_EQ(second.body, "/b") << "the second request read its own answer, not the first one's";
+  EXPECT_EQ(first.interim_statuses, (std::vector<int>{100, 103}));
+}
+
+TEST(HttpClientLimits, EventsCountTowardsTheBodyLimitSoARepeatedIdCannotAmplify) {
+  // One 256 KiB `id:` line, then tiny events: each event carries the id again.
+  TestServer server([](const gatecheck::testing::ReceivedRequest&, Responder& out) {
+    std::string body = "id: " + std::string(256 * 1024, 'i') + "\n\n";
+    for (int i = 0; i < 100; ++i)
+      body += "data: x\n\n";
+    out.respond(200, body, "text/event-stream");
+  });
+  HttpClientOptions options;
+  options.max_body_bytes = 1024 * 1024;
+  HttpClient client(options);
+  std::size_t events = 0;
+  ResponseHooks hooks;
+  hooks.on_event = [&](SseEvent&&) { ++events; };
+  const auto response = client.send({"GET", server.url(), {}, {}}, hooks);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error->kind, TransportErrorKind::body_too_large) << response.error->message;
+  EXPECT_LT(events, 10u);
+}
+
+}  // namespace
+}  // namespace gatecheck::core

@@ -75,5 +75,18 @@ TEST(Multipart, WritesRfc7578PartsWithAStableBoundary) {
   EXPECT_EQ(form.body(), expected);
 }
 
+TEST(Url, ErrorsNeverQuoteAPassword) {
+  try {
+    (void)Url::parse("http://alice:hunter2-secret@127.0.0.1:9/");
+    FAIL() << "credentials in a URL are refused";
+  } catch (const UrlError& e) {
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("alice:***@"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(redact_userinfo("https://token@host/x"), "https://***@host/x");
+  EXPECT_EQ(url_userinfo_secret("http://u:p4ss@h/"), "p4ss");
+  EXPECT_EQ(url_userinfo_secret("http://h/a@b"), std::nullopt) << "an @ in the path is not userinfo";
+}
+
 }  // namespace
 }  // namespace gatecheck::core

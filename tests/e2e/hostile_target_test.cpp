@@ -1,19 +1,25 @@
 // A broken or hostile target gets failing checks with explanations, never a crash, a hang or a leaked key.
 // The target here is the mock scripted with stubs (WireMock-style) to answer exactly what a hostile gateway
 // would.
+#include <functional>
+
 #include <gtest/gtest.h>
 
+#include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/profile.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/runner/runner.hpp>
+
+#include "test_server.hpp"
 
 namespace gatecheck {
 namespace {
 
 constexpr const char* kKey = "sk-hostile-target-key-9876";
 
-runner::RunReport run_suite(const std::string& suite_yaml, std::vector<mock::Stub> stubs) {
+runner::RunReport run_suite(const std::string& suite_yaml, std::vector<mock::Stub> stubs,
+                            const std::function<void(runner::RunOptions&)>& tweak = {}) {
   mock::ServerOptions options;
   options.profile = core::load_profile("openai");
   options.threads = 1;
@@ -27,6 +33,7 @@ runner::RunReport run_suite(const std::string& suite_yaml, std::vector<mock::Stu
   run.api_key = kKey;
   run.timeout = std::chrono::milliseconds(5'000);
   run.max_retry_wait = std::chrono::milliseconds(2'000);
+  if (tweak) tweak(run);
   auto report = runner::run({runner::parse_suite(core::parse_yaml(suite_yaml, "hostile.yaml"))}, run);
   server.stop();
   return report;
@@ -121,6 +128,110 @@ scenarios:
   EXPECT_NE(step.notes.front().find("more than the run allows"), std::string::npos) << step.notes.front();
   for (const auto& check : step.checks)
     EXPECT_NE(check.id, "runner.internal") << check.message;
+}
+
+TEST(HostileTarget, ARedirectIsTheStepsOnlyFindingNotAPassOnNothing) {
+  mock::Stub moved;
+  moved.path = "/v1/chat/completions";
+  moved.responses.push_back({302, {{"Location", "/v1/elsewhere"}}, ""});
+  const auto report = run_suite(R"(suite: s
+scenarios:
+  - name: refused stream
+    steps:
+      - request:
+          path: /chat/completions
+          json: {model: gpt-4o-mini, stream: true, messages: [{role: user, content: hi}]}
+        expect:
+          checks: [error.http-status-before-stream, sse.done-sentinel]
+)",
+                                {moved});
+  const auto findings = failed(report);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings.front()->id, "http.final-status");
+  EXPECT_NE(findings.front()->message.find("302"), std::string::npos) << findings.front()->message;
+  EXPECT_FALSE(report.passed());
+}
+
+TEST(HostileTarget, AStepThatAsksForTheRedirectGetsIt) {
+  mock::Stub moved = answer(301, "", {{"Location", "/v2/models"}});
+  const auto report = run_suite(R"(suite: s
+scenarios:
+  - name: moved on purpose
+    steps:
+      - request: {path: /models}
+        expect: {status: 301}
+)",
+                                {moved});
+  EXPECT_TRUE(failed(report).empty());
+  EXPECT_TRUE(report.passed());
+}
+
+TEST(HostileTarget, ARunDeadlineCutsADribblingTargetAndTheRunIsIncomplete) {
+  gatecheck::testing::TestServer dribbler(
+      [](const gatecheck::testing::ReceivedRequest&, gatecheck::testing::Responder& out) {
+        out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n");
+        for (int i = 0; i < 40; ++i) {  // a byte every 100 ms: never silent long enough for --timeout
+          out.write(" ");
+          out.pause(std::chrono::milliseconds(100));
+        }
+      });
+  const std::string suite = R"(suite: s
+scenarios:
+  - {name: one, steps: [{request: {path: /models}, expect: {status: 200}}]}
+  - {name: two, steps: [{request: {path: /models}, expect: {status: 200}}]}
+  - {name: three, steps: [{request: {path: /models}, expect: {status: 200}}]}
+)";
+  runner::RunOptions run;
+  run.target = dribbler.url("");
+  run.profile = core::load_profile("openai");
+  run.api_key = kKey;
+  run.jobs = 1;
+  run.timeout = std::chrono::milliseconds(1'000);
+  run.max_duration = std::chrono::milliseconds(1'500);
+  const auto started = std::chrono::steady_clock::now();
+  const auto report = runner::run({runner::parse_suite(core::parse_yaml(suite, "dribble.yaml"))}, run);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+  EXPECT_FALSE(report.passed());
+  EXPECT_NE(report.incomplete.find("--max-duration 1500ms"), std::string::npos) << report.incomplete;
+  std::size_t cut = 0;
+  for (const auto& scenario : report.suites.at(0).scenarios) {
+    EXPECT_NE(scenario.outcome, runner::Outcome::passed) << scenario.name;
+    cut += scenario.skip_reason.starts_with("run deadline reached") ? 1 : 0;
+  }
+  EXPECT_GE(cut, 2u);
+  EXPECT_TRUE(failed(report).empty()) << "what the deadline cut off is not judged";
+}
+
+TEST(HostileTarget, AHeaderCredentialEchoedInAnyEncodingIsMaskedInEveryReport) {
+  const std::string key = "AIzaSy-goog-hostile-key-987654321";
+  std::string json_escaped;
+  for (const char c : key) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+    json_escaped += buffer;
+  }
+  const std::string echoes[] = {key, core::base64_encode("k=" + key), json_escaped,
+                                key.substr(0, 14) + "\n  " + key.substr(14)};
+  for (const auto& echo : echoes) {
+    const auto report =
+        run_suite(R"(suite: s
+scenarios:
+  - name: echo
+    steps:
+      - request: {path: /models}
+        expect:
+          status: 200
+          body: {contains: "never there"}
+)",
+                  {answer(200, "{\"you sent\": \"" + echo + "\"}")},
+                  [&](runner::RunOptions& run) { run.extra_headers.add("x-goog-api-key", key); });
+    ASSERT_FALSE(failed(report).empty());
+    const std::string json = runner::to_json(report).dump();
+    for (std::size_t i = 0; i + 10 <= key.size(); ++i)
+      ASSERT_EQ(json.find(key.substr(i, 10)), std::string::npos)
+          << "echo form " << echo << " leaked: " << json;
+    EXPECT_EQ(json.find(echo), std::string::npos) << json;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 // The real `gatecheck run`, `checks` and `report` binaries: exit codes, reports on disk, clear errors.
+#include <arpa/inet.h>
 #include <filesystem>
 #include <fstream>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -76,6 +80,62 @@ TEST(RunCommand, AnUnreachableTargetExitsThree) {
       run_program({gatecheck_binary(), "run", "--target", "http://127.0.0.1:9", "--timeout", "2"}, 30s);
   EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
   EXPECT_NE(result.err.find("unreachable"), std::string::npos) << result.err;
+}
+
+// A TCP listener that never accepts: the kernel completes handshakes from the backlog, so a client connects,
+// sends its request (or its TLS ClientHello) and hears nothing.
+class SilentListener {
+ public:
+  SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(fd_, 16);
+    socklen_t length = sizeof address;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentListener() { ::close(fd_); }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  std::string url(const std::string& scheme) const {
+    return scheme + "://127.0.0.1:" + std::to_string(port_);
+  }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+TEST(RunCommand, ATargetThatAcceptsButNeverAnswersExitsThreeSayingWhatWasSeen) {
+  const SilentListener silent;
+  const auto result =
+      run_program({gatecheck_binary(), "run", "--target", silent.url("http"), "--timeout", "1"}, 30s);
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.err.find("no status line"), std::string::npos) << result.err;
+}
+
+TEST(RunCommand, ATargetThatStallsTheTlsHandshakeExitsThree) {
+  const SilentListener silent;
+  const auto result =
+      run_program({gatecheck_binary(), "run", "--target", silent.url("https"), "--timeout", "1"}, 30s);
+  EXPECT_EQ(result.exit_code, 3) << result.out << result.err;
+  EXPECT_NE(result.err.find("TLS handshake did not complete"), std::string::npos) << result.err;
+}
+
+TEST(RunCommand, CredentialsInTheTargetUrlAreAUsageErrorAndNeverPrinted) {
+  const auto result = run_program(
+      {gatecheck_binary(), "run", "--target", "http://alice:hunter2-secret@127.0.0.1:9", "--timeout", "1"},
+      30s);
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_EQ((result.out + result.err).find("hunter2"), std::string::npos) << result.err;
+}
+
+TEST(RunCommand, AMalformedMaxDurationIsAUsageError) {
+  const auto result = run_program({gatecheck_binary(), "run", "--list", "--max-duration", "5x"}, 30s);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("--max-duration"), std::string::npos) << result.err;
 }
 
 TEST(RunCommand, ShardsSplitTheScenariosWithoutOverlap) {

@@ -2,6 +2,8 @@
 // construction of Nodes. Only values under known subschema keywords are schemas: an `$id` inside `enum`,
 // `const`, `examples` or an unknown keyword is data, never an identifier.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/uri.hpp>
@@ -367,7 +369,10 @@ std::size_t read_count(const Builder& builder, std::string_view keyword) {
     return static_cast<std::size_t>(value.get<std::int64_t>());
   if (value.is_number_float()) {
     const double d = value.get<double>();
-    if (d >= 0 && d == static_cast<double>(static_cast<std::uint64_t>(d))) return static_cast<std::size_t>(d);
+    // 1e30 is a whole number too; beyond what a count can hold it saturates (converting it would be UB).
+    constexpr double kBeyond = 18446744073709551616.0;  // 2^64
+    if (d >= kBeyond) return std::numeric_limits<std::size_t>::max();
+    if (d >= 0 && d == std::floor(d)) return static_cast<std::size_t>(d);
   }
   builder.fail(keyword, "expected a non-negative integer, found " + value.dump());
 }

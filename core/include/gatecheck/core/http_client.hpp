@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/sse.hpp>
@@ -23,6 +24,9 @@ struct HttpRequest {
   std::string url;  // absolute http:// or https:// URL
   Headers headers;
   std::string body;
+  // The caller's own deadline (a whole run's): the exchange ends at min(now + total_timeout, deadline), with
+  // TransportErrorKind::deadline when this one binds.
+  Clock::time_point deadline = Clock::time_point::max();
 };
 
 enum class TransportErrorKind {
@@ -33,6 +37,7 @@ enum class TransportErrorKind {
   connect_timeout,  // no connection within connect_timeout
   read_timeout,     // the peer went quiet for longer than read_timeout
   total_timeout,    // the whole exchange took longer than total_timeout
+  deadline,         // HttpRequest::deadline passed first (the caller's budget ran out)
   closed,           // the peer closed before the response was complete
   protocol,         // the bytes were not HTTP/1.1
   body_too_large,
@@ -64,6 +69,7 @@ struct HttpResponse {
   bool reused_connection = false;
   bool chunked = false;
   std::size_t redirects_followed = 0;
+  std::vector<int> interim_statuses;  // 1xx answers (100 Continue, 103 Early Hints) before the final one
 
   bool ok() const { return !error.has_value(); }
 };
@@ -76,6 +82,8 @@ struct HttpClientOptions {
   std::string ca_file;     // extra trusted certificates (PEM), in addition to the system store
   bool keep_alive = true;
   int max_redirects = 0;  // redirects are reported, not followed, unless asked
+  // Wire body bytes and, with ResponseHooks::on_event, also the bytes of the events handed over (an `id:` is
+  // repeated in every event, so events can hold more than the wire carried).
   std::size_t max_body_bytes = 64 * 1024 * 1024;
   std::string user_agent = "gatecheck";
 };

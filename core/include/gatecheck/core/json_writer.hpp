@@ -13,7 +13,8 @@
 
 namespace gatecheck::core {
 
-// Appends `text` as a quoted JSON string; control characters, '"' and '\' are escaped, UTF-8 passes through.
+// Appends `text` as a quoted JSON string; control characters, '"' and '\' are escaped, UTF-8 passes through
+// and bytes that are not UTF-8 become U+FFFD (so echoed network bytes never make the output invalid).
 void append_json_string(std::string& out, std::string_view text);
 
 class JsonWriter {

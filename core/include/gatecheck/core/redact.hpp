@@ -14,9 +14,14 @@ class Redactor {
  public:
   Redactor();  // knows the usual credential headers (Authorization, X-API-Key, Cookie, ...)
 
-  // Registers a value to mask wherever it appears. Values shorter than 4 characters are ignored.
+  // Registers a value to mask wherever it appears: as is, base64-encoded (standard and URL-safe, at any
+  // alignment inside a longer encoded text), JSON \u-escaped, percent-encoded, split across lines, or cut
+  // short at the end of an excerpt. Values shorter than 4 characters are ignored.
   void add_secret(std::string_view secret);
   void add_sensitive_header(std::string_view name);
+  // A header sent on the user's behalf: its name becomes sensitive and its value a secret, plus the token
+  // after an auth scheme ("Bearer x") and, for Basic, the decoded user:password and the password.
+  void add_credential_header(std::string_view name, std::string_view value);
 
   bool is_sensitive_header(std::string_view name) const;
   // Masks registered secrets, `Bearer <token>` and key-shaped tokens (sk-..., sk_..., whsec_...).
@@ -25,8 +30,20 @@ class Redactor {
   std::string redact_header(std::string_view name, std::string_view value) const;
 
  private:
-  std::vector<std::string> secrets_;  // longest first, so a secret containing another is masked whole
+  struct Form {
+    std::string text;    // a shape the secret may take in a text
+    std::size_t secret;  // index into secrets_
+  };
+  std::string mask_forms(std::string_view text, bool decode) const;
+  std::string mask_cut_prefixes(std::string text) const;
+
+  std::vector<std::string> secrets_;
+  std::vector<Form> forms_;  // longest first, so a secret containing another is masked whole
   std::vector<std::string> sensitive_headers_;
 };
+
+// True for header names that carry credentials by their look: auth, key, token, secret, signature, cookie,
+// session, password, credential.
+bool looks_like_credential_header(std::string_view name);
 
 }  // namespace gatecheck::core

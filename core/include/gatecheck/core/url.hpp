@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ struct Url {
 
 // "/v1" + "/chat/completions" -> "/v1/chat/completions", with exactly one slash at the join.
 std::string join_url_path(std::string_view base, std::string_view path);
+// "http://user:***@host/path": the password of a URL's userinfo masked (a lone user part too), for messages.
+std::string redact_userinfo(std::string_view text);
+// The password (or lone user part) of "scheme://user:pass@host/...", if any: a secret to register for
+// masking.
+std::optional<std::string> url_userinfo_secret(std::string_view text);
 // Percent-encodes a query component (RFC 3986 unreserved characters stay as they are).
 std::string url_encode(std::string_view text);
 

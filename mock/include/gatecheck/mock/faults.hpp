@@ -47,6 +47,7 @@ enum class Fault {
   webhook_no_retry,         // a failed delivery is not retried
   key_rotation_stale,       // a rotated key keeps working
   discovery_incomplete,     // discovery documents lack a field their specification requires
+  redirect_answer,          // API requests are answered with a 302 to another URL instead of an answer
 };
 
 struct FaultInfo {

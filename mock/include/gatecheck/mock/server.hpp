@@ -61,8 +61,14 @@ struct ServerOptions {
   std::vector<Stub> stubs;
   LogFormat log_format = LogFormat::text;
   std::ostream* log = nullptr;  // where request lines go (null: std::cerr)
-  std::chrono::seconds idle_timeout{60};
-  std::size_t journal_size = 1000;
+  // Bounds, so one hostile or careless client cannot exhaust the host (docs/limits.md).
+  std::chrono::seconds idle_timeout{60};  // a request must arrive whole within this; else the connection goes
+  std::chrono::seconds write_timeout{30};    // every write must finish within this; else the connection goes
+  std::size_t journal_size = 1000;           // requests kept for /admin/requests, oldest evicted
+  std::size_t max_connections = 1000;        // open at once, over all workers; more get a 503 and are closed
+  std::size_t max_header_bytes = 64 * 1024;  // request line and headers; more: 431 and the connection closes
+  std::uint64_t max_generated_tokens = 1'000'000;  // n x length of one answer; more: a 400 naming `n`
+  std::size_t max_tracked_keys = 100'000;  // rate-limited keys remembered; the least recently seen go first
 };
 
 // Reads a mock config file (schemas/mock-config.schema.json) over `options`; throws core::LoadError with

@@ -71,9 +71,11 @@ struct RunReport {
   double network_ms = 0;
   std::string fail_on = "must";
   std::vector<SuiteResult> suites;
+  std::string incomplete;  // why the run stopped early (the run deadline); empty when everything ran
 
   Totals totals() const;
-  // A failing MUST check fails the run; a failing SHOULD check only with fail_on == "should".
+  // A failing MUST check fails the run; a failing SHOULD check only with fail_on == "should". A run cut short
+  // by its deadline does not pass: what was not judged cannot be called conformant.
   bool passed() const;
 };
 

@@ -33,6 +33,10 @@ struct RunOptions {
   core::Headers extra_headers;                // sent with every request
   std::map<std::string, std::string> models;  // role -> model, over the profile's
   std::chrono::milliseconds timeout{30'000};  // per request (read silence and connect)
+  // The whole run: scenarios not started by then are skipped, open requests are cut (0: no limit).
+  std::chrono::milliseconds max_duration{std::chrono::minutes(60)};
+  // One response's body, or the bytes of its stream's events, before gatecheck stops reading it.
+  std::size_t max_response_bytes = 16 * 1024 * 1024;
   unsigned jobs = 4;
   Shard shard;
   std::vector<std::string> tags;  // run scenarios with any of these ("!tag" excludes)
