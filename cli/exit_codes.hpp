@@ -12,8 +12,8 @@ enum ExitCode : int {
 
 inline constexpr const char* kExitCodeHelp =
     "  0  everything passed\n"
-    "  1  at least one check failed\n"
+    "  1  at least one check failed, or the run hit --max-duration\n"
     "  2  usage or configuration error (bad option, unreadable or invalid file)\n"
-    "  3  the target could not be reached";
+    "  3  the target could not be reached (no connection, no TLS, or no status line)";
 
 }  // namespace gatecheck::cli

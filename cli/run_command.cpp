@@ -108,9 +108,11 @@ std::optional<std::string> unreachable(const runner::RunOptions& options) {
   client.verify_tls = options.verify_tls;
   client.keep_alive = false;
   core::HttpClient probe(client);
+  // An API path, not "/": a gateway may answer nothing at its root and still serve /v1 (a 401 is an answer).
   std::string url = options.target;
-  if (!url.ends_with("/")) url += "/";
-  const auto response = probe.send({"GET", url, {}, {}});
+  while (url.ends_with("/"))
+    url.pop_back();
+  const auto response = probe.send({"GET", url + options.profile.base_path + "/models", {}, {}});
   if (!response.error || response.status != 0)
     return std::nullopt;  // a status line came: the checks judge it
   const auto& error = *response.error;

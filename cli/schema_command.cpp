@@ -125,7 +125,7 @@ int validate_main(const Args& args) {
           std::cout << json{{"index", index++},
                             {"valid", false},
                             {"error", *jsonl + ":" + std::to_string(number) + ": not a JSON value"}}
-                           .dump()
+                           .dump(-1, ' ', false, json::error_handler_t::replace)
                     << "\n";
           bad_input = true;
           continue;
@@ -135,7 +135,8 @@ int validate_main(const Args& args) {
         json out = result.to_basic_output();
         out["index"] = index++;
         if (!out.contains("errors")) out["errors"] = json::array();
-        std::cout << json{{"index", out["index"]}, {"valid", out["valid"]}, {"errors", out["errors"]}}.dump()
+        std::cout << json{{"index", out["index"]}, {"valid", out["valid"]}, {"errors", out["errors"]}}.dump(
+                         -1, ' ', false, json::error_handler_t::replace)
                   << "\n";
       }
     }
@@ -146,7 +147,7 @@ int validate_main(const Args& args) {
       if (output == "json") {
         json out = result.to_basic_output();
         out["instance"] = name;
-        std::cout << out.dump() << "\n";
+        std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
         continue;
       }
       std::cout << name << ": " << (result.valid ? "valid" : "invalid") << "\n";
@@ -178,7 +179,7 @@ int lint_main(const Args& args) {
         std::cout << json{{"severity", finding.severity},
                           {"location", finding.location},
                           {"message", finding.message}}
-                         .dump()
+                         .dump(-1, ' ', false, json::error_handler_t::replace)
                   << "\n";
       } else {
         std::cout << finding.location << ": " << finding.severity << ": " << finding.message << "\n";

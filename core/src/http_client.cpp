@@ -44,7 +44,9 @@ constexpr std::size_t kMaxInterim = 8;  // interim 1xx answers accepted before t
 struct Connection {
   std::string key;  // scheme://host:port
   std::variant<std::unique_ptr<PlainStream>, std::unique_ptr<TlsStream>> stream;
-  beast::flat_buffer buffer;
+  // Bounded: Beast applies no limit to a chunk-size line's extensions or to trailers, so a target could grow
+  // an unbounded buffer without ever going silent. Bodies are consumed as they are parsed.
+  beast::flat_buffer buffer{kHeaderLimit + kReadChunk * 4};
 
   beast::tcp_stream& lowest() {
     return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(*s); }, stream);
@@ -377,7 +379,9 @@ class Exchange {
       co_return false;
     }
     if (ec) {
-      const bool nothing_arrived = !parser->got_some() && connection.buffer.size() == 0;
+      // After an interim answer the request was received: it is never sent again.
+      const bool nothing_arrived =
+          !parser->got_some() && connection.buffer.size() == 0 && response_.interim_statuses.empty();
       if (reused && nothing_arrived && ec != beast::error::timeout) {
         retry = true;
         co_return false;
@@ -473,7 +477,10 @@ class Exchange {
       fail(TransportErrorKind::closed, "the connection closed mid-body after " + std::to_string(received) +
                                            " bytes (" + ec.message() + ")");
     } else {
-      fail(TransportErrorKind::protocol, "malformed body: " + ec.message());
+      fail(TransportErrorKind::protocol, ec == http::error::buffer_overflow
+                                             ? "a chunk header or trailer longer than " +
+                                                   std::to_string(kHeaderLimit + kReadChunk * 4) + " bytes"
+                                             : "malformed body: " + ec.message());
     }
   }
 

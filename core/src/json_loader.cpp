@@ -1,8 +1,10 @@
 // A strict JSON parser that records the position of every value and key. nlohmann's own parser (3.11)
 // reports no positions, so configuration and schema files go through this one; hot paths keep nlohmann's.
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -207,12 +209,14 @@ class JsonReader {
     }
     double value = 0;
     const auto result = std::from_chars(first, last, value);
-    if (result.ec == std::errc::result_out_of_range && !integral) {
-      fail_at(at, "number " + std::string(literal) + " is out of the range of a double");
+    if (result.ec == std::errc::result_out_of_range) {
+      // from_chars leaves the value alone then: an integer of 400 digits must not read as 0. Underflow
+      // (1e-400) is 0; overflow is an error, integer or not.
+      if (std::isinf(std::strtod(std::string(literal).c_str(), nullptr)))
+        fail_at(at, "number " + std::string(literal) + " is out of the range of a double");
+      return json(0.0);
     }
-    if (result.ec != std::errc{} && result.ec != std::errc::result_out_of_range) {
-      fail_at(at, "invalid number " + std::string(literal));
-    }
+    if (result.ec != std::errc{}) fail_at(at, "invalid number " + std::string(literal));
     return json(value);
   }
 

@@ -38,14 +38,17 @@ void MultipartForm::add_file(std::string name, std::string filename, std::string
 std::string MultipartForm::boundary() const {
   std::string digest_input;
   for (const auto& part : parts_) {
-    digest_input += part.name + '\0' + part.filename + '\0' + part.data + '\0';
+    digest_input += part.name + '\0' + part.filename + '\0' + part.content_type + '\0' + part.data + '\0';
   }
   for (unsigned attempt = 0;; ++attempt) {
     const std::string candidate =
         "gatecheck-" + to_hex(sha256(digest_input + std::to_string(attempt))).substr(0, 32);
     bool clashes = false;
-    for (const auto& part : parts_)
-      clashes = clashes || part.data.find(candidate) != std::string::npos;
+    // Every byte a part puts into the body is checked, its headers too (a content type may be anything).
+    for (const auto& part : parts_) {
+      for (const std::string* text : {&part.name, &part.filename, &part.content_type, &part.data})
+        clashes = clashes || text->find(candidate) != std::string::npos;
+    }
     if (!clashes) return candidate;
   }
 }

@@ -7,6 +7,7 @@
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/redact.hpp>
+#include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::core {
 namespace {
@@ -14,6 +15,11 @@ namespace {
 constexpr std::string_view kMask = "***";
 constexpr std::string_view kKeyPrefixes[] = {"sk-", "sk_", "whsec_", "rk-", "rk_"};
 constexpr std::size_t kMinimumTokenLength = 12;
+constexpr std::size_t kWordLength = 8;  // secrets shorter than this are matched as whole words only
+
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+}
 
 bool is_token_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
@@ -47,7 +53,8 @@ std::string mask_secret(std::string_view secret) {
   std::string out(secret.substr(0, prefix_length(secret)));
   out += kMask;
   if (secret.size() >= 24) out += secret.substr(secret.size() - 4);
-  return out;
+  return repair_utf8(
+      out);  // the last four bytes may split a character, or not be UTF-8 at all (a client's key)
 }
 
 Redactor::Redactor()
@@ -80,15 +87,21 @@ void Redactor::add_sensitive_header(std::string_view name) {
 
 void Redactor::add_credential_header(std::string_view name, std::string_view value) {
   add_sensitive_header(name);
-  add_secret(value);
   const auto space = value.find(' ');
-  if (space == std::string_view::npos) return;
+  if (space == std::string_view::npos) {
+    add_secret(value);
+    return;
+  }
+  // "Scheme token": the token is the secret (registering the whole value would mask the scheme word alone at
+  // the end of an excerpt). Derived parts shorter than 8 characters are not registered: they would mask
+  // words.
   const std::string_view token = value.substr(space + 1);
   add_secret(token);
   if (!iequals(value.substr(0, space), "basic")) return;
   if (const auto plain = base64_decode(token)) {
-    add_secret(*plain);
-    if (const auto colon = plain->find(':'); colon != std::string::npos) add_secret(plain->substr(colon + 1));
+    if (plain->size() >= 8) add_secret(*plain);
+    const auto colon = plain->find(':');
+    if (colon != std::string::npos && plain->size() - colon - 1 >= 8) add_secret(plain->substr(colon + 1));
   }
 }
 
@@ -188,8 +201,13 @@ std::string Redactor::mask_forms(std::string_view text, bool undo) const {
   std::vector<bool> taken(d.text.size(), false);
   std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> hits;  // source begin, end, secret
   for (const Form& form : forms_) {
+    const bool whole_words = secrets_[form.secret].size() < kWordLength;
     for (auto at = d.text.find(form.text); at != std::string::npos; at = d.text.find(form.text, at + 1)) {
       const std::size_t last = at + form.text.size() - 1;
+      // A short secret ("prod", "test") is masked as a word only, never inside "product" or "latest".
+      if (whole_words && ((at > 0 && is_word_char(d.text[at - 1])) ||
+                          (last + 1 < d.text.size() && is_word_char(d.text[last + 1]))))
+        continue;
       if (std::any_of(taken.begin() + static_cast<std::ptrdiff_t>(at),
                       taken.begin() + static_cast<std::ptrdiff_t>(last + 1), [](bool t) { return t; }))
         continue;
@@ -213,17 +231,26 @@ std::string Redactor::mask_cut_prefixes(std::string out) const {
   for (auto at = out.find("..."); at != std::string::npos; at = out.find("...", at + 3))
     cuts.push_back(at);
   cuts.push_back(out.size());
+  // Matches first, right to left, none overlapping the one after it; then the replacements, also right to
+  // left, so every offset found stays valid.
+  std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> hits;  // begin, length, secret
+  std::size_t boundary = out.size();
   for (auto it = cuts.rbegin(); it != cuts.rend(); ++it) {
+    if (*it > boundary) continue;
     for (const Form& form : forms_) {
+      if (secrets_[form.secret].size() < kWordLength) continue;  // a short secret's start is a common word
       std::size_t k = std::min(form.text.size() - 1, *it);
       while (k >= kMinPrefix && out.compare(*it - k, k, form.text, 0, k) != 0)
         --k;
       if (k >= kMinPrefix) {
-        out.replace(*it - k, k, mask_secret(secrets_[form.secret]));
+        hits.emplace_back(*it - k, k, form.secret);
+        boundary = *it - k;
         break;
       }
     }
   }
+  for (const auto& [begin, length, secret] : hits)
+    out.replace(begin, length, mask_secret(secrets_[secret]));
   return out;
 }
 

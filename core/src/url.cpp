@@ -8,13 +8,14 @@
 namespace gatecheck::core {
 
 namespace {
-// Where "user[:password]@" sits in an absolute URL's authority: [begin, end) of the userinfo, or nothing.
+// Where "user[:password]@" sits: from after "://" to the last '@' of the text. Wider than RFC 3986's
+// authority on purpose: a password typed with '/', '?' or '#' in it must be masked too, and an '@' in a path
+// only costs a message some masked characters.
 std::optional<std::pair<std::size_t, std::size_t>> userinfo_span(std::string_view text) {
   const auto scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos) return std::nullopt;
   const std::size_t begin = scheme_end + 3;
-  const auto authority_end = text.find_first_of("/?#", begin);
-  const auto at = text.substr(0, authority_end).rfind('@');
+  const auto at = text.rfind('@');
   if (at == std::string_view::npos || at < begin) return std::nullopt;
   return std::make_pair(begin, at);
 }

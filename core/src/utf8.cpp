@@ -32,17 +32,21 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return ok ? length : 0;
 }
 
-bool is_valid_utf8(std::string_view s) {
+std::size_t first_invalid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
     }
     const std::size_t length = utf8_sequence_length(s, i);
-    if (length == 0) return false;
+    if (length == 0) return i;
     i += length;
   }
-  return true;
+  return s.size();
+}
+
+bool is_valid_utf8(std::string_view s) {
+  return first_invalid_utf8(s) == s.size();
 }
 
 std::string repair_utf8(std::string_view s) {
@@ -59,6 +63,15 @@ std::string repair_utf8(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string_view utf8_prefix(std::string_view s, std::size_t limit) {
+  if (s.size() <= limit) return s;
+  std::size_t end = limit;
+  // Back over continuation bytes (at most three) to the start of the sequence the limit falls in.
+  for (int k = 0; k < 3 && end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80; ++k)
+    --end;
+  return s.substr(0, end);
 }
 
 }  // namespace gatecheck::core

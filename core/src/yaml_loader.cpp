@@ -1,8 +1,10 @@
 // YAML to nlohmann::json with positions. yaml-cpp parses; this file applies the YAML 1.2 core schema to plain
 // scalars, rejects duplicate keys (yaml-cpp keeps them silently) and applies merge keys (yaml-cpp 0.7 does
 // not).
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -12,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <gatecheck/core/document.hpp>
+#include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::core {
 namespace {
@@ -72,9 +75,8 @@ std::optional<json> parse_integer(std::string_view s) {
       std::from_chars(text.data(), text.data() + text.size(), unsigned_value).ec == std::errc{}) {
     return json(unsigned_value);
   }
-  double d = 0;
-  std::from_chars(text.data(), text.data() + text.size(), d);
-  return json(d);
+  // Beyond 64 bits: a double, as strtod reads it (from_chars would leave it 0 when out of range).
+  return json(std::strtod(text.c_str(), nullptr));
 }
 
 std::optional<json> parse_float(std::string_view s) {
@@ -119,7 +121,9 @@ std::optional<json> parse_float(std::string_view s) {
   }
   double d = 0;
   const auto result = std::from_chars(text.data(), text.data() + text.size(), d);
-  if (result.ec != std::errc{} && result.ec != std::errc::result_out_of_range) return std::nullopt;
+  if (result.ec == std::errc::result_out_of_range)
+    return json(std::strtod(text.c_str(), nullptr));  // +-inf or 0
+  if (result.ec != std::errc{}) return std::nullopt;
   return json(d);
 }
 
@@ -298,8 +302,21 @@ class YamlConverter {
   }
 
   void merge_from(const YAML::Node& map, json::object_t& members, std::string& pointer, std::size_t depth) {
+    // An anchor merged into itself (`a: &a {<<: *a}`) would recurse until the stack overflows.
+    for (const YAML::Node& open : merging_) {
+      if (open.is(map)) fail(position_of(map.Mark()), "merge key '<<' refers to a mapping that contains it");
+    }
+    if (depth + 1 > options_.max_depth) {
+      fail(position_of(map.Mark()), "nesting deeper than " + std::to_string(options_.max_depth) + " levels");
+    }
+    if (++nodes_ > options_.max_nodes) {
+      fail(position_of(map.Mark()),
+           "document expands to more than " + std::to_string(options_.max_nodes) + " nodes (alias bomb?)");
+    }
+    merging_.push_back(map);
     json merged = json::object();
-    convert_map(map, merged, pointer, depth);
+    convert_map(map, merged, pointer, depth + 1);
+    merging_.pop_back();
     for (auto& [key, value] : merged.get_ref<json::object_t&>()) {
       members[key] = std::move(value);
     }
@@ -325,11 +342,22 @@ class YamlConverter {
   SourceMap source_;
   SourceMap* source_ptr_ = nullptr;
   std::size_t nodes_ = 0;
+  std::vector<YAML::Node> merging_;  // the maps being merged, outermost first
 };
 
 }  // namespace
 
 Document parse_yaml(std::string_view text, std::string file_name, const LoadOptions& options) {
+  // YAML is Unicode text; yaml-cpp passes any bytes through, and a string that is not UTF-8 would make every
+  // later JSON dump of it throw. Refused here, where the position can still be named.
+  if (const std::size_t bad = first_invalid_utf8(text); bad < text.size()) {
+    const std::string_view before = text.substr(0, bad);
+    const auto line_start = before.rfind('\n');
+    const Position at{
+        static_cast<std::uint32_t>(std::count(before.begin(), before.end(), '\n') + 1),
+        static_cast<std::uint32_t>(bad - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1)};
+    throw LoadError(std::move(file_name), at, "not valid UTF-8 (a YAML file is Unicode text)");
+  }
   const std::string owned(text);
   std::size_t count = 0;
   YAML::Node root;

@@ -367,7 +367,10 @@ class InstanceBuilder {
     }
     const std::size_t min_length = count_of(schema, "minLength", 0, kMaxStringLength);
     const std::size_t max_length = count_of(schema, "maxLength", 1000, kMaxStringLength);
-    if (text.size() < min_length) text.append(min_length - text.size(), 'x');
+    // Bytes are budgeted per instance too: 10,000 strings of 64 KiB would still be 640 MB.
+    const std::size_t wanted = std::min(min_length, bytes_left_);
+    if (text.size() < wanted) text.append(wanted - text.size(), 'x');
+    bytes_left_ -= std::min(bytes_left_, text.size());
     if (text.size() > max_length) text.resize(max_length);
     if (const auto pattern = schema.find("pattern"); pattern != schema.end() && pattern->is_string()) {
       text = fit_pattern(pattern->get<std::string>(), text, min_length, max_length);
@@ -445,7 +448,8 @@ class InstanceBuilder {
   static constexpr std::size_t kMaxStringLength = 64 * 1024;
   const json& root_;
   Prng prng_;
-  std::size_t nodes_left_ = 10'000;  // values one instance may build
+  std::size_t nodes_left_ = 10'000;      // values one instance may build
+  std::size_t bytes_left_ = 256 * 1024;  // string bytes one instance may hold
 };
 
 }  // namespace

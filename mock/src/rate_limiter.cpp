@@ -119,17 +119,20 @@ void RateLimiter::evict(Clock::time_point now) {
   const auto last_used = [](const KeyState& state) {
     return std::max(state.minute.updated, state.tokens.updated);
   };
-  std::erase_if(keys_,
-                [&](const auto& entry) { return now - last_used(entry.second) >= std::chrono::minutes(1); });
-  if (keys_.size() < max_keys_ - max_keys_ / 10) return;
+  // Idle a minute with no token debt: every bucket is full again, the same as a key never seen.
+  std::erase_if(keys_, [&](const auto& entry) {
+    return now - last_used(entry.second) >= std::chrono::minutes(1) && entry.second.tokens.level >= 0;
+  });
+  const std::size_t tenth = std::max<std::size_t>(1, max_keys_ / 10);
+  if (keys_.size() + tenth <= max_keys_) return;
   std::vector<Clock::time_point> times;
   times.reserve(keys_.size());
   for (const auto& [key, state] : keys_)
     times.push_back(last_used(state));
-  const auto cut = times.begin() + static_cast<std::ptrdiff_t>(max_keys_ / 10);
+  const auto cut = times.begin() + static_cast<std::ptrdiff_t>(std::min(tenth, times.size()) - 1);
   std::nth_element(times.begin(), cut, times.end());
-  const auto oldest_kept = *cut;
-  std::erase_if(keys_, [&](const auto& entry) { return last_used(entry.second) < oldest_kept; });
+  const auto newest_evicted = *cut;
+  std::erase_if(keys_, [&](const auto& entry) { return last_used(entry.second) <= newest_evicted; });
 }
 
 std::size_t RateLimiter::tracked_keys() {

@@ -40,6 +40,9 @@ using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT
 constexpr auto kLingerTime = std::chrono::seconds(2);
 // Waits at least this long also watch the socket, so a client that hangs up frees its descriptor at once.
 constexpr auto kWatchedWait = std::chrono::seconds(1);
+// Room in the read buffer beyond the header limit: bodies are consumed as they are parsed, so this only holds
+// the unparsed rest of a read (and pipelined requests).
+constexpr std::size_t kReadSlack = 64 * 1024;
 
 // A live connection, as the worker sees it when shutting down.
 struct Session {
@@ -58,6 +61,23 @@ struct Worker {
   std::list<Session> sessions;  // touched only on this worker's thread
   asio::steady_timer* sweeper = nullptr;
   std::thread thread;
+};
+
+// One of the --max-connections slots, over all workers: taken when a connection is accepted, given back
+// however its coroutine ends (also when the frame is destroyed unstarted at shutdown).
+class ConnectionSlot {
+ public:
+  explicit ConnectionSlot(std::atomic<std::size_t>& open) : open_(&open) { open_->fetch_add(1); }
+  ConnectionSlot(ConnectionSlot&& other) noexcept : open_(std::exchange(other.open_, nullptr)) {}
+  ConnectionSlot& operator=(ConnectionSlot&&) = delete;
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  ~ConnectionSlot() {
+    if (open_ != nullptr) open_->fetch_sub(1);
+  }
+
+ private:
+  std::atomic<std::size_t>* open_;
 };
 
 // A connection's entry in its worker's list, removed however the connection ends (an exception included), so
@@ -136,6 +156,7 @@ struct Server::Impl {
   std::unique_ptr<App> app;
   std::vector<std::unique_ptr<Worker>> workers;
   std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open_connections{0};
   std::uint16_t port = 0;
   std::mutex mutex;
   std::condition_variable stopped_signal;
@@ -167,7 +188,6 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> accept(Worker& worker) {
-    const std::size_t cap = std::max<std::size_t>(1, options.max_connections / workers.size());
     asio::steady_timer backoff(worker.ioc);
     for (;;) {
       error_code ec;
@@ -180,14 +200,15 @@ struct Server::Impl {
         co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
-      if (worker.sessions.size() >= cap) {
+      if (open_connections.load() >= options.max_connections) {
         socket.non_blocking(true, ec);
         const std::string answer = busy_answer();
         socket.write_some(asio::buffer(answer), ec);
         socket.close(ec);
         continue;
       }
-      asio::co_spawn(worker.ioc, serve(std::move(socket), worker), asio::detached);
+      asio::co_spawn(worker.ioc, serve(std::move(socket), worker, ConnectionSlot(open_connections)),
+                     asio::detached);
     }
   }
 
@@ -205,7 +226,7 @@ struct Server::Impl {
     if (ec) co_return -1;
     const auto declared = parser.content_length();
     if (declared && *declared > options.profile.max_body_bytes) co_return 413;
-    if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+    if (parser.get().version() >= 11 && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
       constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
       co_await asio::async_write(stream, asio::buffer(go_on), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return -1;
@@ -258,7 +279,7 @@ struct Server::Impl {
     return reply;
   }
 
-  asio::awaitable<void> serve(tcp::socket socket, Worker& worker) {
+  asio::awaitable<void> serve(tcp::socket socket, Worker& worker, [[maybe_unused]] ConnectionSlot slot) {
     error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     const auto peer = socket.remote_endpoint(ec);
@@ -266,7 +287,9 @@ struct Server::Impl {
     beast::tcp_stream stream(std::move(socket));
     asio::steady_timer timer(worker.ioc);
     const SessionEntry handle(worker, stream, timer);
-    beast::flat_buffer buffer;
+    // Bounded: Beast applies no limit to a chunk-size line's extensions or to trailers, which would otherwise
+    // grow this buffer without end; past it the read fails and the connection closes.
+    beast::flat_buffer buffer(options.max_header_bytes + kReadSlack);
     while (!stopping) {
       http::request_parser<http::string_body> parser;
       handle->waiting_for_request = true;
@@ -512,6 +535,10 @@ void Server::stop() {
           session.timer->cancel();
         } else if (session.waiting_for_request) {
           session.stream->socket().cancel(ec);
+        } else if (session.writing) {
+          // A client that stopped reading would hold the join below forever (the sweeper has stopped).
+          session.stream->socket().cancel(ec);
+          session.stream->socket().close(ec);
         } else {
           session.timer->cancel();
         }

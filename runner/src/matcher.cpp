@@ -6,6 +6,7 @@
 
 #include <gatecheck/core/regex.hpp>
 #include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::runner {
 namespace {
@@ -203,7 +204,7 @@ std::string describe_value(const json& value, std::size_t limit) {
     text = value.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   if (text.size() > limit) {
-    text.resize(limit);
+    text.resize(core::utf8_prefix(text, limit).size());  // never half a character
     text.append("...");
     if (value.is_object()) text.append(" (" + std::to_string(value.size()) + " members)");
     if (value.is_array()) text.append(" (" + std::to_string(value.size()) + " items)");

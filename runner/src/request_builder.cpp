@@ -6,6 +6,7 @@
 #include <gatecheck/core/multipart.hpp>
 #include <gatecheck/core/template.hpp>
 #include <gatecheck/core/url.hpp>
+#include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::runner {
 
@@ -96,7 +97,7 @@ constexpr std::size_t kRedactionMargin = 4096;
 std::string cut(std::string text, std::size_t limit, std::size_t unseen) {
   if (text.size() > limit) {
     unseen += text.size() - limit;
-    text.resize(limit);
+    text.resize(core::utf8_prefix(text, limit).size());  // never half a character
   }
   if (unseen > 0) text += "\n... (" + std::to_string(unseen) + " more bytes)";
   return text;

@@ -120,6 +120,11 @@ class StepRunner {
     }
     const StepContext context{suite_, step_, env_, [this](const Exchange& ex) { return without_stream(ex); }};
     evaluate_expectations(rendered.value("expect", json::object()), views, context, result_.checks);
+    if (cut_by_deadline_) {  // a twin or a 429 retry the deadline cut off: nothing here is judged
+      result_.checks.clear();
+      result_.notes.push_back("not judged: the run deadline (--max-duration) cut a request of this step off");
+      return;
+    }
     if (rendered.contains("capture") && !exchanges.empty() && !exchanges.back().response.error)
       capture(rendered["capture"], exchanges.back());
     const bool any_failed = std::any_of(result_.checks.begin(), result_.checks.end(),
@@ -146,7 +151,9 @@ class StepRunner {
     core::HttpClient* client = &client_;
     if (rendered["request"].contains("timeout_ms")) {
       auto options = client_options(env_.options);
-      options.read_timeout = std::chrono::milliseconds(rendered["request"]["timeout_ms"].get<std::int64_t>());
+      // Clamped to an hour: a suite value must not overflow the clock arithmetic below.
+      options.read_timeout = std::chrono::milliseconds(
+          std::clamp<std::int64_t>(rendered["request"]["timeout_ms"].get<std::int64_t>(), 1, 3'600'000));
       options.total_timeout = options.read_timeout * 4;
       own.emplace(options);
       client = &*own;
@@ -163,12 +170,14 @@ class StepRunner {
       const double wait = retry_after_ms(ex.response.headers).value_or(1000.0);
       if (wait > static_cast<double>(env_.options.max_retry_wait.count())) {
         result_.notes.push_back("429: the target asked to wait " +
-                                std::to_string(static_cast<long>(wait / 1000)) +
+                                // Clamped before converting: Retry-After may be any number of nines (inf).
+                                std::to_string(static_cast<long long>(std::min(wait / 1000, 1e15))) +
                                 " s, more than the run allows; not retried");
         break;
       }
       if (std::chrono::duration<double, std::milli>(env_.deadline - Clock::now()).count() <= wait) {
         result_.notes.push_back("429: not retried, the wait would pass the run deadline (--max-duration)");
+        cut_by_deadline_ = true;
         break;
       }
       ++result_.retries;
@@ -230,6 +239,8 @@ class StepRunner {
       }
     };
     run_in_parallel(concurrency, worker);
+    if (Clock::now() >= env_.deadline && next.load() < count)
+      cut_by_deadline_ = true;  // stopped by the run's
     std::vector<Exchange> exchanges;
     for (auto& slot : slots)
       if (slot) exchanges.push_back(std::move(*slot));
@@ -250,6 +261,7 @@ class StepRunner {
     twin.request.body = twin.request_json.dump();
     send(twin, client_);
     wait_out_429(twin, client_);
+    if (deadline_cut(twin)) cut_by_deadline_ = true;
     result_.network_ms += network_ms(twin);
     ++result_.requests;
     return twin;
@@ -369,7 +381,8 @@ class StepRunner {
       if (!event_id.empty()) std::erase_if(all, [&](const Delivery& d) { return d.event_id != event_id; });
       return all;
     };
-    const auto within = std::chrono::milliseconds(spec.value("within_ms", 5000));
+    const auto within =
+        std::chrono::milliseconds(std::clamp<std::int64_t>(spec.value("within_ms", 5000), 0, 3'600'000));
     std::vector<std::string> ids =
         spec.value("checks", std::vector<std::string>{"webhook.delivered-within", "webhook.signature-valid",
                                                       "webhook.payload-schema"});
@@ -390,6 +403,12 @@ class StepRunner {
             return !all.empty() && (all.front().request->answered_status < 300 || all.size() > 1);
           },
           std::min(Clock::now() + std::min(backoff, std::chrono::milliseconds(15'000)), env_.deadline));
+    }
+    if (Clock::now() >= env_.deadline) {  // the wait was cut short: an absent delivery proves nothing
+      cut_by_deadline_ = true;
+      result_.notes.push_back("not judged: the run deadline (--max-duration) cut the wait for " + event +
+                              " short");
+      return;
     }
     const auto received = receiver.received();
     const auto deliveries = mine(received);

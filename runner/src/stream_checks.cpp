@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include <gatecheck/core/utf8.hpp>
+
 #include "check_evaluation.hpp"
 #include "matcher.hpp"
 
@@ -14,7 +16,7 @@ using nlohmann::json;
 // Line breaks are shown escaped (\n), not as spaces: the redactor then still sees a secret split across them.
 std::string excerpt(std::string_view text, std::size_t limit = 60) {
   std::string out;
-  for (const char c : text.substr(0, limit))
+  for (const char c : core::utf8_prefix(text, limit))
     out += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
   return "'" + out + (text.size() > limit ? "...'" : "'");
 }

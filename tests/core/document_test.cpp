@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include <gatecheck/core/document.hpp>
@@ -230,6 +232,40 @@ TEST(YamlLoading, CommasThatYamlAllowsStillLoad) {
   EXPECT_TRUE(parse_yaml("# only a comment\n").value.is_null());
   EXPECT_TRUE(parse_yaml("---\n").value.is_null());
   EXPECT_TRUE(parse_yaml("---\n...\n").value.is_null());
+}
+
+// Found by fuzzing: a map merged into itself recursed until the stack overflowed.
+TEST(YamlLoading, AnAnchorMergedIntoItselfIsAnErrorAtItsPosition) {
+  try {
+    parse_yaml("a: &a\n  <<: *a\n", "merge.yaml");
+    ADD_FAILURE() << "accepted a self-merge";
+  } catch (const LoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("refers to a mapping that contains it"), std::string::npos)
+        << e.what();
+  }
+}
+
+// Found by fuzzing: numbers beyond a double's range read as 0.
+TEST(NumberLoading, NumbersBeyondADoubleAreErrorsInJsonAndInfinityInYaml) {
+  const std::string huge(400, '9');
+  EXPECT_THROW(parse_json(huge, "huge.json"), LoadError);
+  EXPECT_EQ(parse_json("1e-400", "tiny.json").value, json(0.0)) << "underflow is zero";
+  const json yaml = parse_yaml("a: 1e400\nb: " + huge + "\n").value;
+  EXPECT_TRUE(std::isinf(yaml["a"].get<double>()));
+  EXPECT_TRUE(std::isinf(yaml["b"].get<double>()));
+  EXPECT_EQ(parse_yaml("c: 99999999999999999999999\n").value["c"].get<double>(), 1e23);
+}
+
+// Found by fuzzing: yaml-cpp passes bytes that are not UTF-8 through, and a later JSON dump of them threw.
+TEST(YamlLoading, TextThatIsNotUtf8IsRefusedAtItsPosition) {
+  try {
+    parse_yaml("a: ok\nb: caf\xE9\n", "latin1.yaml");
+    ADD_FAILURE() << "accepted Latin-1";
+  } catch (const LoadError& e) {
+    EXPECT_EQ(e.position(), (Position{2, 7}));
+    EXPECT_NE(std::string(e.what()).find("not valid UTF-8"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(parse_yaml("b: caf\xC3\xA9\n").value["b"], "caf\xC3\xA9");
 }
 
 }  // namespace

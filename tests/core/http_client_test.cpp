@@ -508,5 +508,35 @@ TEST(HttpClientLimits, EventsCountTowardsTheBodyLimitSoARepeatedIdCannotAmplify)
   EXPECT_LT(events, 10u);
 }
 
+TEST(HttpClientLimits, AnEndlessChunkExtensionIsAProtocolErrorNotAGrowingBuffer) {
+  TestServer server([](const gatecheck::testing::ReceivedRequest&, Responder& out) {
+    out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;");
+    for (int i = 0; i < 64; ++i)  // 4 MiB of extension, steadily: the read timeout never fires
+      out.write(std::string(64 * 1024, 'a'));
+  });
+  HttpClient client;
+  const auto started = Clock::now();
+  const auto response = client.send({"GET", server.url(), {}, {}});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error->kind, TransportErrorKind::protocol) << response.error->message;
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST(HttpClientInterim, ARequestAnsweredOnlyWith100ContinueIsNeverSentTwice) {
+  TestServer server([](const gatecheck::testing::ReceivedRequest& request, Responder& out) {
+    if (request.target == "/first") {
+      out.respond(200, "ok");
+    } else {
+      out.write("HTTP/1.1 100 Continue\r\n\r\n");
+      out.close();
+    }
+  });
+  HttpClient client;
+  ASSERT_TRUE(client.send({"GET", server.url("/first"), {}, {}}).ok());
+  const auto response = client.send({"POST", server.url("/charge"), {}, "{}"});
+  EXPECT_FALSE(response.ok());
+  EXPECT_EQ(server.requests(), 2) << "the POST was sent once, not retried on a fresh connection";
+}
+
 }  // namespace
 }  // namespace gatecheck::core

@@ -71,6 +71,16 @@ TEST(OpenApiNormalisation, RecursiveRefPointsBackToItsAnchor) {
   EXPECT_FALSE(tree.is_valid(json::parse(R"({"children": [{"children": [1]}]})")));
 }
 
+TEST(OpenApiOperations, MistypedMembersAreIgnoredNotThrownAsTypeErrors) {
+  // Found by fuzzing: value() on a member of another type threw nlohmann's type_error past the loader.
+  auto doc = Document::from_json(json::parse(R"({"openapi": "3.1.0", "info": {"title": "x", "version": "1"},
+      "servers": ["https://api.example.test/v1"],
+      "paths": {"/x": {"get": {"operationId": 1, "responses": {}}}}})"),
+                                 "https://example.com/openapi.json");
+  EXPECT_EQ(doc.server_base_path(), "");
+  EXPECT_EQ(doc.match("GET", "/x")->operation_id, "");
+}
+
 TEST(OpenApiOperations, FindByIdOrByMethodAndPath) {
   auto doc = api();
   EXPECT_EQ(doc.server_base_path(), "/v1");

@@ -114,5 +114,22 @@ TEST(RedactorEncodings, CredentialHeadersRegisterTheTokenAndABasicPassword) {
   EXPECT_FALSE(looks_like_credential_header("content-type"));
 }
 
+TEST(RedactorEncodings, ShortSecretsAreMaskedAsWholeWordsOnly) {
+  Redactor redactor;
+  redactor.add_secret("prod");
+  redactor.add_credential_header("Authorization", "Bearer sk-abcdefghijklmnopqrstuvwxyz");
+  EXPECT_EQ(redactor.redact("env prod, product latest"), "env ***, product latest");
+  EXPECT_EQ(redactor.redact("scheme: Bearer"), "scheme: Bearer") << "the scheme word is no secret";
+}
+
+// Found by fuzzing: a masked tail that spanned an ellipsis shortened the text under a later cut position.
+TEST(RedactorEncodings, CutPrefixesThatOverlapEllipsesAreMaskedOnce) {
+  Redactor redactor;
+  redactor.add_secret("hunter2-password");
+  const std::string masked = redactor.redact("x hunter2-pa...ss ...hunter2-passw");
+  EXPECT_EQ(masked.find("hunter2-pa"), std::string::npos) << masked;
+  EXPECT_NO_THROW((void)redactor.redact("hunter2-..........data:...hunter2-"));
+}
+
 }  // namespace
 }  // namespace gatecheck::core

@@ -69,6 +69,15 @@ mock::ServerOptions one_worker() {
   return options;
 }
 
+// GET /big answers 32 MiB: more than loopback's socket buffers hold, so a client that never reads stalls it.
+mock::ServerOptions with_big_answer(mock::ServerOptions options) {
+  mock::Stub big;
+  big.path = "/big";
+  big.responses.push_back({200, {}, std::string(32 * 1024 * 1024, 'x')});
+  options.stubs.push_back(big);
+  return options;
+}
+
 bool healthy(const mock::Server& server) {
   core::HttpClientOptions options;
   options.connect_timeout = 2s;
@@ -147,19 +156,40 @@ TEST(HostileClient, AClientThatHangsUpDuringAnHourLongWaitFreesItsConnectionAtOn
 }
 
 TEST(HostileClient, AClientThatNeverReadsIsDisconnectedAtTheWriteDeadline) {
-  auto options = one_worker();
+  auto options = with_big_answer(one_worker());
   options.max_connections = 1;
   options.write_timeout = 1s;
-  mock::Stub big;
-  big.path = "/big";
-  big.responses.push_back({200, {}, std::string(32 * 1024 * 1024, 'x')});
-  options.stubs.push_back(big);
   mock::Server server(std::move(options));
   server.start();
   RawClient client(server.port());
   client.send("GET /big HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n\r\n");  // never read
   std::this_thread::sleep_for(3s);  // the sweeper runs once a second
   EXPECT_TRUE(healthy(server)) << "the stalled connection was closed";
+}
+
+TEST(HostileClient, AnEndlessChunkExtensionClosesTheConnectionInsteadOfGrowingABuffer) {
+  mock::Server server(one_worker());
+  server.start();
+  RawClient client(server.port());
+  client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;");
+  for (int i = 0; i < 200; ++i)  // up to 12.5 MiB of extension, far past the buffer's bound
+    if (!client.send(std::string(64 * 1024, 'a'))) break;
+  const auto started = std::chrono::steady_clock::now();
+  client.read();  // returns at once when the mock has closed; after 5 s if it is still reading
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s)
+      << "the mock kept reading an endless chunk extension";
+  EXPECT_TRUE(healthy(server));
+}
+
+TEST(HostileClient, StoppingTheServerDoesNotWaitForAClientThatNeverReads) {
+  mock::Server server(with_big_answer(one_worker()));
+  server.start();
+  RawClient client(server.port());
+  client.send("GET /big HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n\r\n");  // never read
+  std::this_thread::sleep_for(300ms);
+  const auto started = std::chrono::steady_clock::now();
+  server.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
 }
 
 }  // namespace

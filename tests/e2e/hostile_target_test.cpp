@@ -2,6 +2,7 @@
 // The target here is the mock scripted with stubs (WireMock-style) to answer exactly what a hostile gateway
 // would.
 #include <functional>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/profile.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/reports/reports.hpp>
 #include <gatecheck/runner/runner.hpp>
 
 #include "test_server.hpp"
@@ -226,11 +228,15 @@ scenarios:
                   {answer(200, "{\"you sent\": \"" + echo + "\"}")},
                   [&](runner::RunOptions& run) { run.extra_headers.add("x-goog-api-key", key); });
     ASSERT_FALSE(failed(report).empty());
-    const std::string json = runner::to_json(report).dump();
-    for (std::size_t i = 0; i + 10 <= key.size(); ++i)
-      ASSERT_EQ(json.find(key.substr(i, 10)), std::string::npos)
-          << "echo form " << echo << " leaked: " << json;
-    EXPECT_EQ(json.find(echo), std::string::npos) << json;
+    std::ostringstream console;
+    reports::write_console(console, report, {});
+    for (const std::string& text : {reports::json_report(report), reports::junit_xml(report),
+                                    reports::html_report(report), console.str()}) {
+      for (std::size_t i = 0; i + 10 <= key.size(); ++i)
+        ASSERT_EQ(text.find(key.substr(i, 10)), std::string::npos)
+            << "echo form " << echo << " leaked: " << text;
+      EXPECT_EQ(text.find(echo), std::string::npos) << text;
+    }
   }
 }
 

@@ -36,8 +36,6 @@ TEST_P(ChatValidation, AnswersInTheEnvelopeNamingTheParameter) {
   EXPECT_FALSE(answer.header("x-request-id").empty());
 }
 
-constexpr const char* kUser = R"("messages":[{"role":"user","content":"hi"}])";
-
 INSTANTIATE_TEST_SUITE_P(
     Spec, ChatValidation,
     ::testing::Values(

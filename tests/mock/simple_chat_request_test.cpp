@@ -13,6 +13,7 @@
 
 #include "chat_request.hpp"
 #include "request_checks.hpp"
+#include "unusual_profile.hpp"
 
 namespace gatecheck::mock {
 namespace {
@@ -120,21 +121,9 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]} x)",
         R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}])", R"([1,2])", "", "nul"));
 
-// A profile that sets every default the readers consult, and unusual ranges.
+// Every default the readers consult, with unusual ranges.
 core::Profile unusual() {
-  core::Profile profile = core::load_profile("simosphere");  // strict_parameters: false
-  profile.always_stream = true;
-  profile.default_model = "mistral-small-latest";
-  profile.default_max_tokens = 50;
-  profile.temperature_min = -1;
-  profile.temperature_max = 1.5;
-  profile.top_p_min = 0.1;
-  profile.top_p_max = 0.9;
-  profile.penalty_min = 0;
-  profile.penalty_max = 0;
-  profile.n_min = 2;
-  profile.n_max = 3;
-  return profile;
+  return gatecheck::testing::unusual_profile();
 }
 
 TEST(SimpleChatRequest, ProfileDefaultsAndRangesAreTheFullReaders) {

@@ -188,7 +188,9 @@ void Document::index_operations() {
       const auto operation = item.find(std::string(method));
       if (operation == item.end() || !operation->is_object()) continue;
       Operation op;
-      op.operation_id = operation->value("operationId", "");
+      // Read, not trusted: a description may say `operationId: 1` (value() would throw a type_error).
+      const auto id = operation->find("operationId");
+      op.operation_id = id != operation->end() && id->is_string() ? id->get<std::string>() : "";
       op.method = to_lower(method);
       for (char& c : op.method)
         c = static_cast<char>(c - 'a' + 'A');
@@ -234,7 +236,10 @@ std::string Document::describe_uri(const std::string& schema_uri) const {
 std::string Document::server_base_path() const {
   const auto servers = state_->root->find("servers");
   if (servers == state_->root->end() || !servers->is_array() || servers->empty()) return "";
-  const std::string url = (*servers)[0].value("url", "");
+  const json& first = (*servers)[0];
+  const auto found = first.is_object() ? first.find("url") : first.end();
+  if (!first.is_object() || found == first.end() || !found->is_string()) return "";
+  const std::string url = found->get<std::string>();
   const auto scheme = url.find("://");
   const auto path_start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
   if (path_start == std::string::npos) return "";

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include <gatecheck/core/document.hpp>
+#include <gatecheck/core/utf8.hpp>
 
 #include "program.hpp"
 
@@ -97,10 +98,11 @@ std::string excerpt(const json& value) {
   std::string text;
   if (value.is_string()) {
     const auto& s = value.get_ref<const std::string&>();
-    text = "'" + (s.size() > kLimit ? s.substr(0, kLimit) + "..." : s) + "'";
+    text = "'" + (s.size() > kLimit ? std::string(utf8_prefix(s, kLimit)) + "..." : s) + "'";
   } else {
     text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (text.size() > kLimit) text = text.substr(0, kLimit) + "...";
+    if (text.size() > kLimit)
+      text = std::string(utf8_prefix(text, kLimit)) + "...";  // never half a character
   }
   return text;
 }
@@ -114,7 +116,7 @@ bool evaluate_node(const Node& node, const json& instance, Context& ctx, Evaluat
     return node.boolean_value;
   }
   if (ctx.depth >= ctx.options.max_depth) {
-    if (ctx.collecting()) {
+    if (ctx.collecting() && ctx.errors->size() < ctx.options.max_errors) {
       ctx.errors->push_back({ctx.instance_location, ctx.keyword_location, node.absolute_location,
                              "evaluation nested deeper than " + std::to_string(ctx.options.max_depth) +
                                  " levels (a $ref cycle that consumes no input?)"});
