@@ -53,8 +53,8 @@ std::string mask_secret(std::string_view secret) {
   std::string out(secret.substr(0, prefix_length(secret)));
   out += kMask;
   if (secret.size() >= 24) out += secret.substr(secret.size() - 4);
-  return repair_utf8(
-      out);  // the last four bytes may split a character, or not be UTF-8 at all (a client's key)
+  // The last four bytes may split a character, or not be UTF-8 at all (a client's key).
+  return is_valid_utf8(out) ? out : repair_utf8(out);
 }
 
 Redactor::Redactor()

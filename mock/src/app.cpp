@@ -266,8 +266,10 @@ Reply App::handle(const Request& request) {
   JournalEntry entry;
   entry.id = request_id;
   // The journal is served as JSON: bytes from the wire that are not UTF-8 are repaired once, here.
-  entry.method = core::repair_utf8(request.method);
-  entry.path = core::repair_utf8(request.path);
+  entry.method =
+      core::is_valid_utf8(request.method) ? std::string(request.method) : core::repair_utf8(request.method);
+  entry.path =
+      core::is_valid_utf8(request.path) ? std::string(request.path) : core::repair_utf8(request.path);
   entry.status = reply.status;
   entry.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())

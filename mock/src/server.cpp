@@ -212,28 +212,18 @@ struct Server::Impl {
     }
   }
 
-  // Reads one request into `parser`: the head first, so a body over the limit is refused from its
-  // Content-Length before any of it is read. Returns the status to refuse with (413, 431), 0 to answer, or -1
-  // when there is nothing to answer (closed, idle, not HTTP).
-  asio::awaitable<int> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                    http::request_parser<http::string_body>& parser) {
+  // A request is read with one async_read, in serve() itself (a nested coroutine per request costs a frame):
+  // Beast compares Content-Length with the body limit as soon as the head is parsed, so a body over the limit
+  // is refused before any of it is read. What a read's error means: the status to refuse with (413, 431), 0
+  // to answer, or -1 when there is nothing to answer (closed, idle, not HTTP, an endless chunk line).
+  void limit(http::request_parser<http::string_body>& parser) const {
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.profile.max_body_bytes);
-    error_code ec;
-    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::header_limit) co_return 431;
-    if (ec == http::error::body_limit) co_return 413;  // Beast compares Content-Length with the limit itself
-    if (ec) co_return -1;
-    const auto declared = parser.content_length();
-    if (declared && *declared > options.profile.max_body_bytes) co_return 413;
-    if (parser.get().version() >= 11 && beast::iequals(parser.get()[http::field::expect], "100-continue")) {
-      constexpr std::string_view go_on = "HTTP/1.1 100 Continue\r\n\r\n";
-      co_await asio::async_write(stream, asio::buffer(go_on), asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return -1;
-    }
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == http::error::body_limit) co_return 413;  // chunked, past the limit
-    co_return ec ? -1 : 0;
+  }
+  static int refusal(const error_code& ec) {
+    if (ec == http::error::header_limit) return 431;
+    if (ec == http::error::body_limit) return 413;
+    return ec ? -1 : 0;
   }
 
   static Request make_request(http::request_parser<http::string_body>& parser, const std::string& remote,
@@ -292,10 +282,12 @@ struct Server::Impl {
     beast::flat_buffer buffer(options.max_header_bytes + kReadSlack);
     while (!stopping) {
       http::request_parser<http::string_body> parser;
+      limit(parser);
       handle->waiting_for_request = true;
       handle->waiting_since = Clock::now();
-      const int refused = co_await read_request(stream, buffer, parser);
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       handle->waiting_for_request = false;
+      const int refused = refusal(ec);
       if (refused < 0) break;
       if (refused == 431) {
         Reply reply = header_too_large();

@@ -49,6 +49,21 @@ TEST(MockCommand, BindsLoopbackByDefault) {
       << mock.error_output();
 }
 
+TEST(MockCommand, WarnsWhenListeningBeyondLoopbackWithoutAKeyList) {
+  // Listens on every interface for a moment; nothing is sent to it.
+  ChildProcess open({gatecheck_binary(), "mock", "--port", "0", "--quiet", "--host", "0.0.0.0"});
+  ASSERT_TRUE(open.read_line(10s).has_value()) << open.error_output();
+  EXPECT_NE(open.error_output().find("warning: listening on 0.0.0.0 without --key"), std::string::npos)
+      << open.error_output();
+  ChildProcess keyed({gatecheck_binary(), "mock", "--port", "0", "--quiet", "--host", "0.0.0.0", "--key",
+                      "sk-only-this-one"});
+  ASSERT_TRUE(keyed.read_line(10s).has_value()) << keyed.error_output();
+  ChildProcess local({gatecheck_binary(), "mock", "--port", "0", "--quiet"});
+  ASSERT_TRUE(local.read_line(10s).has_value()) << local.error_output();
+  EXPECT_EQ(keyed.error_output().find("warning"), std::string::npos) << keyed.error_output();
+  EXPECT_EQ(local.error_output().find("warning"), std::string::npos) << local.error_output();
+}
+
 TEST(MockCommand, ListsItsFaults) {
   const auto result = run_program({gatecheck_binary(), "mock", "--list-faults"});
   EXPECT_EQ(result.exit_code, 0);
