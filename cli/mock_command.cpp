@@ -33,7 +33,8 @@ Command mock_spec() {
       .option("--max-connections", "N", "Open connections at once; more get a 503 (default 1000)")
       .option("--max-header-bytes", "N", "Request line and headers; more get a 431 (default 65536)")
       .option("--idle-timeout", "SECONDS", "A request must arrive whole within this (default 60)")
-      .option("--write-timeout", "SECONDS", "Every write must finish within this (default 30)")
+      .option("--write-timeout", "SECONDS",
+              "An answer, or each write of a stream, must be written within this (default 30)")
       .option("--max-generated-tokens", "N", "n x length of one answer; more get a 400 (default 1000000)")
       .option("--max-tracked-keys", "N", "API keys the rate limiter remembers (default 100000)")
       .flag("--log-json", "Log one JSON object per request instead of a text line")

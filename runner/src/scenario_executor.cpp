@@ -125,7 +125,12 @@ class StepRunner {
       result_.notes.push_back("not judged: the run deadline (--max-duration) cut a request of this step off");
       return;
     }
-    if (rendered.contains("capture") && !exchanges.empty() && !exchanges.back().response.error)
+    // Nothing to capture from an answer that was not one (a redirect): that would be a second finding of one
+    // cause.
+    const bool answered =
+        std::none_of(result_.checks.begin(), result_.checks.end(),
+                     [](const CheckResult& c) { return !c.passed && c.id == "http.final-status"; });
+    if (rendered.contains("capture") && !exchanges.empty() && !exchanges.back().response.error && answered)
       capture(rendered["capture"], exchanges.back());
     const bool any_failed = std::any_of(result_.checks.begin(), result_.checks.end(),
                                         [](const CheckResult& c) { return !c.passed; });

@@ -145,6 +145,7 @@ scenarios:
           json: {model: gpt-4o-mini, stream: true, messages: [{role: user, content: hi}]}
         expect:
           checks: [error.http-status-before-stream, sse.done-sentinel]
+        capture: {stream_id: "$.id"}
 )",
                                 {moved});
   const auto findings = failed(report);
