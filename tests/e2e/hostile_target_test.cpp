@@ -241,5 +241,19 @@ scenarios:
   }
 }
 
+// A suite's "integer" may be written 1e30; converting that double to int64 was undefined behaviour (the
+// sanitizer build reports it).
+TEST(HostileSuite, HugeMillisecondValuesAreClampedNotConverted) {
+  const auto report = run_suite(R"(suite: s
+scenarios:
+  - name: patient
+    steps:
+      - request: {path: /models, timeout_ms: 1e30}
+        expect: {status: 200}
+)",
+                                {answer(200, R"({"object":"list","data":[]})")});
+  EXPECT_TRUE(report.passed());
+}
+
 }  // namespace
 }  // namespace gatecheck
