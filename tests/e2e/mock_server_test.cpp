@@ -152,14 +152,22 @@ TEST_F(MockOverLoopback, MalformedHttpIsDropped) {
 
 TEST_F(MockOverLoopback, StoppingEndsOpenStreamsWithTheirClosingEvents) {
   std::vector<core::SseEvent> events;
+  std::atomic<int> arrived{0};
   HttpResponse response;
   std::thread reader([&] {
     HttpClient client(fast());
     core::ResponseHooks hooks;
-    hooks.on_event = [&](core::SseEvent&& e) { events.push_back(std::move(e)); };
+    hooks.on_event = [&](core::SseEvent&& e) {
+      events.push_back(std::move(e));
+      ++arrived;
+    };
     response = client.send(post(kStream, {{"x-gatecheck-itl-ms", "300"}}), hooks);
   });
-  std::this_thread::sleep_for(400ms);
+  // Stop once the stream is open (its first event arrived), not after a fixed sleep: a loaded or sanitized
+  // build may not have accepted the connection yet, and a connection never accepted is reset, not ended.
+  for (int i = 0; i < 500 && arrived.load() == 0; ++i)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_GT(arrived.load(), 0) << "the stream never opened";
   const auto stopping = core::Clock::now();
   server_->stop();
   reader.join();
