@@ -191,6 +191,11 @@ MatchOutcome match_text(const json& expectation, std::optional<std::string_view>
   return evaluate(expectation, &value, true);
 }
 
+MatchOutcome match_status(const json& want, int status) {
+  const json got = status;
+  return want.is_array() ? match_value(json{{"in", want}}, &got) : match_value(want, &got);
+}
+
 std::string describe_value(const json& value, std::size_t limit) {
   std::string text;
   if (value.is_string()) {

@@ -24,6 +24,8 @@ std::string matcher_problem(const nlohmann::json& expectation);
 // string and literals compare as text, numbers by their value.
 MatchOutcome match_value(const nlohmann::json& expectation, const nlohmann::json* actual);
 MatchOutcome match_text(const nlohmann::json& expectation, std::optional<std::string_view> actual);
+// A step's `status:` against an answer's status: a matcher, or a list of statuses any of which will do.
+MatchOutcome match_status(const nlohmann::json& want, int status);
 
 // A short rendering of a JSON value for messages ("'done'", "42", "{...} (3 members)").
 std::string describe_value(const nlohmann::json& value, std::size_t limit = 80);
