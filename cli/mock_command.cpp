@@ -69,6 +69,14 @@ bool is_loopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
+// Off loopback without a key list, anyone who can reach the address may use the mock: say so.
+void warn_if_exposed(const std::string& host, std::size_t keys) {
+  if (is_loopback(host) || keys > 0) return;
+  std::cerr << "warning: listening on " << host
+            << " without --key: anyone who can reach this address may use the mock (and, with the admin "
+               "token, its admin API). Use --key, or bind 127.0.0.1.\n";
+}
+
 int run(const Arguments& a) {
   if (a.flag("--list-faults")) {
     for (const auto& info : mock::fault_catalog()) {
@@ -140,11 +148,7 @@ int run(const Arguments& a) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;
   }
-  if (!is_loopback(server_host) && server_keys == 0) {
-    std::cerr << "warning: listening on " << server_host
-              << " without --key: anyone who can reach this address may use the mock (and, with the admin "
-                 "token, its admin API). Use --key, or bind 127.0.0.1.\n";
-  }
+  warn_if_exposed(server_host, server_keys);
   std::cout << server.port() << std::endl;  // the first line: the port, for scripts that asked for --port 0
   std::cerr << "gatecheck mock listening on " << server.url() << " (Ctrl-C stops it)\n";
   int received = 0;

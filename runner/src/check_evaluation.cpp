@@ -29,10 +29,10 @@ Verdict final_status(const CheckContext& context) {
     std::string seen = "HTTP " + std::to_string(status);
     if (!ex.response.reason.empty()) seen += " " + ex.response.reason;
     if (const auto location = ex.response.headers.get("location")) seen += " to " + std::string(*location);
-    const std::string why = status / 100 == 3
-                                ? "a redirect is not an answer: OpenAI clients do not follow it for a POST; "
-                                  "point --target at the final URL"
-                                : "an interim status is not an answer; the final one never came";
+    const std::string why =
+        status / 100 == 3 ? "a redirect is not an answer: OpenAI clients do not follow it for a POST; "
+                            "point --target at the final URL"
+                          : "a 1xx status is not an answer (interim ones are read past; this one was final)";
     return Verdict::fail(
         (context.exchanges.size() > 1 ? "request #" + std::to_string(i + 1) + ": " : std::string()) +
             (ex.stream_requested() ? "a streamed request" : "the request") + " was answered with " + seen +
