@@ -7,7 +7,7 @@
 #include <fstream>
 #include <functional>
 
-#include <gatecheck/core/openapi.hpp>
+#include <gatecheck/schema/openapi.hpp>
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const auto load_started = Clock::now();
-  auto api = gatecheck::core::openapi::Document::load(argv[1]);
+  auto api = gatecheck::schema::openapi::Document::load(argv[1]);
   const auto* op = api.find_operation("createChatCompletion");
   const auto response_schema = *api.response_schema(*op, 200, "application/json");
   const auto chunk_schema = *api.response_schema(*op, 200, "text/event-stream");

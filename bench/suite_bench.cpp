@@ -1,6 +1,6 @@
 // Wall time of the whole bundled suite set against the embedded mock, and the runner's own overhead per
 // request (step time outside the network wait). Reference, measured in the same run: the same number of plain
-// chat requests sent by a bare core::HttpClient loop with as many threads as the runner's jobs, so the ratio
+// chat requests sent by a bare net::HttpClient loop with as many threads as the runner's jobs, so the ratio
 // shows what suites, checks and reports cost on top of the HTTP round trips.
 //   suite_bench [ROUNDS]
 #include <algorithm>
@@ -10,8 +10,8 @@
 #include <thread>
 #include <vector>
 
-#include <gatecheck/core/http_client.hpp>
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/net/http_client.hpp>
+#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/runner/runner.hpp>
 
@@ -32,7 +32,7 @@ double bare_requests_ms(const std::string& url, std::size_t count, unsigned thre
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      core::HttpClient client;
+      net::HttpClient client;
       for (std::size_t i = t; i < count; i += threads)
         client.send({"POST",
                      url + "/v1/chat/completions",
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   for (int round = 0; round < rounds; ++round) {
     // A fresh mock per round: the rate-limit burst starts from a full bucket every time.
     mock::ServerOptions options;
-    options.profile = core::load_profile("openai");
+    options.profile = vendor::load_profile("openai");
     options.threads = 2;
     options.log_format = mock::LogFormat::none;
     options.keys.push_back({"sk-bench-0000", ""});
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     server.start();
     runner::RunOptions run;
     run.target = server.url();
-    run.profile = core::load_profile("openai");
+    run.profile = vendor::load_profile("openai");
     run.api_key = "sk-bench-0000";
     run.target_is_mock = true;
     run.jobs = 4;

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <pthread.h>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/mock/server.hpp>
 
 #include "commands.hpp"
@@ -87,10 +87,10 @@ int run(const Arguments& a) {
     return kExitPassed;
   }
   mock::ServerOptions options;
-  options.profile = core::load_profile("openai");
+  options.profile = vendor::load_profile("openai");
   options.port = 8080;
   if (const auto config = a.value("--config")) mock::apply_config_file(*config, options);
-  if (const auto profile = a.value("--profile")) options.profile = core::load_profile(*profile);
+  if (const auto profile = a.value("--profile")) options.profile = vendor::load_profile(*profile);
   if (const auto host = a.value("--host")) options.host = *host;
   options.port = static_cast<std::uint16_t>(a.integer("--port", options.port, 0, 65535));
   options.threads = static_cast<unsigned>(a.integer("--threads", options.threads, 0, 256));

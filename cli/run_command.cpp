@@ -7,8 +7,8 @@
 
 #include <gatecheck/core/bundled.hpp>
 #include <gatecheck/core/crypto.hpp>
-#include <gatecheck/core/http_client.hpp>
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/net/http_client.hpp>
+#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/core/url.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/reports/reports.hpp>
@@ -100,14 +100,14 @@ bool write_file(const std::string& path, const std::string& content) {
 // seen, and exit 3. That is: it does not resolve or refuses, its TLS handshake fails or never completes, or
 // it accepts TCP and never sends a status line (or closes without one). Anything HTTP-shaped is reachable.
 std::optional<std::string> unreachable(const runner::RunOptions& options) {
-  core::HttpClientOptions client;
+  net::HttpClientOptions client;
   client.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(10'000));
   client.read_timeout = options.timeout;
   // Longer than both phases, so the phase that stalled is the one reported, never the total.
   client.total_timeout = client.connect_timeout + client.read_timeout + std::chrono::seconds(1);
   client.verify_tls = options.verify_tls;
   client.keep_alive = false;
-  core::HttpClient probe(client);
+  net::HttpClient probe(client);
   // An API path, not "/": a gateway may answer nothing at its root and still serve /v1 (a 401 is an answer).
   std::string url = options.target;
   while (url.ends_with("/"))
@@ -116,18 +116,18 @@ std::optional<std::string> unreachable(const runner::RunOptions& options) {
   if (!response.error || response.status != 0)
     return std::nullopt;  // a status line came: the checks judge it
   const auto& error = *response.error;
-  const std::string kind(core::to_string(error.kind));
+  const std::string kind(net::to_string(error.kind));
   switch (error.kind) {
-    case core::TransportErrorKind::resolve:
-    case core::TransportErrorKind::connect:
-    case core::TransportErrorKind::tls:
-    case core::TransportErrorKind::connect_timeout:  // TCP or the TLS handshake: the message says which
+    case net::TransportErrorKind::resolve:
+    case net::TransportErrorKind::connect:
+    case net::TransportErrorKind::tls:
+    case net::TransportErrorKind::connect_timeout:  // TCP or the TLS handshake: the message says which
       return kind + ": " + error.message;
-    case core::TransportErrorKind::read_timeout:
-    case core::TransportErrorKind::total_timeout:
+    case net::TransportErrorKind::read_timeout:
+    case net::TransportErrorKind::total_timeout:
       return kind + ": the connection was accepted and the request sent, but no status line came (" +
              error.message + ")";
-    case core::TransportErrorKind::closed:
+    case net::TransportErrorKind::closed:
       return kind + ": the connection was accepted, then closed without a status line (" + error.message +
              ")";
     default:
@@ -138,7 +138,7 @@ std::optional<std::string> unreachable(const runner::RunOptions& options) {
 int run(const Arguments& a) {
   runner::RunOptions options;
   options.tool_version = GATECHECK_VERSION;
-  options.profile = core::load_profile(a.value("--profile").value_or("openai"));
+  options.profile = vendor::load_profile(a.value("--profile").value_or("openai"));
   if (const auto key = a.value("--api-key")) options.api_key = *key;
   if (const auto name = a.value("--api-key-env")) {
     const char* value = std::getenv(name->c_str());

@@ -4,8 +4,8 @@
 #include <optional>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/openapi.hpp>
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/openapi.hpp>
+#include <gatecheck/schema/validator.hpp>
 #include <gatecheck/core/uri.hpp>
 
 #include "commands.hpp"
@@ -15,7 +15,6 @@ namespace gatecheck::cli {
 namespace {
 
 using nlohmann::json;
-namespace schema = core::schema;
 
 Command validate_spec() {
   return Command("gatecheck schema validate",
@@ -50,7 +49,7 @@ Command lint_spec() {
 }
 
 struct LoadedSchema {
-  std::optional<core::openapi::Document> openapi;  // keeps the OpenAPI compiler alive
+  std::optional<schema::openapi::Document> openapi;  // keeps the OpenAPI compiler alive
   schema::CompiledSchema compiled;
 };
 
@@ -72,7 +71,7 @@ LoadedSchema load_schema(const std::string& spec, const std::vector<std::string>
       throw UsageError("'" + file + "' is an OpenAPI document: name the schema, e.g. " + file +
                        "#/components/schemas/Name or " + file + "#Name");
     }
-    LoadedSchema loaded{core::openapi::Document::load(file), {}};
+    LoadedSchema loaded{schema::openapi::Document::load(file), {}};
     const std::string uri = fragment.front() == '/' ? loaded.openapi->uri() + "#" + fragment
                                                     : loaded.openapi->component_schema_uri(fragment);
     loaded.compiled = loaded.openapi->compile(uri);
@@ -167,8 +166,8 @@ int lint_main(const Args& args) {
     if (a.positionals().size() != 1)
       throw UsageError("gatecheck schema lint: give exactly one OpenAPI document");
     const std::string output = a.value("--output").value_or("text");
-    auto document = core::openapi::Document::load(a.positionals().front());
-    const auto findings = core::openapi::lint(document);
+    auto document = schema::openapi::Document::load(a.positionals().front());
+    const auto findings = schema::openapi::lint(document);
     std::size_t errors = 0;
     std::size_t warnings = 0;
     for (const auto& finding : findings) {

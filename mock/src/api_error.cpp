@@ -4,14 +4,14 @@
 
 namespace gatecheck::mock {
 
-std::string render_error(const core::Profile& profile, const ApiError& error, std::string_view trace_id) {
+std::string render_error(const vendor::Profile& profile, const ApiError& error, std::string_view trace_id) {
   const std::string type = error.type.empty() ? profile.error_type(error.status) : error.type;
   std::string out;
   core::JsonWriter w(out);
   w.begin_object().key("error").begin_object();
   w.key("message").value(error.message);
   w.key("type").value(type);
-  if (profile.envelope == core::ErrorEnvelope::simplio) {
+  if (profile.envelope == vendor::ErrorEnvelope::simplio) {
     // Simplio: an integer code (the HTTP status unless the error names one) and a trace id.
     w.key("code");
     if (error.code.is_number_integer()) {

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 namespace gatecheck::mock {
 
@@ -26,6 +26,6 @@ struct ApiError {
 };
 
 // {"error": {...}} as the profile's envelope style says. `trace_id` feeds envelopes that carry one.
-std::string render_error(const core::Profile& profile, const ApiError& error, std::string_view trace_id);
+std::string render_error(const vendor::Profile& profile, const ApiError& error, std::string_view trace_id);
 
 }  // namespace gatecheck::mock

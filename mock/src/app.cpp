@@ -60,18 +60,18 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
   return text;
 }
 
-std::string reset_value(core::ResetFormat format, double seconds, bool fault_past) {
+std::string reset_value(vendor::ResetFormat format, double seconds, bool fault_past) {
   const auto now = std::chrono::system_clock::now();
   switch (format) {
-    case core::ResetFormat::duration:
+    case vendor::ResetFormat::duration:
       return fault_past ? "0s" : format_duration(seconds);
-    case core::ResetFormat::epoch_seconds: {
+    case vendor::ResetFormat::epoch_seconds: {
       const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
       return std::to_string(fault_past ? epoch - 60 : epoch + static_cast<std::int64_t>(std::ceil(seconds)));
     }
-    case core::ResetFormat::seconds:
+    case vendor::ResetFormat::seconds:
       return fault_past ? "0" : std::to_string(static_cast<std::int64_t>(std::ceil(seconds)));
-    case core::ResetFormat::milliseconds:
+    case vendor::ResetFormat::milliseconds:
       return fault_past ? "0" : std::to_string(static_cast<std::int64_t>(std::ceil(seconds * 1000)));
   }
   return "0s";
@@ -98,7 +98,7 @@ bool stub_matches(const Stub& stub, const Request& request, ParsedBody&& body) {
 
 // What a browser client may read: the request id, the retry hints and every header name the profile answers
 // with.
-std::string exposed_headers(const core::Profile& profile) {
+std::string exposed_headers(const vendor::Profile& profile) {
   std::vector<std::string_view> kept;
   const auto keep = [&](std::string_view name) {
     const bool listed =
@@ -373,7 +373,7 @@ Reply App::dispatch(CallContext& context, std::string& key, RateDecision& decisi
   for (const auto& scheme : profile.auth) {
     const auto value = request.header(scheme.header);
     if (!value || value->empty()) continue;
-    if (scheme.kind == core::AuthScheme::Kind::bearer) {
+    if (scheme.kind == vendor::AuthScheme::Kind::bearer) {
       if (value->size() > 7 && core::iequals(value->substr(0, 7), "bearer "))
         key = std::string(value->substr(7));
     } else {

@@ -32,7 +32,7 @@ struct CallContext {
   StreamTiming timing;
   std::uint64_t tokens_used = 0;  // set by endpoints, charged to the token bucket
 
-  const core::Profile& profile() const { return options.profile; }
+  const vendor::Profile& profile() const { return options.profile; }
 };
 
 Reply chat_completions_endpoint(CallContext& context);

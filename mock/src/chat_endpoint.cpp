@@ -10,7 +10,7 @@
 namespace gatecheck::mock {
 namespace {
 
-bool asks_for_stream(std::string_view body, const core::Profile& profile) {
+bool asks_for_stream(std::string_view body, const vendor::Profile& profile) {
   if (profile.always_stream) return true;
   const auto document = core::parse_untrusted_json(body, 128);
   // Compared, not converted: `"stream": "yes"` is the validator's 400 to give, not an exception here.
@@ -39,7 +39,7 @@ Reply answer(CallContext& context) {
                                          " per request (--max-generated-tokens).",
                                      "n", "generation_limit")};
   }
-  const core::ModelClaim* model = profile.find_model(request.model);
+  const vendor::ModelClaim* model = profile.find_model(request.model);
   if (model == nullptr) throw Rejected{model_not_found(request.model)};
   if (model->kind != "chat") {
     throw Rejected{

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "content_seed.hpp"
 #include "generator.hpp"
@@ -220,7 +220,7 @@ void parse_tools(const ParamReader& reader, ChatRequest& request) {
     if (const json* parameters = function_reader.find("parameters")) {
       if (!parameters->is_object()) function_reader.invalid_type("parameters", "an object", *parameters);
       try {
-        core::schema::compile(*parameters);
+        schema::compile(*parameters);
       } catch (const std::exception& e) {
         throw Rejected{ApiError::invalid("Invalid schema for function '" + spec.name + "': " + e.what(),
                                          function_reader.param("parameters"), "invalid_function_parameters")};
@@ -292,7 +292,7 @@ void parse_response_format(const ParamReader& reader, ChatRequest& request) {
     const json* schema = spec_reader.find("schema");
     request.json_schema = schema != nullptr ? *schema : json::object();
     try {
-      core::schema::compile(request.json_schema);
+      schema::compile(request.json_schema);
     } catch (const std::exception& e) {
       throw Rejected{ApiError::invalid(std::string("Invalid schema for response_format: ") + e.what(),
                                        "response_format.json_schema.schema", "invalid_json_schema")};
@@ -326,7 +326,7 @@ bool is_delivery_parameter(std::string_view name) {
   return std::find(std::begin(kDelivery), std::end(kDelivery), name) != std::end(kDelivery);
 }
 
-ChatRequest parse_chat_request(std::string_view body, const core::Profile& profile,
+ChatRequest parse_chat_request(std::string_view body, const vendor::Profile& profile,
                                std::uint64_t server_seed) {
   auto simple = read_simple_chat_request(body, profile, server_seed);
   if (!simple) return read_chat_request(body, profile, server_seed);
@@ -344,7 +344,7 @@ ChatRequest parse_chat_request(std::string_view body, const core::Profile& profi
   return std::move(*simple);
 }
 
-ChatRequest read_chat_request(std::string_view body, const core::Profile& profile,
+ChatRequest read_chat_request(std::string_view body, const vendor::Profile& profile,
                               std::uint64_t server_seed) {
   const json document = parse_json_body(body);
   const ParamReader reader(document, "");

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 namespace gatecheck::mock {
 
@@ -61,11 +61,11 @@ struct ChatRequest {
 // Throws Rejected (request_checks.hpp) with the API's wording. `always_stream`: the profile streams
 // regardless. Reads the common request without a DOM when it can (simple_chat_request.hpp), in full
 // otherwise.
-ChatRequest parse_chat_request(std::string_view body, const core::Profile& profile,
+ChatRequest parse_chat_request(std::string_view body, const vendor::Profile& profile,
                                std::uint64_t server_seed);
 
 // The full reader: any request, through a JSON DOM; every 400 comes from here.
-ChatRequest read_chat_request(std::string_view body, const core::Profile& profile, std::uint64_t server_seed);
+ChatRequest read_chat_request(std::string_view body, const vendor::Profile& profile, std::uint64_t server_seed);
 
 // A parameter that changes how the answer is delivered, not what it says (left out of the content seed).
 bool is_delivery_parameter(std::string_view name);

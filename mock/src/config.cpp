@@ -1,5 +1,5 @@
 // --config FILE.yaml for gatecheck mock (schemas/mock-config.schema.json).
-#include <gatecheck/core/format_check.hpp>
+#include <gatecheck/schema/format_check.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/mock/server.hpp>
 
@@ -7,7 +7,7 @@ namespace gatecheck::mock {
 
 void apply_config_file(const std::string& path, ServerOptions& options) {
   const core::Document document = core::load_document(path);
-  core::check_against_format(document, "schemas/mock-config.schema.json");
+  schema::check_against_format(document, "schemas/mock-config.schema.json");
   const nlohmann::json& v = document.value;
   const auto where = [&](const std::string& pointer) { return document.source.value_at(pointer); };
 
@@ -15,7 +15,7 @@ void apply_config_file(const std::string& path, ServerOptions& options) {
     std::string name = profile->get<std::string>();
     const auto relative = std::filesystem::path(path).parent_path() / name;
     if (name.find('/') != std::string::npos || name.ends_with(".yaml")) name = relative.string();
-    options.profile = core::load_profile(name);
+    options.profile = vendor::load_profile(name);
   }
   if (v.contains("host")) options.host = v["host"].get<std::string>();
   if (v.contains("port")) options.port = v["port"].get<std::uint16_t>();

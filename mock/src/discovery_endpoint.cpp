@@ -22,14 +22,14 @@ Reply text_reply(std::string body, std::string type) {
   return reply;
 }
 
-std::string capability_list(const core::Profile& profile) {
+std::string capability_list(const vendor::Profile& profile) {
   std::string out;
   for (const auto& capability : profile.capabilities)
     out += "- " + capability + "\n";
   return out;
 }
 
-std::string llms_text(const core::Profile& profile, const std::string& origin, bool full, bool broken) {
+std::string llms_text(const vendor::Profile& profile, const std::string& origin, bool full, bool broken) {
   const std::string description = profile.raw.value("description", profile.name + " API");
   std::string out;
   if (!broken) out += "# " + profile.name + "\n\n";  // llmstxt.org: the H1 title is the one required part
@@ -42,7 +42,7 @@ std::string llms_text(const core::Profile& profile, const std::string& origin, b
   }
   out += "\n## Authentication\n\n";
   for (const auto& scheme : profile.auth)
-    out += scheme.kind == core::AuthScheme::Kind::bearer ? "- Authorization: Bearer <key>\n"
+    out += scheme.kind == vendor::AuthScheme::Kind::bearer ? "- Authorization: Bearer <key>\n"
                                                          : "- " + scheme.header + ": <key>\n";
   out += "\n## Models\n\n";
   for (const auto& model : profile.models)
@@ -59,7 +59,7 @@ std::string llms_text(const core::Profile& profile, const std::string& origin, b
     for (const auto& event : profile.webhooks.events)
       out += " " + event;
     out += ". Deliveries are signed";
-    if (profile.webhooks.scheme == core::SignatureScheme::hmac_sha256_hex)
+    if (profile.webhooks.scheme == vendor::SignatureScheme::hmac_sha256_hex)
       out += " with " + profile.webhooks.header + ": " + profile.webhooks.prefix +
              "<hex HMAC-SHA256 of the body>";
     out += ".\n";
@@ -67,7 +67,7 @@ std::string llms_text(const core::Profile& profile, const std::string& origin, b
   return out;
 }
 
-json agent_card(const core::Profile& profile, const std::string& origin) {
+json agent_card(const vendor::Profile& profile, const std::string& origin) {
   json skills = json::array();
   for (const auto& capability : profile.capabilities)
     skills.push_back({{"id", capability},
@@ -86,7 +86,7 @@ json agent_card(const core::Profile& profile, const std::string& origin) {
       {"skills", std::move(skills)}};
 }
 
-std::optional<json> json_document(const std::string& path, const core::Profile& profile,
+std::optional<json> json_document(const std::string& path, const vendor::Profile& profile,
                                   const std::string& origin) {
   if (path == "/.well-known/oauth-protected-resource") {
     return json{{"resource", origin + profile.base_path},

@@ -112,7 +112,7 @@ Reply embeddings_endpoint(CallContext& context) {
     reader.invalid_value("encoding_format",
                          "Invalid value: '" + format + "'. Supported values are: 'float' and 'base64'.");
   }
-  const core::ModelClaim* model = profile.find_model(model_id);
+  const vendor::ModelClaim* model = profile.find_model(model_id);
   if (model == nullptr) throw Rejected{model_not_found(model_id)};
   if (model->kind != "embedding") {
     throw Rejected{

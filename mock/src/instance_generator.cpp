@@ -5,7 +5,7 @@
 #include <cmath>
 #include <optional>
 
-#include <gatecheck/core/regex.hpp>
+#include <gatecheck/schema/regex.hpp>
 
 #include "generator.hpp"
 
@@ -381,7 +381,7 @@ class InstanceBuilder {
   std::string fit_pattern(const std::string& pattern, const std::string& preferred, std::size_t min_length,
                           std::size_t max_length) {
     try {
-      const auto regex = core::Regex::compile(pattern);
+      const auto regex = schema::Regex::compile(pattern);
       const auto fits = [&](const std::string& candidate) {
         return candidate.size() >= min_length && candidate.size() <= max_length && regex.test(candidate);
       };
@@ -393,7 +393,7 @@ class InstanceBuilder {
                                            std::string("123"), std::string("a_b"), std::string("abc-123")}) {
         if (fits(candidate)) return candidate;
       }
-    } catch (const core::RegexError&) {
+    } catch (const schema::RegexError&) {
     }
     return preferred;
   }

@@ -7,7 +7,7 @@
 namespace gatecheck::mock {
 namespace {
 
-void write_model(core::JsonWriter& w, const core::ModelClaim& model) {
+void write_model(core::JsonWriter& w, const vendor::ModelClaim& model) {
   w.begin_object().key("id").value(model.id).key("object").value("model");
   w.key("created").value(model.created).key("owned_by").value(model.owned_by).end_object();
 }
@@ -25,7 +25,7 @@ Reply list_models_endpoint(CallContext& context) {
 }
 
 Reply retrieve_model_endpoint(CallContext& context, const std::string& model_id) {
-  const core::ModelClaim* model = context.profile().find_model(model_id);
+  const vendor::ModelClaim* model = context.profile().find_model(model_id);
   if (model == nullptr) {
     ApiError error = model_not_found(model_id);
     error.param = "model";

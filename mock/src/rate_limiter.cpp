@@ -41,10 +41,10 @@ std::string format_duration(double seconds) {
   return out + "s";
 }
 
-const core::RateLimitPlan& RateLimiter::plan_for(const std::string& name) const {
+const vendor::RateLimitPlan& RateLimiter::plan_for(const std::string& name) const {
   const auto it = claims_.plans.find(name.empty() ? claims_.default_plan : name);
   if (it != claims_.plans.end()) return it->second;
-  static const core::RateLimitPlan unlimited{"unlimited", 1'000'000'000, 0, 0};
+  static const vendor::RateLimitPlan unlimited{"unlimited", 1'000'000'000, 0, 0};
   return claims_.plans.empty() ? unlimited : claims_.plans.begin()->second;
 }
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "spin_lock.hpp"
 
@@ -39,7 +39,7 @@ class RateLimiter {
   using Clock = std::chrono::steady_clock;
 
   // At most `max_keys` keys are remembered (see evict()).
-  explicit RateLimiter(const core::RateLimitClaims& claims, std::size_t max_keys = 100'000)
+  explicit RateLimiter(const vendor::RateLimitClaims& claims, std::size_t max_keys = 100'000)
       : claims_(claims), max_keys_(std::max<std::size_t>(max_keys, 1)) {}
 
   // Takes one request from `key`'s buckets if it fits.
@@ -60,11 +60,11 @@ class RateLimiter {
     Bucket second;
     Bucket tokens;
   };
-  const core::RateLimitPlan& plan_for(const std::string& name) const;
+  const vendor::RateLimitPlan& plan_for(const std::string& name) const;
   KeyState& state_for(const std::string& key, Clock::time_point now);  // the caller holds the lock
   void evict(Clock::time_point now);
 
-  const core::RateLimitClaims& claims_;
+  const vendor::RateLimitClaims& claims_;
   SpinLock mutex_;
   std::size_t max_keys_;
   std::unordered_map<std::string, KeyState> keys_;

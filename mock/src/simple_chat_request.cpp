@@ -269,7 +269,7 @@ bool read_message(const Nodes& nodes, std::uint32_t index, ChatMessage& message)
 
 }  // namespace
 
-std::optional<ChatRequest> read_simple_chat_request(std::string_view body, const core::Profile& profile,
+std::optional<ChatRequest> read_simple_chat_request(std::string_view body, const vendor::Profile& profile,
                                                     std::uint64_t server_seed) {
   Nodes nodes;
   if (!FlatParser(body).parse(nodes) || nodes[0].kind != Node::Kind::object) return std::nullopt;

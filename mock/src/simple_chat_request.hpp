@@ -10,13 +10,13 @@
 #include <optional>
 #include <string_view>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "chat_request.hpp"
 
 namespace gatecheck::mock {
 
-std::optional<ChatRequest> read_simple_chat_request(std::string_view body, const core::Profile& profile,
+std::optional<ChatRequest> read_simple_chat_request(std::string_view body, const vendor::Profile& profile,
                                                     std::uint64_t server_seed);
 
 }  // namespace gatecheck::mock

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include <gatecheck/core/crypto.hpp>
-#include <gatecheck/core/http_client.hpp>
+#include <gatecheck/net/http_client.hpp>
 
 #include "generator.hpp"
 
@@ -27,15 +27,15 @@ std::string standard_key(const std::string& secret) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> signature_headers(const core::WebhookClaims& claims,
+std::vector<std::pair<std::string, std::string>> signature_headers(const vendor::WebhookClaims& claims,
                                                                    const std::string& secret,
                                                                    const std::string& event_id,
                                                                    std::int64_t timestamp,
                                                                    const std::string& body) {
   std::vector<std::pair<std::string, std::string>> headers;
-  if (claims.scheme == core::SignatureScheme::hmac_sha256_hex) {
+  if (claims.scheme == vendor::SignatureScheme::hmac_sha256_hex) {
     headers.emplace_back(claims.header, claims.prefix + core::hmac_sha256_hex(secret, body));
-  } else if (claims.scheme == core::SignatureScheme::standard_webhooks) {
+  } else if (claims.scheme == vendor::SignatureScheme::standard_webhooks) {
     const std::string stamp = std::to_string(timestamp);
     headers.emplace_back("webhook-id", event_id);
     headers.emplace_back("webhook-timestamp", stamp);
@@ -46,7 +46,7 @@ std::vector<std::pair<std::string, std::string>> signature_headers(const core::W
   return headers;
 }
 
-WebhookHub::WebhookHub(const core::Profile& profile, std::uint64_t seed) : profile_(profile), seed_(seed) {
+WebhookHub::WebhookHub(const vendor::Profile& profile, std::uint64_t seed) : profile_(profile), seed_(seed) {
   worker_ = std::thread([this] { run(); });
 }
 
@@ -192,7 +192,7 @@ void WebhookHub::attempt(Pending pending) {
     secret = it->secret;
   }
   const auto& claims = profile_.webhooks;
-  core::HttpRequest request{"POST", url, {{"Content-Type", "application/json"}}, pending.body};
+  net::HttpRequest request{"POST", url, {{"Content-Type", "application/json"}}, pending.body};
   if (!pending.faults.no_signature) {
     const std::string signing_secret = pending.faults.wrong_secret ? secret + "-not-the-secret" : secret;
     for (auto& [name, value] :
@@ -203,13 +203,13 @@ void WebhookHub::attempt(Pending pending) {
     // The signature was computed over the original bytes; what arrives says something else.
     request.body = json::parse(pending.body).dump(1);
   }
-  core::HttpClientOptions options;
+  net::HttpClientOptions options;
   options.connect_timeout = std::chrono::milliseconds(2'000);
   options.read_timeout = std::chrono::milliseconds(5'000);
   options.total_timeout = std::chrono::milliseconds(10'000);
   options.keep_alive = false;
   options.user_agent = "gatecheck-mock-webhooks";
-  core::HttpClient client(options);
+  net::HttpClient client(options);
   const auto response = client.send(request);
   const bool delivered = !response.error && response.status >= 200 && response.status < 300;
   const bool retry =
@@ -221,7 +221,7 @@ void WebhookHub::attempt(Pending pending) {
   const std::lock_guard lock(mutex_);
   const json error =
       response.error
-          ? json(std::string(core::to_string(response.error->kind)) + ": " + response.error->message)
+          ? json(std::string(net::to_string(response.error->kind)) + ": " + response.error->message)
       : delivered ? json(nullptr)
                   : json("HTTP " + std::to_string(response.status));
   record(pending.event_id, pending.event_type, pending.webhook_id, url, pending.attempt,

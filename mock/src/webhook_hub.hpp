@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 namespace gatecheck::mock {
 
@@ -39,7 +39,7 @@ struct WebhookSubscription {
 };
 
 // The headers that sign `body` for `secret` under the profile's scheme (also used by tests and the docs).
-std::vector<std::pair<std::string, std::string>> signature_headers(const core::WebhookClaims& claims,
+std::vector<std::pair<std::string, std::string>> signature_headers(const vendor::WebhookClaims& claims,
                                                                    const std::string& secret,
                                                                    const std::string& event_id,
                                                                    std::int64_t timestamp,
@@ -47,7 +47,7 @@ std::vector<std::pair<std::string, std::string>> signature_headers(const core::W
 
 class WebhookHub {
  public:
-  WebhookHub(const core::Profile& profile, std::uint64_t seed);
+  WebhookHub(const vendor::Profile& profile, std::uint64_t seed);
   ~WebhookHub();
   WebhookHub(const WebhookHub&) = delete;
   WebhookHub& operator=(const WebhookHub&) = delete;
@@ -83,7 +83,7 @@ class WebhookHub {
               const std::string& url, int attempt, nlohmann::json status, nlohmann::json error,
               std::int64_t now, nlohmann::json next_retry_at);
 
-  const core::Profile& profile_;
+  const vendor::Profile& profile_;
   std::uint64_t seed_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;

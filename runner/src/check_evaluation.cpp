@@ -54,7 +54,7 @@ Verdict evaluate_check(std::string_view id, const CheckContext& context) {
       if (response.error) {
         return Verdict::fail(
             (context.exchanges.size() > 1 ? "request #" + std::to_string(i + 1) + ": " : std::string()) +
-                std::string(core::to_string(response.error->kind)) + ": " + response.error->message,
+                std::string(net::to_string(response.error->kind)) + ": " + response.error->message,
             "a complete response",
             "status " + std::to_string(response.status) + ", " + std::to_string(response.body.size()) +
                 " body bytes before it broke");

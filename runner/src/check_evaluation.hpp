@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "exchange.hpp"
 
@@ -30,7 +30,7 @@ struct Verdict {
 
 struct CheckContext {
   const std::vector<const Exchange*>& exchanges;
-  const core::Profile& profile;
+  const vendor::Profile& profile;
   std::optional<int> first_event_within_ms;
   // Sends the same request without streaming (stream.matches-non-stream).
   std::function<Exchange(const Exchange&)> resend_without_stream;

@@ -1,5 +1,5 @@
 // discovery.* (the documents a gateway publishes for agents) and keys.rotation-invalidates-old.
-#include <gatecheck/core/openapi.hpp>
+#include <gatecheck/schema/openapi.hpp>
 
 #include "check_evaluation.hpp"
 #include "matcher.hpp"
@@ -70,7 +70,7 @@ Verdict openapi(const Exchange& ex) {
       !doc.contains("components"))
     return Verdict::fail("neither paths, webhooks nor components (one is required)", "paths", "absent");
   try {
-    (void)core::openapi::Document::from_json(doc, "https://target.invalid/openapi.json");
+    (void)schema::openapi::Document::from_json(doc, "https://target.invalid/openapi.json");
   } catch (const std::exception& e) {
     return Verdict::fail(std::string("the document does not load: ") + e.what());
   }

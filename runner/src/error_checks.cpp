@@ -13,7 +13,7 @@ const json* error_object(const json* value) {
   return &(*value)["error"];
 }
 
-Verdict envelope(const Exchange& ex, const core::Profile& profile) {
+Verdict envelope(const Exchange& ex, const vendor::Profile& profile) {
   if (ex.response.status < 400)
     return Verdict::not_applicable("not an error: status " + std::to_string(ex.response.status));
   if (!ex.body_json)
@@ -32,7 +32,7 @@ Verdict envelope(const Exchange& ex, const core::Profile& profile) {
   if (type == nullptr || !type->is_string())
     return Verdict::fail("error.type is not a string", "a type", type ? describe_value(*type) : "absent");
   const json* code = member("code");
-  if (profile.envelope == core::ErrorEnvelope::simplio) {
+  if (profile.envelope == vendor::ErrorEnvelope::simplio) {
     if (code == nullptr || !code->is_number_integer())
       return Verdict::fail("error.code is not an integer (the profile's simplio envelope)", "an integer code",
                            code ? describe_value(*code) : "absent");
@@ -48,7 +48,7 @@ Verdict envelope(const Exchange& ex, const core::Profile& profile) {
   return Verdict::pass();
 }
 
-Verdict status_matches_type(const Exchange& ex, const core::Profile& profile) {
+Verdict status_matches_type(const Exchange& ex, const vendor::Profile& profile) {
   const int status = ex.response.status;
   if (status < 400) return Verdict::not_applicable("not an error: status " + std::to_string(status));
   const json* error = ex.body_json ? error_object(&*ex.body_json) : nullptr;

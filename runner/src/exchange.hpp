@@ -8,15 +8,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/http_client.hpp>
+#include <gatecheck/net/http_client.hpp>
 #include <gatecheck/core/sse.hpp>
 
 namespace gatecheck::runner {
 
 struct Exchange {
-  core::HttpRequest request;
+  net::HttpRequest request;
   nlohmann::json request_json;  // null unless the body was JSON
-  core::HttpResponse response;
+  net::HttpResponse response;
   std::vector<core::SseEvent> events;
   std::vector<std::optional<nlohmann::json>> event_json;  // per event: its data parsed, when it is JSON
   std::optional<core::SseStreamStats> sse_stats;

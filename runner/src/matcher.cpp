@@ -4,8 +4,8 @@
 #include <charconv>
 #include <cmath>
 
-#include <gatecheck/core/regex.hpp>
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/regex.hpp>
+#include <gatecheck/schema/validator.hpp>
 #include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::runner {
@@ -25,7 +25,7 @@ bool is_operator(std::string_view key) {
 
 bool has_type(const json& value, std::string_view type) {
   if (type == "number") return value.is_number();
-  return core::schema::json_type_name(value) == type;
+  return schema::json_type_name(value) == type;
 }
 
 std::size_t code_points(std::string_view text) {
@@ -52,7 +52,7 @@ std::string text_of(const json& value) {
 
 // Equality; in text mode a literal compares with the header text (numbers by value: 1.0 == "1").
 bool equal(const json& expected, const json& actual, bool text) {
-  if (!text) return core::schema::json_equal(expected, actual);
+  if (!text) return schema::json_equal(expected, actual);
   if (expected.is_number()) {
     const auto a = as_number(actual);
     return a && *a == expected.get<double>();
@@ -95,7 +95,7 @@ bool check_operator(const std::string& op, const json& operand, const json* actu
   }
   if (op == "matches") {
     if (!actual->is_string() && !actual->is_number() && !actual->is_boolean()) return false;
-    return core::Regex::compile(operand.get<std::string>()).test(text_of(*actual));
+    return schema::Regex::compile(operand.get<std::string>()).test(text_of(*actual));
   }
   if (op == "type") return has_type(*actual, operand.get<std::string>());
   if (op == "len") {
@@ -161,7 +161,7 @@ std::string matcher_problem(const json& expectation) {
       return op + " takes a number";
     if (op == "matches") {
       if (!operand.is_string()) return "matches takes a regular expression";
-      if (auto problem = core::Regex::check(operand.get<std::string>()); !problem.empty())
+      if (auto problem = schema::Regex::check(operand.get<std::string>()); !problem.empty())
         return "matches: " + problem;
     }
     if (op == "type" && (!operand.is_string() ||

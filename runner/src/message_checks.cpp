@@ -3,7 +3,7 @@
 #include <limits>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "check_evaluation.hpp"
 #include "matcher.hpp"
@@ -98,7 +98,7 @@ Verdict arguments(std::string_view id, const Exchange& ex) {
                            "'" + call.name + "'");
     const json parameters = (*tool)["function"].value("parameters", json::object());
     try {
-      const auto result = core::schema::compile(parameters).validate(parsed);
+      const auto result = schema::compile(parameters).validate(parsed);
       if (!result.valid)
         return Verdict::fail(
             who + ": arguments break the tool's parameters schema: " + result.errors.front().describe(),
@@ -120,12 +120,12 @@ Verdict json_mode(const Exchange& ex) {
   if (!view.is_object() || !view.contains("choices") || !view["choices"].is_array() ||
       view["choices"].empty())
     return Verdict::fail("the answer has no choices", "choices with JSON content", "none");
-  std::optional<core::schema::CompiledSchema> schema;
+  std::optional<schema::CompiledSchema> schema;
   if (type == "json_schema") {
     const json definition = format.value("json_schema", json::object());
     if (definition.is_object() && definition.contains("schema")) {
       try {
-        schema = core::schema::compile(definition["schema"]);
+        schema = schema::compile(definition["schema"]);
       } catch (const std::exception&) {
       }
     }

@@ -39,17 +39,17 @@ double now_seconds() {
 }
 
 // Seconds until the window resets, in the profile's format; nullopt when the value does not parse.
-std::optional<double> reset_seconds(std::string_view value, core::ResetFormat format) {
+std::optional<double> reset_seconds(std::string_view value, vendor::ResetFormat format) {
   switch (format) {
-    case core::ResetFormat::duration:
+    case vendor::ResetFormat::duration:
       return parse_go_duration(value);
-    case core::ResetFormat::seconds:
+    case vendor::ResetFormat::seconds:
       return number(value);
-    case core::ResetFormat::milliseconds: {
+    case vendor::ResetFormat::milliseconds: {
       const auto ms = number(value);
       return ms ? std::optional<double>(*ms / 1000.0) : std::nullopt;
     }
-    case core::ResetFormat::epoch_seconds: {
+    case vendor::ResetFormat::epoch_seconds: {
       const auto at = number(value);
       return at ? std::optional<double>(*at - now_seconds()) : std::nullopt;
     }

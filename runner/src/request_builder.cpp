@@ -14,7 +14,7 @@ using nlohmann::json;
 
 Exchange build_exchange(const json& spec, const RunEnvironment& env) {
   Exchange exchange;
-  core::HttpRequest& request = exchange.request;
+  net::HttpRequest& request = exchange.request;
   request.deadline = env.deadline;  // every send of this request: 429 resends, burst copies, twins
   const bool has_body = spec.contains("json") || spec.contains("body") || spec.contains("body_bytes") ||
                         spec.contains("multipart");
@@ -52,7 +52,7 @@ Exchange build_exchange(const json& spec, const RunEnvironment& env) {
         spec.contains("api_key") ? spec["api_key"].get<std::string>() : env.options.api_key;
     if (!key.empty() && !env.profile.auth.empty()) {
       const auto& scheme = env.profile.auth.front();
-      if (scheme.kind == core::AuthScheme::Kind::bearer) {
+      if (scheme.kind == vendor::AuthScheme::Kind::bearer) {
         request.headers.set("Authorization", "Bearer " + key);
       } else {
         request.headers.set(scheme.header, key);
@@ -113,7 +113,7 @@ std::string redacted_window(const std::string& body, const core::Redactor& redac
 
 }  // namespace
 
-core::Redactor run_redactor(const RunOptions& options, const core::Profile& profile) {
+core::Redactor run_redactor(const RunOptions& options, const vendor::Profile& profile) {
   core::Redactor redactor;
   for (const std::string* secret : {&options.api_key, &options.admin_token, &options.spare_api_key})
     if (!secret->empty()) redactor.add_secret(*secret);
@@ -129,7 +129,7 @@ core::Redactor run_redactor(const RunOptions& options, const core::Profile& prof
     if (core::looks_like_credential_header(name) || redactor.is_sensitive_header(name))
       redactor.add_credential_header(name, value);
   for (const auto& scheme : profile.auth)
-    if (scheme.kind == core::AuthScheme::Kind::header) redactor.add_sensitive_header(scheme.header);
+    if (scheme.kind == vendor::AuthScheme::Kind::header) redactor.add_sensitive_header(scheme.header);
   if (const auto secret = core::url_userinfo_secret(options.target)) redactor.add_secret(*secret);
   return redactor;
 }
@@ -154,7 +154,7 @@ std::string response_excerpt(const Exchange& exchange, const core::Redactor& red
   std::size_t unseen = 0;
   if (!response.body.empty()) out += "\n" + redacted_window(response.body, redactor, limit, unseen);
   if (response.error)
-    out += "\n(" + std::string(core::to_string(response.error->kind)) + ": " + response.error->message + ")";
+    out += "\n(" + std::string(net::to_string(response.error->kind)) + ": " + response.error->message + ")";
   return cut(std::move(out), limit, unseen);
 }
 

@@ -16,7 +16,7 @@ Exchange build_exchange(const nlohmann::json& request, const RunEnvironment& env
 // Every credential the run was given, registered for masking: the keys and tokens, every --header value (the
 // user put it on the command line) except plainly harmless ones, the profile's credential headers, and a
 // password in the target URL.
-core::Redactor run_redactor(const RunOptions& options, const core::Profile& profile);
+core::Redactor run_redactor(const RunOptions& options, const vendor::Profile& profile);
 
 // "POST http://.../v1/chat/completions\nheader: value\n\n{...}" with secrets masked, cut at `limit` bytes.
 std::string request_excerpt(const Exchange& exchange, const core::Redactor& redactor,

@@ -61,7 +61,7 @@ struct Selection {
   std::vector<std::pair<Job, std::string>> skipped;  // selected, but the target cannot run them
 };
 
-Selection select(const std::vector<Suite>& suites, const RunOptions& options, const core::Profile& profile) {
+Selection select(const std::vector<Suite>& suites, const RunOptions& options, const vendor::Profile& profile) {
   std::optional<std::regex> grep;
   if (!options.grep.empty()) {
     try {
@@ -152,7 +152,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   } catch (const core::UrlError& e) {
     throw std::invalid_argument("--target '" + core::redact_userinfo(options.target) + "': " + e.what());
   }
-  core::Profile profile = options.profile;
+  vendor::Profile profile = options.profile;
   for (const auto& [role, model] : options.models) {
     profile.model_roles[role] = model;
     profile.raw["models"][role] = model;
@@ -204,7 +204,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
 
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    core::HttpClient client(client_options(options));
+    net::HttpClient client(client_options(options));
     ScenarioExecutor executor(env, client);
     for (;;) {
       const std::size_t i = next.fetch_add(1);
@@ -219,7 +219,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
 
   // Scenarios that exhaust a limit on purpose run alone, after everything else, so they cannot fail others.
   if (!exclusive.empty()) {
-    core::HttpClient client(client_options(options));
+    net::HttpClient client(client_options(options));
     ScenarioExecutor executor(env, client);
     for (const auto& job : exclusive)
       finish(job, run_one(executor, job));

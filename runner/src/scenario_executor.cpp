@@ -6,7 +6,7 @@
 #include <thread>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/http_receiver.hpp>
+#include <gatecheck/net/http_receiver.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/core/template.hpp>
 #include <gatecheck/core/url.hpp>
@@ -35,11 +35,11 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-void send(Exchange& ex, core::HttpClient& client) {
+void send(Exchange& ex, net::HttpClient& client) {
   ex.events.clear();
   ex.sse_stats.reset();
   ex.body_json.reset();
-  core::ResponseHooks hooks;
+  net::ResponseHooks hooks;
   hooks.on_event = [&ex](core::SseEvent&& event) { ex.events.push_back(std::move(event)); };
   hooks.on_sse_end = [&ex](const core::SseStreamStats& stats) { ex.sse_stats = stats; };
   ex.response = client.send(ex.request, hooks);
@@ -68,11 +68,11 @@ CheckResult failure(const std::string& id, const std::string& message, const std
   return result;
 }
 
-using Receivers = std::map<std::string, std::unique_ptr<core::HttpReceiver>>;
+using Receivers = std::map<std::string, std::unique_ptr<net::HttpReceiver>>;
 
 class StepRunner {
  public:
-  StepRunner(const RunEnvironment& env, core::HttpClient& client, const Suite& suite, const Step& step,
+  StepRunner(const RunEnvironment& env, net::HttpClient& client, const Suite& suite, const Step& step,
              core::TemplateScope& scope, Receivers& receivers, core::Redactor& redactor,
              Clock::time_point previous_step_started, StepResult& result)
       : env_(env),
@@ -150,13 +150,13 @@ class StepRunner {
 
  private:
   static bool deadline_cut(const Exchange& ex) {
-    return ex.response.error && ex.response.error->kind == core::TransportErrorKind::deadline;
+    return ex.response.error && ex.response.error->kind == net::TransportErrorKind::deadline;
   }
 
   Exchange single(const json& rendered) {
     Exchange ex = build_exchange(rendered["request"], env_);
-    std::optional<core::HttpClient> own;
-    core::HttpClient* client = &client_;
+    std::optional<net::HttpClient> own;
+    net::HttpClient* client = &client_;
     if (rendered["request"].contains("timeout_ms")) {
       auto options = client_options(env_.options);
       // Clamped to an hour: a suite value must not overflow the clock arithmetic below.
@@ -173,7 +173,7 @@ class StepRunner {
   }
 
   // An ordinary request that meets a 429 waits as the target says and is sent again (bounded, and noted).
-  void wait_out_429(Exchange& ex, core::HttpClient& client) {
+  void wait_out_429(Exchange& ex, net::HttpClient& client) {
     while (ex.response.status == 429 && result_.retries < env_.options.max_retries_on_429) {
       const double wait = retry_after_ms(ex.response.headers).value_or(1000.0);
       if (wait > static_cast<double>(env_.options.max_retry_wait.count())) {
@@ -227,7 +227,7 @@ class StepRunner {
     auto worker = [&] {
       auto options = client_options(env_.options);
       options.max_body_bytes = std::min<std::size_t>(256 * 1024, options.max_body_bytes);
-      core::HttpClient client(options);
+      net::HttpClient client(options);
       for (;;) {
         const std::size_t i = next.fetch_add(1);
         if (i >= count || stop.load()) return;
@@ -343,8 +343,8 @@ class StepRunner {
     std::vector<int> statuses = spec.value("respond", std::vector<int>{});
     try {
       // The scripted statuses apply per event: `respond: [500, 200]` fails the first attempt of every event.
-      auto receiver = std::make_unique<core::HttpReceiver>(
-          env_.options.receiver_bind, 0, std::move(statuses), [](const core::ReceivedRequest& request) {
+      auto receiver = std::make_unique<net::HttpReceiver>(
+          env_.options.receiver_bind, 0, std::move(statuses), [](const net::ReceivedRequest& request) {
             const json body = core::parse_untrusted_json(request.body);
             if (body.is_object() && body.contains("id") && body["id"].is_string())
               return body["id"].get<std::string>();
@@ -380,11 +380,11 @@ class StepRunner {
           "suite.request", "no webhook_receiver named '" + name + "' earlier in this scenario", location));
       return;
     }
-    const core::HttpReceiver& receiver = *found->second;
+    const net::HttpReceiver& receiver = *found->second;
     const std::string event = spec["event"].get<std::string>();
     // Other scenarios' events may reach this receiver too (subscriptions are per type): `id` narrows to one.
     const std::string event_id = spec.value("id", "");
-    const auto mine = [&](const std::vector<core::ReceivedRequest>& received) {
+    const auto mine = [&](const std::vector<net::ReceivedRequest>& received) {
       auto all = deliveries_of(received, event);
       if (!event_id.empty()) std::erase_if(all, [&](const Delivery& d) { return d.event_id != event_id; });
       return all;
@@ -428,7 +428,7 @@ class StepRunner {
                                 " was delivered and accepted more than once");
     result_.notes.push_back(std::to_string(deliveries.size()) + " deliveries of " + event + " received");
 
-    std::optional<core::schema::CompiledSchema> schema;
+    std::optional<schema::CompiledSchema> schema;
     try {
       const std::string reference = spec.contains("schema")
                                         ? spec["schema"].get<std::string>()
@@ -478,7 +478,7 @@ class StepRunner {
   }
 
   const RunEnvironment& env_;
-  core::HttpClient& client_;
+  net::HttpClient& client_;
   const Suite& suite_;
   const Step& step_;
   core::TemplateScope& scope_;
@@ -495,8 +495,8 @@ bool counts(const CheckResult& check, const std::string& fail_on) {
 
 }  // namespace
 
-core::HttpClientOptions client_options(const RunOptions& options) {
-  core::HttpClientOptions client;
+net::HttpClientOptions client_options(const RunOptions& options) {
+  net::HttpClientOptions client;
   client.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(10'000));
   client.read_timeout = options.timeout;
   client.total_timeout = std::max(options.timeout * 4, std::chrono::milliseconds(1'000));

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/http_client.hpp>
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/net/http_client.hpp>
+#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/core/redact.hpp>
 #include <gatecheck/runner/report.hpp>
 #include <gatecheck/runner/runner.hpp>
@@ -20,7 +20,7 @@ namespace gatecheck::runner {
 // What every scenario of a run shares (read-only while scenarios run, except the schema book's cache).
 struct RunEnvironment {
   const RunOptions& options;
-  core::Profile profile;  // with --model overrides applied
+  vendor::Profile profile;  // with --model overrides applied
   std::string base_url;   // the target, without a trailing slash
   SchemaBook& schemas;
   core::Redactor redactor;
@@ -32,14 +32,14 @@ inline constexpr std::string_view kRunDeadlineReason = "run deadline reached";
 
 class ScenarioExecutor {
  public:
-  ScenarioExecutor(const RunEnvironment& environment, core::HttpClient& client)
+  ScenarioExecutor(const RunEnvironment& environment, net::HttpClient& client)
       : env_(environment), client_(client) {}
 
   ScenarioResult run(const Suite& suite, const Scenario& scenario);
 
  private:
   const RunEnvironment& env_;
-  core::HttpClient& client_;
+  net::HttpClient& client_;
 };
 
 }  // namespace gatecheck::runner
@@ -47,6 +47,6 @@ class ScenarioExecutor {
 namespace gatecheck::runner {
 
 // The HTTP client settings a run's options imply (the per-request timeout bounds every wait).
-core::HttpClientOptions client_options(const RunOptions& options);
+net::HttpClientOptions client_options(const RunOptions& options);
 
 }  // namespace gatecheck::runner

@@ -7,15 +7,15 @@
 namespace gatecheck::runner {
 
 SchemaBook SchemaBook::load(const std::string& path) {
-  if (!path.empty()) return SchemaBook(core::openapi::Document::load(path));
+  if (!path.empty()) return SchemaBook(schema::openapi::Document::load(path));
   constexpr std::string_view bundled = "schemas/openapi.yaml";
   const auto text = core::bundled_file(bundled);
   if (!text) throw std::runtime_error("the bundled schemas/openapi.yaml is missing from this build");
-  return SchemaBook(core::openapi::Document::from_json(core::parse_yaml(*text, std::string(bundled)).value,
+  return SchemaBook(schema::openapi::Document::from_json(core::parse_yaml(*text, std::string(bundled)).value,
                                                        "https://gatecheck.dev/schemas/openapi.yaml"));
 }
 
-core::schema::CompiledSchema SchemaBook::schema(const std::string& reference) {
+schema::CompiledSchema SchemaBook::schema(const std::string& reference) {
   const std::lock_guard lock(mutex_);
   std::string uri;
   if (reference.starts_with("#/")) {
@@ -30,7 +30,7 @@ core::schema::CompiledSchema SchemaBook::schema(const std::string& reference) {
   return document_.compile(uri);
 }
 
-std::optional<core::schema::CompiledSchema> SchemaBook::response_schema(const std::string& operation_id,
+std::optional<schema::CompiledSchema> SchemaBook::response_schema(const std::string& operation_id,
                                                                         int status,
                                                                         const std::string& content_type) {
   const std::lock_guard lock(mutex_);

@@ -6,26 +6,26 @@
 #include <optional>
 #include <string>
 
-#include <gatecheck/core/openapi.hpp>
+#include <gatecheck/schema/openapi.hpp>
 
 namespace gatecheck::runner {
 
 class SchemaBook {
  public:
-  explicit SchemaBook(core::openapi::Document document) : document_(std::move(document)) {}
+  explicit SchemaBook(schema::openapi::Document document) : document_(std::move(document)) {}
   // The bundled description, or a file.
   static SchemaBook load(const std::string& path);
 
   // A component name ("CreateChatCompletionResponse") or a JSON pointer ("#/components/schemas/Error").
   // Throws std::runtime_error naming what does not exist.
-  core::schema::CompiledSchema schema(const std::string& reference);
+  schema::CompiledSchema schema(const std::string& reference);
   // The response schema of an operation for a status and content type; nullopt when it declares none.
-  std::optional<core::schema::CompiledSchema> response_schema(const std::string& operation_id, int status,
+  std::optional<schema::CompiledSchema> response_schema(const std::string& operation_id, int status,
                                                               const std::string& content_type);
 
  private:
   std::mutex mutex_;
-  core::openapi::Document document_;
+  schema::openapi::Document document_;
 };
 
 }  // namespace gatecheck::runner

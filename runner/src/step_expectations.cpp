@@ -71,7 +71,7 @@ void match_path(Recorder& record, const std::string& id, const std::string& poin
   }
 }
 
-void validate(Recorder& record, const std::string& pointer, const core::schema::CompiledSchema& schema,
+void validate(Recorder& record, const std::string& pointer, const schema::CompiledSchema& schema,
               const json& instance, const std::string& what) {
   const auto result = schema.validate(instance);
   if (result.valid) {

@@ -27,7 +27,7 @@ std::string ms(double value) {
   return buffer;
 }
 
-double ms_between(core::Clock::time_point a, core::Clock::time_point b) {
+double ms_between(net::Clock::time_point a, net::Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 

@@ -1,7 +1,7 @@
 #include <algorithm>
 
 #include <gatecheck/core/bundled.hpp>
-#include <gatecheck/core/format_check.hpp>
+#include <gatecheck/schema/format_check.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/runner/suite.hpp>
 
@@ -107,7 +107,7 @@ std::string Suite::describe(const std::string& pointer) const {
 }
 
 Suite parse_suite(const core::Document& document) {
-  core::check_against_format(document, kSuiteSchema);
+  schema::check_against_format(document, kSuiteSchema);
   const json& root = document.value;
   const StepChecker checker(document);
 

@@ -26,7 +26,7 @@ std::string standard_key(const std::string& secret) {
 
 }  // namespace
 
-std::vector<Delivery> deliveries_of(const std::vector<core::ReceivedRequest>& received,
+std::vector<Delivery> deliveries_of(const std::vector<net::ReceivedRequest>& received,
                                     const std::string& event) {
   std::vector<Delivery> out;
   for (const auto& request : received) {
@@ -39,9 +39,9 @@ std::vector<Delivery> deliveries_of(const std::vector<core::ReceivedRequest>& re
   return out;
 }
 
-Verdict verify_signature(const core::ReceivedRequest& request, const core::WebhookClaims& claims,
+Verdict verify_signature(const net::ReceivedRequest& request, const vendor::WebhookClaims& claims,
                          const std::string& secret, std::int64_t now_unix) {
-  if (claims.scheme == core::SignatureScheme::hmac_sha256_hex) {
+  if (claims.scheme == vendor::SignatureScheme::hmac_sha256_hex) {
     const auto header = request.headers.get(claims.header);
     if (!header)
       return Verdict::fail("no " + claims.header + " header", claims.header + ": " + claims.prefix + "<hex>",
@@ -61,7 +61,7 @@ Verdict verify_signature(const core::ReceivedRequest& request, const core::Webho
           "HMAC-SHA256 of the raw body", "another value");
     return Verdict::pass();
   }
-  if (claims.scheme == core::SignatureScheme::standard_webhooks) {
+  if (claims.scheme == vendor::SignatureScheme::standard_webhooks) {
     const auto id = request.headers.get("webhook-id");
     const auto stamp = request.headers.get("webhook-timestamp");
     const auto signatures = request.headers.get("webhook-signature");
@@ -104,7 +104,7 @@ Verdict verify_signature(const core::ReceivedRequest& request, const core::Webho
   return Verdict::not_applicable("the profile claims no signature scheme");
 }
 
-Verdict webhook_signature_valid(const std::vector<Delivery>& deliveries, const core::WebhookClaims& claims,
+Verdict webhook_signature_valid(const std::vector<Delivery>& deliveries, const vendor::WebhookClaims& claims,
                                 const std::string& secret) {
   if (deliveries.empty()) return Verdict::not_applicable("nothing was delivered");
   if (secret.empty()) return Verdict::not_applicable("the step names no secret");
@@ -123,7 +123,7 @@ Verdict webhook_signature_valid(const std::vector<Delivery>& deliveries, const c
 }
 
 Verdict webhook_payload_schema(const std::vector<Delivery>& deliveries, const std::string& event,
-                               const std::optional<core::schema::CompiledSchema>& schema) {
+                               const std::optional<schema::CompiledSchema>& schema) {
   if (deliveries.empty()) return Verdict::not_applicable("nothing was delivered");
   for (const auto& delivery : deliveries) {
     const json body = core::parse_untrusted_json(delivery.request->body);

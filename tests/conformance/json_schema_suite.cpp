@@ -12,12 +12,12 @@
 #include <vector>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 namespace fs = std::filesystem;
-using gatecheck::core::schema::Compiler;
-using gatecheck::core::schema::Options;
-using gatecheck::core::schema::Registry;
+using gatecheck::schema::Compiler;
+using gatecheck::schema::Options;
+using gatecheck::schema::Registry;
 using nlohmann::json;
 
 namespace {
@@ -46,7 +46,7 @@ Tally run_file(const fs::path& file, const Registry& base, bool format_assertion
     Options options;
     options.format_assertion = format_assertion;
     Compiler compiler(std::move(registry), options);
-    std::optional<gatecheck::core::schema::CompiledSchema> schema;
+    std::optional<gatecheck::schema::CompiledSchema> schema;
     std::string compile_error;
     try {
       schema = compiler.compile(uri);

@@ -10,10 +10,10 @@
 
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/profile.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/runner/checks.hpp>
 #include <gatecheck/runner/runner.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 namespace gatecheck::mock {
 // Test names and failures show the fault's name, not its bytes.
@@ -40,7 +40,7 @@ struct Findings {
 void run_against(const std::string& profile, const std::vector<runner::Suite>& suites,
                  const std::vector<mock::FaultSpec>& faults, const std::string& grep, Findings& findings) {
   mock::ServerOptions options;
-  options.profile = core::load_profile(profile);
+  options.profile = vendor::load_profile(profile);
   options.threads = 2;
   options.log_format = mock::LogFormat::none;
   options.faults = faults;
@@ -52,7 +52,7 @@ void run_against(const std::string& profile, const std::vector<runner::Suite>& s
 
   runner::RunOptions run;
   run.target = server.url();
-  run.profile = core::load_profile(profile);
+  run.profile = vendor::load_profile(profile);
   run.api_key = kKey;
   run.spare_api_key = kSpare;
   run.admin_token = kAdmin;

@@ -11,8 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/http_client.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/net/http_client.hpp>
 
 namespace gatecheck {
 namespace {
@@ -63,7 +63,7 @@ class RawClient {
 
 mock::ServerOptions one_worker() {
   mock::ServerOptions options;
-  options.profile = core::load_profile("openai");
+  options.profile = vendor::load_profile("openai");
   options.log_format = mock::LogFormat::none;
   options.threads = 1;
   return options;
@@ -80,12 +80,12 @@ mock::ServerOptions with_big_answer(mock::ServerOptions options) {
 
 // Whether /health answers within three seconds (retried: a loaded machine may take a moment to free a slot).
 bool healthy(const mock::Server& server) {
-  core::HttpClientOptions options;
+  net::HttpClientOptions options;
   options.connect_timeout = 2s;
   options.total_timeout = 3s;
   const auto deadline = std::chrono::steady_clock::now() + 3s;
   do {
-    core::HttpClient client(options);
+    net::HttpClient client(options);
     const auto response = client.send({"GET", server.url() + "/health", {}, {}});
     if (response.ok() && response.status == 200) return true;
     std::this_thread::sleep_for(100ms);

@@ -8,10 +8,10 @@
 
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/profile.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/reports/reports.hpp>
 #include <gatecheck/runner/runner.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "test_server.hpp"
 
@@ -23,7 +23,7 @@ constexpr const char* kKey = "sk-hostile-target-key-9876";
 runner::RunReport run_suite(const std::string& suite_yaml, std::vector<mock::Stub> stubs,
                             const std::function<void(runner::RunOptions&)>& tweak = {}) {
   mock::ServerOptions options;
-  options.profile = core::load_profile("openai");
+  options.profile = vendor::load_profile("openai");
   options.threads = 1;
   options.log_format = mock::LogFormat::none;
   options.stubs = std::move(stubs);
@@ -31,7 +31,7 @@ runner::RunReport run_suite(const std::string& suite_yaml, std::vector<mock::Stu
   server.start();
   runner::RunOptions run;
   run.target = server.url();
-  run.profile = core::load_profile("openai");
+  run.profile = vendor::load_profile("openai");
   run.api_key = kKey;
   run.timeout = std::chrono::milliseconds(5'000);
   run.max_retry_wait = std::chrono::milliseconds(2'000);
@@ -186,7 +186,7 @@ scenarios:
 )";
   runner::RunOptions run;
   run.target = dribbler.url("");
-  run.profile = core::load_profile("openai");
+  run.profile = vendor::load_profile("openai");
   run.api_key = kKey;
   run.jobs = 1;
   run.timeout = std::chrono::milliseconds(1'000);

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/http_client.hpp>
+#include <gatecheck/net/http_client.hpp>
 
 #include "child_process.hpp"
 
@@ -22,7 +22,7 @@ TEST(MockCommand, PrintsItsPortServesAndStopsCleanlyOnSigterm) {
   ASSERT_TRUE(line.has_value()) << mock.error_output();
   const int port = std::stoi(*line);
   ASSERT_GT(port, 0);
-  core::HttpClient client;
+  net::HttpClient client;
   const auto response = client.send({"GET",
                                      "http://127.0.0.1:" + std::to_string(port) + "/v1/models",
                                      {{"Authorization", "Bearer sk-test"}},

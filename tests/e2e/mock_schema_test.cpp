@@ -7,9 +7,9 @@
 
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/http_client.hpp>
-#include <gatecheck/core/openapi.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/net/http_client.hpp>
+#include <gatecheck/schema/openapi.hpp>
 
 namespace gatecheck {
 namespace {
@@ -54,7 +54,7 @@ class MockAgainstOpenApi : public ::testing::Test {
  protected:
   void SetUp() override {
     mock::ServerOptions options;
-    options.profile = core::load_profile("openai");
+    options.profile = vendor::load_profile("openai");
     options.log_format = mock::LogFormat::none;
     options.threads = 1;
     server_ = std::make_unique<mock::Server>(std::move(options));
@@ -62,16 +62,16 @@ class MockAgainstOpenApi : public ::testing::Test {
   }
 
   // The response and, for streams, the data of each event that should be JSON.
-  std::pair<core::HttpResponse, std::vector<json>> send(const Exchange& exchange) {
-    core::HttpClient client;
-    core::HttpRequest request{exchange.method,
-                              server_->url() + "/v1" + exchange.path,
-                              {{"Authorization", "Bearer sk-test"}},
-                              exchange.body};
+  std::pair<net::HttpResponse, std::vector<json>> send(const Exchange& exchange) {
+    net::HttpClient client;
+    net::HttpRequest request{exchange.method,
+                             server_->url() + "/v1" + exchange.path,
+                             {{"Authorization", "Bearer sk-test"}},
+                             exchange.body};
     for (const auto& [name, value] : exchange.headers)
       request.headers.add(name, value);
     std::vector<json> events;
-    core::ResponseHooks hooks;
+    net::ResponseHooks hooks;
     hooks.on_event = [&](core::SseEvent&& event) {
       if (event.data != "[DONE]") events.push_back(json::parse(event.data));
     };
@@ -80,7 +80,7 @@ class MockAgainstOpenApi : public ::testing::Test {
   }
 
   // Validates every exchange against `api`; `skip` names quirks of that description to leave out.
-  void check_all(core::openapi::Document& api, const std::function<bool(const Exchange&)>& skip) {
+  void check_all(schema::openapi::Document& api, const std::function<bool(const Exchange&)>& skip) {
     for (const auto& exchange : kExchanges) {
       if (skip && skip(exchange)) continue;
       SCOPED_TRACE(exchange.method + " " + exchange.path + " " + exchange.body);
@@ -112,7 +112,7 @@ class MockAgainstOpenApi : public ::testing::Test {
 };
 
 TEST_F(MockAgainstOpenApi, EveryAnswerValidatesAgainstGatechecksDescription) {
-  auto api = core::openapi::Document::load(fs::path(GATECHECK_SOURCE_DIR) / "schemas" / "openapi.yaml");
+  auto api = schema::openapi::Document::load(fs::path(GATECHECK_SOURCE_DIR) / "schemas" / "openapi.yaml");
   check_all(api, {});
 }
 
@@ -120,14 +120,14 @@ TEST_F(MockAgainstOpenApi, EveryAnswerValidatesAgainstTheOfficialDescription) {
   const auto official = fs::path(GATECHECK_SHARED_DIR) / "specs" / "openai-openapi" / "openapi.yaml";
   if (!fs::exists(official))
     GTEST_SKIP() << "the official OpenAI description is not at " << official << " (../shared)";
-  auto api = core::openapi::Document::load(official);
+  auto api = schema::openapi::Document::load(official);
   // The official description types Embedding.embedding as an array, though base64 strings are what the SDKs
   // ask for by default (specs/README.md lists this quirk), and it documents only 200 and 429 answers.
   check_all(api, [](const Exchange& e) { return e.body.find("\"base64\"") != std::string::npos; });
 }
 
 TEST_F(MockAgainstOpenApi, BrokenAnswersFailAtTheRightLocation) {
-  auto api = core::openapi::Document::load(fs::path(GATECHECK_SOURCE_DIR) / "schemas" / "openapi.yaml");
+  auto api = schema::openapi::Document::load(fs::path(GATECHECK_SOURCE_DIR) / "schemas" / "openapi.yaml");
   const auto* chat = api.find_operation("createChatCompletion");
   const auto completion_schema = api.response_schema(*chat, 200, "application/json");
   auto [response, events] = send(kExchanges[0]);

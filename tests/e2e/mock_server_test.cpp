@@ -5,16 +5,16 @@
 
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/http_client.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/net/http_client.hpp>
 
 namespace gatecheck {
 namespace {
 
 using namespace std::chrono_literals;
-using core::HttpClient;
-using core::HttpRequest;
-using core::HttpResponse;
+using net::HttpClient;
+using net::HttpRequest;
+using net::HttpResponse;
 using nlohmann::json;
 
 const std::string kChat = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]})";
@@ -23,7 +23,7 @@ const std::string kStream =
 
 mock::ServerOptions quiet_options() {
   mock::ServerOptions options;
-  options.profile = core::load_profile("openai");
+  options.profile = vendor::load_profile("openai");
   options.log_format = mock::LogFormat::none;
   options.threads = 2;
   options.fixed_clock = 1700000000;
@@ -45,8 +45,8 @@ class MockOverLoopback : public ::testing::Test {
   std::unique_ptr<mock::Server> server_;
 };
 
-core::HttpClientOptions fast() {
-  core::HttpClientOptions options;
+net::HttpClientOptions fast() {
+  net::HttpClientOptions options;
   options.connect_timeout = 2s;
   options.read_timeout = 5s;
   options.total_timeout = 20s;
@@ -68,9 +68,9 @@ TEST_F(MockOverLoopback, AnswersAndKeepsTheConnectionAlive) {
 TEST_F(MockOverLoopback, StreamsAreChunkedSseArrivingAtTheRequestedPace) {
   HttpClient client(fast());
   std::vector<core::SseEvent> events;
-  core::ResponseHooks hooks;
+  net::ResponseHooks hooks;
   hooks.on_event = [&](core::SseEvent&& e) { events.push_back(std::move(e)); };
-  const auto started = core::Clock::now();
+  const auto started = net::Clock::now();
   const auto response =
       client.send(post(kStream, {{"x-gatecheck-ttft-ms", "100"}, {"x-gatecheck-itl-ms", "25"}}), hooks);
   ASSERT_TRUE(response.ok()) << response.error->message;
@@ -105,11 +105,11 @@ TEST_F(MockOverLoopback, OversizedBodiesGet413InTheEnvelope) {
 TEST_F(MockOverLoopback, StreamCutEndsTheConnectionMidBody) {
   HttpClient client(fast());
   std::vector<core::SseEvent> events;
-  core::ResponseHooks hooks;
+  net::ResponseHooks hooks;
   hooks.on_event = [&](core::SseEvent&& e) { events.push_back(std::move(e)); };
   const auto response = client.send(post(kStream, {{"x-gatecheck-fault", "stream-cut=2"}}), hooks);
   ASSERT_FALSE(response.ok());
-  EXPECT_EQ(response.error->kind, core::TransportErrorKind::closed) << response.error->message;
+  EXPECT_EQ(response.error->kind, net::TransportErrorKind::closed) << response.error->message;
   EXPECT_EQ(events.size(), 2u);
 }
 
@@ -122,7 +122,7 @@ TEST_F(MockOverLoopback, ConnectionResetGivesNoAnswer) {
 
 TEST_F(MockOverLoopback, SlowFirstByteDelaysTheHeaders) {
   HttpClient client(fast());
-  const auto started = core::Clock::now();
+  const auto started = net::Clock::now();
   const auto response = client.send(post(kChat, {{"x-gatecheck-fault", "slow-first-byte=300"}}));
   ASSERT_TRUE(response.ok());
   EXPECT_GE(response.timings.headers_received - started, 290ms);
@@ -131,9 +131,9 @@ TEST_F(MockOverLoopback, SlowFirstByteDelaysTheHeaders) {
 TEST_F(MockOverLoopback, BufferedStreamsArriveAllAtOnce) {
   HttpClient client(fast());
   std::vector<core::SseEvent> events;
-  core::ResponseHooks hooks;
+  net::ResponseHooks hooks;
   hooks.on_event = [&](core::SseEvent&& e) { events.push_back(std::move(e)); };
-  const auto started = core::Clock::now();
+  const auto started = net::Clock::now();
   const auto response = client.send(
       post(kStream, {{"x-gatecheck-fault", "buffered-stream"}, {"x-gatecheck-itl-ms", "10"}}), hooks);
   ASSERT_TRUE(response.ok());
@@ -156,7 +156,7 @@ TEST_F(MockOverLoopback, StoppingEndsOpenStreamsWithTheirClosingEvents) {
   HttpResponse response;
   std::thread reader([&] {
     HttpClient client(fast());
-    core::ResponseHooks hooks;
+    net::ResponseHooks hooks;
     hooks.on_event = [&](core::SseEvent&& e) {
       events.push_back(std::move(e));
       ++arrived;
@@ -168,10 +168,10 @@ TEST_F(MockOverLoopback, StoppingEndsOpenStreamsWithTheirClosingEvents) {
   for (int i = 0; i < 500 && arrived.load() == 0; ++i)
     std::this_thread::sleep_for(20ms);
   EXPECT_GT(arrived.load(), 0) << "the stream never opened";
-  const auto stopping = core::Clock::now();
+  const auto stopping = net::Clock::now();
   server_->stop();
   reader.join();
-  EXPECT_LT(core::Clock::now() - stopping, 2s);
+  EXPECT_LT(net::Clock::now() - stopping, 2s);
   ASSERT_TRUE(response.ok()) << response.error->message;
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().data, "[DONE]") << "the stream was ended, not dropped";
@@ -181,7 +181,7 @@ TEST_F(MockOverLoopback, ConcurrentStreamsDoNotWaitForEachOther) {
   constexpr int kStreams = 64;
   std::atomic<int> complete{0};
   std::vector<std::thread> threads;
-  const auto started = core::Clock::now();
+  const auto started = net::Clock::now();
   for (int i = 0; i < kStreams; ++i) {
     threads.emplace_back([&] {
       HttpClient client(fast());
@@ -193,7 +193,7 @@ TEST_F(MockOverLoopback, ConcurrentStreamsDoNotWaitForEachOther) {
     thread.join();
   EXPECT_EQ(complete, kStreams);
   // Each stream takes about tokens x 20 ms; one after another that would be 64 times longer.
-  EXPECT_LT(core::Clock::now() - started, 8s);
+  EXPECT_LT(net::Clock::now() - started, 8s);
 }
 
 }  // namespace

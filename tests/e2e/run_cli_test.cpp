@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "child_process.hpp"
 
@@ -177,7 +177,7 @@ namespace gatecheck {
 namespace {
 
 TEST(JsonReportFile, ValidatesAgainstItsOwnSchemaPassingAndFailing) {
-  const auto schema = core::schema::compile(
+  const auto schema = schema::compile(
       core::load_document(std::string(GATECHECK_SOURCE_DIR) + "/schemas/report.schema.json").value,
       {.format_assertion = true});
   for (const char* fault : {"", "no-done"}) {

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "chat_request.hpp"
 #include "fuzz_common.hpp"
@@ -24,11 +24,11 @@ using fuzz::require;
 
 constexpr std::uint64_t kSeed = 7;
 
-core::Profile unusual() {
+vendor::Profile unusual() {
   return gatecheck::testing::unusual_profile();
 }
 
-void compare(std::string_view body, const core::Profile& profile) {
+void compare(std::string_view body, const vendor::Profile& profile) {
   const std::optional<mock::ChatRequest> fast = mock::read_simple_chat_request(body, profile, kSeed);
   std::optional<mock::ChatRequest> full;
   try {
@@ -45,8 +45,8 @@ void compare(std::string_view body, const core::Profile& profile) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const core::Profile openai = core::load_profile("openai");
-  static const core::Profile odd = unusual();
+  static const vendor::Profile openai = vendor::load_profile("openai");
+  static const vendor::Profile odd = unusual();
   const std::string_view body = fuzz::as_text(data, size);
   compare(body, openai);
   compare(body, odd);

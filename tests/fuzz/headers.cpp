@@ -15,9 +15,9 @@
 
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/headers.hpp>
-#include <gatecheck/core/http_receiver.hpp>
-#include <gatecheck/core/profile.hpp>
 #include <gatecheck/mock/faults.hpp>
+#include <gatecheck/net/http_receiver.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "check_evaluation.hpp"  // runner/src
 #include "fuzz_common.hpp"
@@ -66,8 +66,8 @@ void check_value(std::string_view value) {
   (void)core::base64_decode(value);
 }
 
-core::WebhookClaims claims(core::SignatureScheme scheme) {
-  core::WebhookClaims out;
+vendor::WebhookClaims claims(vendor::SignatureScheme scheme) {
+  vendor::WebhookClaims out;
   out.scheme = scheme;
   out.header = "X-Signature";
   out.prefix = "sha256=";
@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string event_id(lines.size() < 2 ? std::string_view{} : lines[1]);
   const std::string body(input);
   constexpr std::int64_t kNow = 1'700'000'000;
-  core::ReceivedRequest received;  // any headers: "Name: value" lines
+  net::ReceivedRequest received;  // any headers: "Name: value" lines
   received.method = "POST";
   received.target = "/hooks";
   received.body = body;
@@ -98,10 +98,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     received.headers.add(std::string(name), std::string(value));
   }
   for (const auto scheme :
-       {core::SignatureScheme::hmac_sha256_hex, core::SignatureScheme::standard_webhooks}) {
-    const core::WebhookClaims webhook = claims(scheme);
+       {vendor::SignatureScheme::hmac_sha256_hex, vendor::SignatureScheme::standard_webhooks}) {
+    const vendor::WebhookClaims webhook = claims(scheme);
     (void)runner::verify_signature(received, webhook, secret, kNow);
-    core::ReceivedRequest signed_by_mock;
+    net::ReceivedRequest signed_by_mock;
     signed_by_mock.method = "POST";
     signed_by_mock.body = body;
     for (const auto& [name, value] : mock::signature_headers(webhook, secret, event_id, kNow, body))

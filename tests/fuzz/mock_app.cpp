@@ -22,9 +22,9 @@
 
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/headers.hpp>
-#include <gatecheck/core/profile.hpp>
 #include <gatecheck/core/sse.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "app.hpp"
 #include "exchange.hpp"
@@ -39,7 +39,7 @@ constexpr std::size_t kMaxEvents = 200'000;  // a stream longer than this does n
 
 mock::ServerOptions make_options(const char* profile) {
   mock::ServerOptions options;
-  options.profile = core::load_profile(profile);
+  options.profile = vendor::load_profile(profile);
   options.log_format = mock::LogFormat::none;  // also: no journal flusher thread
   options.fixed_clock = 1700000000;
   options.seed = 7;

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/openapi.hpp>
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/openapi.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -20,11 +20,11 @@ namespace {
 
 using namespace gatecheck;
 
-void try_compile(core::openapi::Document& api, const std::optional<std::string>& uri) {
+void try_compile(schema::openapi::Document& api, const std::optional<std::string>& uri) {
   if (!uri) return;
   try {
     (void)api.compile(*uri).is_valid(nlohmann::json::object());
-  } catch (const core::schema::SchemaError&) {
+  } catch (const schema::SchemaError&) {
   }
 }
 
@@ -33,20 +33,20 @@ void try_compile(core::openapi::Document& api, const std::optional<std::string>&
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text = fuzz::as_text(data, size);
   const auto first = text.find_first_not_of(" \t\r\n");
-  std::optional<core::openapi::Document> api;
+  std::optional<schema::openapi::Document> api;
   try {
     core::Document document = first != std::string_view::npos && text[first] == '{'
                                   ? core::parse_json(text, "openapi.json")
                                   : core::parse_yaml(text, "openapi.yaml");
     api.emplace(
-        core::openapi::Document::from_json(std::move(document.value), "https://fuzz.test/openapi.json"));
+        schema::openapi::Document::from_json(std::move(document.value), "https://fuzz.test/openapi.json"));
   } catch (const core::LoadError&) {
     return 0;  // not YAML/JSON, or not OpenAPI 3.x
   }
   (void)api->server_base_path();
   (void)api->describe("/paths");
   std::size_t budget = 16;  // operations examined per input
-  const std::vector<core::openapi::Operation> operations = api->operations();
+  const std::vector<schema::openapi::Operation> operations = api->operations();
   for (const auto& operation : operations) {
     if (budget-- == 0) break;
     (void)api->match(operation.method, operation.path_template);
@@ -60,6 +60,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)api->match("POST", "/chat/completions");
   (void)api->match("GET", "/models/gpt-4o?x=1");
   try_compile(*api, api->component_schema_uri("Error"));
-  (void)core::openapi::lint(*api);
+  (void)schema::openapi::lint(*api);
   return 0;
 }

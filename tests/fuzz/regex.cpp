@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include <gatecheck/core/regex.hpp>
+#include <gatecheck/schema/regex.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -19,19 +19,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view pattern = input.substr(0, nul);
   const std::string_view subject = nul == std::string_view::npos ? input : input.substr(nul + 1);
 
-  const bool valid = core::Regex::check(pattern).empty();
+  const bool valid = schema::Regex::check(pattern).empty();
   try {
-    const core::Regex regex = core::Regex::compile(pattern);
+    const schema::Regex regex = schema::Regex::compile(pattern);
     require(valid, "check() accepts what compile() accepts");
     require(regex.pattern() == pattern, "the pattern is kept as given");
     const auto outcome = regex.search(subject);
-    require(regex.test(subject) == (outcome == core::Regex::Outcome::match), "test() is search() == match");
+    require(regex.test(subject) == (outcome == schema::Regex::Outcome::match), "test() is search() == match");
     const bool literal = !pattern.empty() && std::all_of(pattern.begin(), pattern.end(), [](char c) {
       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     });
     if (literal && subject.find(pattern) != std::string_view::npos)
-      require(outcome == core::Regex::Outcome::match, "a literal pattern matches a subject containing it");
-  } catch (const core::RegexError&) {
+      require(outcome == schema::Regex::Outcome::match, "a literal pattern matches a subject containing it");
+  } catch (const schema::RegexError&) {
     require(!valid, "compile() refuses what check() refuses");
   }
   return 0;

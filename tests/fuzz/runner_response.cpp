@@ -18,10 +18,10 @@
 #include <nlohmann/json.hpp>
 
 #include <gatecheck/core/headers.hpp>
-#include <gatecheck/core/http_client.hpp>
-#include <gatecheck/core/profile.hpp>
 #include <gatecheck/core/sse.hpp>
+#include <gatecheck/net/http_client.hpp>
 #include <gatecheck/runner/checks.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "check_evaluation.hpp"
 #include "exchange.hpp"
@@ -59,7 +59,7 @@ json request_for(std::string_view flags) {
 
 // One response, as scenario_executor.cpp's send() leaves it: SSE events from the body, then
 // finish_exchange().
-runner::Exchange read_exchange(std::string_view text, core::Clock::time_point start) {
+runner::Exchange read_exchange(std::string_view text, net::Clock::time_point start) {
   runner::Exchange ex;
   const std::string_view head = fuzz::take_line(text);
   ex.request.method = "POST";
@@ -68,7 +68,7 @@ runner::Exchange read_exchange(std::string_view text, core::Clock::time_point st
   ex.request.body = ex.request_json.dump();
   (void)std::from_chars(head.data(), head.data() + head.size(), ex.response.status);
   if (has_word(head, "broken"))
-    ex.response.error = core::TransportError{core::TransportErrorKind::closed, "the peer closed mid-body"};
+    ex.response.error = net::TransportError{net::TransportErrorKind::closed, "the peer closed mid-body"};
   while (!text.empty()) {
     const std::string_view line = fuzz::take_line(text);
     if (line.empty()) break;
@@ -106,14 +106,14 @@ runner::Exchange resend(const runner::Exchange& streamed) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const core::Profile openai = core::load_profile("openai");
-  static const core::Profile simosphere = core::load_profile("simosphere");
+  static const vendor::Profile openai = vendor::load_profile("openai");
+  static const vendor::Profile simosphere = vendor::load_profile("simosphere");
   std::string_view rest = fuzz::as_text(data, size);
-  const core::Profile& profile =
+  const vendor::Profile& profile =
       has_word(rest.substr(0, rest.find('\n')), "simosphere") ? simosphere : openai;
 
   std::vector<std::unique_ptr<runner::Exchange>> exchanges;
-  const auto start = core::Clock::now();
+  const auto start = net::Clock::now();
   constexpr std::string_view kSeparator = "\n--next--\n";
   while (exchanges.size() < 8) {
     const auto end = rest.find(kSeparator);

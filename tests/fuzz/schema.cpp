@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "fuzz_common.hpp"
 
@@ -27,18 +27,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const core::LoadError&) {
     return 0;  // the json target covers the loader
   }
-  core::schema::Options options;
+  schema::Options options;
   options.format_assertion = size % 2 == 1;
   try {
-    const core::schema::CompiledSchema schema = core::schema::compile(schema_value, options);
-    const core::schema::Result result = schema.validate(instance);
+    const schema::CompiledSchema schema = schema::compile(schema_value, options);
+    const schema::Result result = schema.validate(instance);
     require(result.valid == schema.is_valid(instance), "validate() and is_valid() agree");
     require(!result.valid || result.errors.empty(), "a valid result lists no errors");
     require(result.errors.size() <= options.max_errors, "errors stop at max_errors");
     (void)result.to_basic_output().dump();  // throws type_error 316 if a message is not UTF-8
     for (const auto& error : result.errors)
       (void)error.describe();
-  } catch (const core::schema::SchemaError&) {
+  } catch (const schema::SchemaError&) {
     // Unresolvable $ref, invalid pattern, keyword of the wrong type: the compiler's documented refusal.
   }
   return 0;

@@ -9,16 +9,16 @@
 #include <nlohmann/json.hpp>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/profile.hpp>
 #include <gatecheck/core/template.hpp>
 #include <gatecheck/runner/suite.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace gatecheck;
   using fuzz::require;
-  static const core::Profile profile = core::load_profile("openai");
+  static const vendor::Profile profile = vendor::load_profile("openai");
   runner::Suite suite;
   try {
     suite = runner::parse_suite(core::parse_yaml(fuzz::as_text(data, size), "suite.yaml"));

@@ -72,7 +72,7 @@ TEST(Authentication, WithNoKeysConfiguredAnyKeyWorks) {
 
 TEST(Authentication, HeaderSchemesFromTheProfileAreAccepted) {
   auto options = MockApp::default_options();
-  options.profile.auth.push_back({core::AuthScheme::Kind::header, "X-API-Key"});
+  options.profile.auth.push_back({vendor::AuthScheme::Kind::header, "X-API-Key"});
   MockApp mock(options);
   EXPECT_EQ(mock.send("POST", "/v1/chat/completions", kChat, {{"x-api-key", "sk-simo-x"}}, false).status,
             200);
@@ -159,7 +159,7 @@ TEST(Cors, ExposedHeadersAreTheProfilesOwn) {
             "x-ratelimit-reset-tokens, openai-version");
 
   auto options = MockApp::default_options();
-  options.profile = core::load_profile("simosphere");
+  options.profile = vendor::load_profile("simosphere");
   MockApp simosphere(options);
   const auto vendor = simosphere.get("/v1/models", {{"Origin", "https://app.example"}});
   EXPECT_EQ(vendor.header("access-control-expose-headers"),

@@ -20,7 +20,7 @@ bool Answer::has_header(const std::string& name) const {
 
 ServerOptions MockApp::default_options() {
   ServerOptions options;
-  options.profile = core::load_profile("openai");
+  options.profile = vendor::load_profile("openai");
   options.log_format = LogFormat::none;
   options.fixed_clock = 1700000000;
   return options;

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "app.hpp"
 #include "exchange.hpp"

@@ -1,7 +1,7 @@
 // The mock's building blocks: durations, generated instances, deterministic text.
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/schema/validator.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "generator.hpp"
 #include "instance_generator.hpp"
@@ -23,7 +23,7 @@ TEST(Durations, ReadLikeOpenAiResetHeaders) {
 }
 
 TEST(RateLimiter, RefillsContinuously) {
-  core::RateLimitClaims claims;
+  vendor::RateLimitClaims claims;
   claims.plans["p"] = {"p", 60, 0, 0};
   claims.default_plan = "p";
   RateLimiter limiter(claims);
@@ -38,7 +38,7 @@ TEST(RateLimiter, RefillsContinuously) {
 }
 
 TEST(RateLimiter, SecondWindowsLimitBursts) {
-  core::RateLimitClaims claims;
+  vendor::RateLimitClaims claims;
   claims.plans["burst"] = {"burst", 600, 5, 0};
   claims.default_plan = "burst";
   RateLimiter limiter(claims);
@@ -64,7 +64,7 @@ TEST(InstanceGenerator, ProducesValuesTheSchemaAccepts) {
         {"properties":{"b":{"const":3}},"required":["b"]}]})"),
   };
   for (const auto& schema : schemas) {
-    const auto compiled = core::schema::compile(schema);
+    const auto compiled = schema::compile(schema);
     for (std::uint64_t seed = 0; seed < 20; ++seed) {
       const json value = generate_instance(schema, seed);
       EXPECT_TRUE(compiled.is_valid(value)) << schema.dump() << "\n -> " << value.dump();

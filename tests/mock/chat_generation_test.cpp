@@ -1,8 +1,8 @@
 // What a valid chat request gets back: deterministic, consistent, honouring every parameter.
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/schema/validator.hpp>
 #include <gatecheck/core/sse.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "app_fixture.hpp"
 
@@ -112,7 +112,7 @@ TEST(ChatTools, CallsAToolWithArgumentsValidAgainstItsParameters) {
   EXPECT_EQ(call["type"], "function");
   EXPECT_EQ(call["function"]["name"], "get_weather");
   const json arguments = json::parse(call["function"]["arguments"].get<std::string>());
-  const auto schema = core::schema::compile(kWeatherTool["function"]["parameters"]);
+  const auto schema = schema::compile(kWeatherTool["function"]["parameters"]);
   EXPECT_TRUE(schema.is_valid(arguments)) << arguments.dump();
 }
 
@@ -122,7 +122,7 @@ TEST(ChatTools, ParallelCallsOneCallPerToolUnlessTurnedOff) {
   ASSERT_EQ(both["choices"][0]["message"]["tool_calls"].size(), 2u);
   const json zone =
       json::parse(both["choices"][0]["message"]["tool_calls"][1]["function"]["arguments"].get<std::string>());
-  EXPECT_TRUE(core::schema::compile(kTimeTool["function"]["parameters"]).is_valid(zone)) << zone.dump();
+  EXPECT_TRUE(schema::compile(kTimeTool["function"]["parameters"]).is_valid(zone)) << zone.dump();
   const json one = chat(
       mock,
       {{"tools", {kWeatherTool, kTimeTool}}, {"tool_choice", "required"}, {"parallel_tool_calls", false}});
@@ -170,7 +170,7 @@ TEST(ChatJsonModes, JsonSchemaAnswersValidate) {
       chat(mock, {{"response_format",
                    {{"type", "json_schema"}, {"json_schema", {{"name", "person"}, {"schema", schema}}}}}});
   const json content = json::parse(r["choices"][0]["message"]["content"].get<std::string>());
-  EXPECT_TRUE(core::schema::compile(schema).is_valid(content)) << content.dump();
+  EXPECT_TRUE(schema::compile(schema).is_valid(content)) << content.dump();
 }
 
 TEST(ChatStreaming, FollowsTheOpenAiChunkContract) {

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/http_receiver.hpp>
-#include <gatecheck/core/schema/validator.hpp>
 #include <gatecheck/core/utf8.hpp>
+#include <gatecheck/net/http_receiver.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "app_fixture.hpp"
 #include "instance_generator.hpp"
@@ -123,7 +123,7 @@ TEST(Generation, AToolSchemaWithAHugeMinLengthStillAnswers) {
 }
 
 TEST(SchemaCompiler, CountsBeyondAnIntegerSaturateInsteadOfOverflowing) {
-  const auto schema = core::schema::compile(json{{"maxLength", 1e30}, {"minItems", 1e30}});
+  const auto schema = schema::compile(json{{"maxLength", 1e30}, {"minItems", 1e30}});
   EXPECT_TRUE(schema.validate(json("abc")).valid);
   EXPECT_FALSE(schema.validate(json::array({1})).valid);
 }
@@ -132,10 +132,10 @@ TEST(Webhooks, EventsEmittedWhileALateDeliveryWaitsDoNotInvalidateTheWait) {
   // The delivery thread waited on a reference into its queue, which a new event could reallocate (a heap
   // use-after-free that the sanitizer build reports).
   ServerOptions options = MockApp::default_options();
-  options.profile = core::load_profile("simosphere");
+  options.profile = vendor::load_profile("simosphere");
   options.admin_token = "admin-token-for-tests";
   MockApp mock(options);
-  core::HttpReceiver receiver("127.0.0.1", 0);
+  net::HttpReceiver receiver("127.0.0.1", 0);
   const auto send = [&](const std::string& path, const json& body, std::string fault = "") {
     return mock.send("POST", path, body.dump(),
                      {{"Authorization", "Bearer admin-token-for-tests"}, {"x-gatecheck-fault", fault}},
@@ -155,8 +155,8 @@ TEST(Webhooks, EventsEmittedWhileALateDeliveryWaitsDoNotInvalidateTheWait) {
                                   std::chrono::steady_clock::now() + 10s));
 }
 
-core::RateLimitClaims hundred_per_minute() {
-  core::RateLimitClaims claims;
+vendor::RateLimitClaims hundred_per_minute() {
+  vendor::RateLimitClaims claims;
   claims.plans["default"] = {"default", 100, 0, 0};
   claims.default_plan = "default";
   return claims;

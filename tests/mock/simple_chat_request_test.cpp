@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "chat_request.hpp"
 #include "request_checks.hpp"
@@ -20,8 +20,8 @@ namespace {
 
 constexpr std::uint64_t kSeed = 7;
 
-const core::Profile& openai() {
-  static const core::Profile profile = core::load_profile("openai");
+const vendor::Profile& openai() {
+  static const vendor::Profile profile = vendor::load_profile("openai");
   return profile;
 }
 
@@ -122,12 +122,12 @@ INSTANTIATE_TEST_SUITE_P(
         R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}])", R"([1,2])", "", "nul"));
 
 // Every default the readers consult, with unusual ranges.
-core::Profile unusual() {
+vendor::Profile unusual() {
   return gatecheck::testing::unusual_profile();
 }
 
 TEST(SimpleChatRequest, ProfileDefaultsAndRangesAreTheFullReaders) {
-  const core::Profile profile = unusual();
+  const vendor::Profile profile = unusual();
   for (const char* body :
        {R"({"messages":[{"role":"user","content":"hi"}]})",
         R"({"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}})",
@@ -217,7 +217,7 @@ TEST(SimpleChatRequest, RandomBodiesNeverMakeTheReadersDisagree) {
   const std::vector<std::string> numeric = {"temperature",           "top_p", "presence_penalty",
                                             "frequency_penalty",     "n",     "max_tokens",
                                             "max_completion_tokens", "seed"};
-  const std::vector<core::Profile> profiles = {openai(), unusual()};
+  const std::vector<vendor::Profile> profiles = {openai(), unusual()};
   int accepted = 0;
   for (int round = 0; round < 20000; ++round) {
     clean = pick(2) == 0;

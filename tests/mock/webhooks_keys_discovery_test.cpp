@@ -1,11 +1,11 @@
 // Webhooks (signed, retried, journaled), key rotation and discovery documents, as the SIMOSphere profile
-// claims them. Deliveries go to a real loopback receiver (core::HttpReceiver).
+// claims them. Deliveries go to a real loopback receiver (net::HttpReceiver).
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include <gatecheck/core/crypto.hpp>
-#include <gatecheck/core/http_receiver.hpp>
+#include <gatecheck/net/http_receiver.hpp>
 
 #include "app_fixture.hpp"
 #include "webhook_hub.hpp"
@@ -24,7 +24,7 @@ constexpr const char* kSpare = "sk-simo-spare-key-0002";
 
 ServerOptions simosphere(std::vector<FaultSpec> faults = {}) {
   ServerOptions options = MockApp::default_options();
-  options.profile = core::load_profile("simosphere");
+  options.profile = vendor::load_profile("simosphere");
   options.admin_token = kAdmin;
   options.keys = {{kKey, ""}, {kSpare, ""}};
   options.faults = std::move(faults);
@@ -40,7 +40,7 @@ Answer with_key(MockApp& mock, const std::string& key) {
   return mock.send("GET", "/v1/models", "", {{"Authorization", "Bearer " + key}}, false);
 }
 
-std::string register_hook(MockApp& mock, const core::HttpReceiver& receiver, const json& events) {
+std::string register_hook(MockApp& mock, const net::HttpReceiver& receiver, const json& events) {
   const auto created =
       admin(mock, "POST", "/admin/webhooks",
             {{"url", "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hook"}, {"events", events}});
@@ -48,15 +48,15 @@ std::string register_hook(MockApp& mock, const core::HttpReceiver& receiver, con
   return created.json().value("secret", "");
 }
 
-bool wait_for(const core::HttpReceiver& receiver, std::size_t count, std::chrono::milliseconds limit = 5s) {
+bool wait_for(const net::HttpReceiver& receiver, std::size_t count, std::chrono::milliseconds limit = 5s) {
   return receiver.wait_until([&](const auto& received) { return received.size() >= count; },
                              std::chrono::steady_clock::now() + limit);
 }
 
 TEST(WebhookSignatures, StandardWebhooksMatchesTheSpecificationsTestVector) {
   // From the Standard Webhooks specification's reference test.
-  core::WebhookClaims claims;
-  claims.scheme = core::SignatureScheme::standard_webhooks;
+  vendor::WebhookClaims claims;
+  claims.scheme = vendor::SignatureScheme::standard_webhooks;
   const auto headers =
       signature_headers(claims, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
                         1614265330, R"({"test": 2432232314})");
@@ -65,7 +65,7 @@ TEST(WebhookSignatures, StandardWebhooksMatchesTheSpecificationsTestVector) {
 }
 
 TEST(WebhookSignatures, SimoSphereSignsTheRawBodyWithTheWholeSecret) {
-  const auto profile = core::load_profile("simosphere");
+  const auto profile = vendor::load_profile("simosphere");
   const auto headers = signature_headers(profile.webhooks, "whsec_abc", "evt_1", 0, R"({"a":1})");
   ASSERT_EQ(headers.size(), 1u);
   EXPECT_EQ(headers[0].first, "X-SIMO-Signature");
@@ -74,7 +74,7 @@ TEST(WebhookSignatures, SimoSphereSignsTheRawBodyWithTheWholeSecret) {
 
 TEST(Webhooks, ATriggeredEventIsDeliveredSignedAndJournaled) {
   MockApp mock(simosphere());
-  core::HttpReceiver receiver("127.0.0.1", 0);
+  net::HttpReceiver receiver("127.0.0.1", 0);
   const std::string secret = register_hook(mock, receiver, json::array({"invoice.created"}));
   EXPECT_TRUE(secret.starts_with("whsec_"));
   const auto accepted = admin(
@@ -105,7 +105,7 @@ TEST(Webhooks, ATriggeredEventIsDeliveredSignedAndJournaled) {
 
 TEST(Webhooks, AFailedDeliveryIsRetriedWithTheSameEventIdAndBody) {
   MockApp mock(simosphere());
-  core::HttpReceiver receiver("127.0.0.1", 0, {500, 200});
+  net::HttpReceiver receiver("127.0.0.1", 0, {500, 200});
   register_hook(mock, receiver, json::array({"audit.flagged"}));
   admin(mock, "POST", "/admin/events",
         {{"type", "audit.flagged"}, {"data", {{"request_id", "r"}, {"reason", "x"}}}});
@@ -120,7 +120,7 @@ TEST(Webhooks, FaultsBreakTheSignatureThePayloadOrTheRetries) {
   for (const auto fault :
        {Fault::webhook_wrong_secret, Fault::webhook_tampered_body, Fault::webhook_no_signature}) {
     MockApp mock(simosphere({{fault, std::nullopt}}));
-    core::HttpReceiver receiver("127.0.0.1", 0);
+    net::HttpReceiver receiver("127.0.0.1", 0);
     const std::string secret = register_hook(mock, receiver, json::array({"invoice.created"}));
     admin(mock, "POST", "/admin/events",
           {{"type", "invoice.created"}, {"data", {{"invoice_id", "i"}, {"amount", 1}, {"currency", "EUR"}}}});
@@ -130,7 +130,7 @@ TEST(Webhooks, FaultsBreakTheSignatureThePayloadOrTheRetries) {
     EXPECT_NE(delivery.headers.get("x-simo-signature").value_or(""), expected) << fault_name(fault);
   }
   MockApp late(simosphere({{Fault::webhook_no_retry, std::nullopt}}));
-  core::HttpReceiver failing("127.0.0.1", 0, {500});
+  net::HttpReceiver failing("127.0.0.1", 0, {500});
   register_hook(late, failing, json::array({"invoice.created"}));
   admin(late, "POST", "/admin/events", {{"type", "invoice.created"}, {"data", json::object()}});
   ASSERT_TRUE(wait_for(failing, 1));
@@ -152,7 +152,7 @@ TEST(Webhooks, RegistrationRejectsBadUrlsAndEventsTheProfileDoesNotEmit) {
 
 TEST(KeyRotation, TheOldKeyFailsAtOnceTheNewOneWorksAndKeyRotatedIsEmitted) {
   MockApp mock(simosphere());
-  core::HttpReceiver receiver("127.0.0.1", 0);
+  net::HttpReceiver receiver("127.0.0.1", 0);
   register_hook(mock, receiver, json::array({"key.rotated"}));
   ASSERT_EQ(with_key(mock, kSpare).status, 200);
   const auto rotated = admin(mock, "POST", "/admin/keys/rotate", {{"key", kSpare}});
@@ -176,7 +176,7 @@ TEST(KeyRotation, TheStaleFaultKeepsTheOldKeyWorking) {
 
 TEST(UsageThresholds, CrossingOneEmitsUsageThresholdReachedOnce) {
   MockApp mock(simosphere());
-  core::HttpReceiver receiver("127.0.0.1", 0);
+  net::HttpReceiver receiver("127.0.0.1", 0);
   register_hook(mock, receiver, json::array({"usage.threshold_reached"}));
   ASSERT_EQ(
       admin(mock, "POST", "/admin/usage/thresholds", {{"key", kSpare}, {"metric", "requests"}, {"value", 2}})

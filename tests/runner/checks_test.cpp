@@ -7,8 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <gatecheck/core/profile.hpp>
 #include <gatecheck/runner/checks.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "check_evaluation.hpp"
 #include "exchange_builders.hpp"
@@ -23,8 +23,8 @@ using ::testing::AssertionSuccess;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const core::Profile& openai() {
-  static const core::Profile profile = core::load_profile("openai");
+const vendor::Profile& openai() {
+  static const vendor::Profile profile = vendor::load_profile("openai");
   return profile;
 }
 
@@ -145,7 +145,7 @@ TEST(HttpCompleteResponse, AWholeResponsePassesAndABrokenOneNamesTheTransportErr
 
   Exchange broken = whole;
   broken.response.body.resize(10);
-  broken.response.error = core::TransportError{core::TransportErrorKind::closed, "peer closed mid-body"};
+  broken.response.error = net::TransportError{net::TransportErrorKind::closed, "peer closed mid-body"};
   const Verdict verdict = evaluate("http.complete-response", broken);
   EXPECT_TRUE(FailsWith(verdict, "closed: peer closed mid-body"));
   EXPECT_EQ(verdict.actual, "status 200, 10 body bytes before it broke");

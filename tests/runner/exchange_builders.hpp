@@ -81,7 +81,7 @@ inline Exchange streamed(json request, const std::vector<std::string>& pieces,
                          core::Headers headers = sse_headers(), std::chrono::microseconds gap = 5ms,
                          int status = 200) {
   Exchange ex = chat_exchange(std::move(request), status, std::move(headers));
-  const auto start = core::Clock::now();
+  const auto start = net::Clock::now();
   ex.response.timings.request_sent = start;
   core::SseParser parser([&](core::SseEvent&& e) { ex.events.push_back(std::move(e)); });
   auto at = start;

@@ -14,13 +14,13 @@ namespace {
 using nlohmann::json;
 
 struct Fixture {
-  explicit Fixture(const std::string& profile_name) : profile(core::load_profile(profile_name)) {
+  explicit Fixture(const std::string& profile_name) : profile(vendor::load_profile(profile_name)) {
     options.api_key = "sk-simo-run-key-1234";
     options.extra_headers.add("X-Team", "qa");
   }
   RunEnvironment env() { return RunEnvironment{options, profile, "http://127.0.0.1:8080", book, {}}; }
 
-  core::Profile profile;
+  vendor::Profile profile;
   RunOptions options;
   SchemaBook book = SchemaBook::load("");
 };
@@ -52,7 +52,7 @@ TEST(RequestBuilder, RawPathsAbsoluteUrlsAndNoAuth) {
 
 TEST(RequestBuilder, AHeaderSchemeAndAPerStepKey) {
   Fixture f("simosphere");
-  f.profile.auth = {{core::AuthScheme::Kind::header, "X-API-Key"}};
+  f.profile.auth = {{vendor::AuthScheme::Kind::header, "X-API-Key"}};
   const auto env = f.env();
   const auto ex = build_exchange(json{{"path", "/models"}, {"api_key", "sk-simo-other"}}, env);
   EXPECT_EQ(ex.request.headers.get("x-api-key").value_or(""), "sk-simo-other");

@@ -13,8 +13,8 @@ namespace {
 using namespace testing;
 using nlohmann::json;
 
-const core::Profile& simosphere() {
-  static const core::Profile profile = core::load_profile("simosphere");
+const vendor::Profile& simosphere() {
+  static const vendor::Profile profile = vendor::load_profile("simosphere");
   return profile;
 }
 
@@ -35,8 +35,8 @@ std::int64_t now() {
       .count();
 }
 
-core::ReceivedRequest delivery(const std::string& body, core::Headers headers, int answered = 200) {
-  core::ReceivedRequest request;
+net::ReceivedRequest delivery(const std::string& body, core::Headers headers, int answered = 200) {
+  net::ReceivedRequest request;
   request.method = "POST";
   request.target = "/hooks/x";
   request.body = body;
@@ -75,8 +75,8 @@ TEST(WebhookSignatureValid, AcceptsTheSimoSignatureInAnyHexCaseAndRejectsTheRest
 }
 
 TEST(WebhookSignatureValid, StandardWebhooksChecksTheReplayWindowAndAnyOfSeveralSignatures) {
-  core::WebhookClaims claims;
-  claims.scheme = core::SignatureScheme::standard_webhooks;
+  vendor::WebhookClaims claims;
+  claims.scheme = vendor::SignatureScheme::standard_webhooks;
   claims.tolerance_seconds = 300;
   const std::string secret = "whsec_" + core::base64_encode("key-bytes");
   const auto sign = [&](std::int64_t at) {
@@ -97,13 +97,13 @@ TEST(WebhookSignatureValid, StandardWebhooksChecksTheReplayWindowAndAnyOfSeveral
 
 TEST(WebhookChecks, PayloadWithinAndRetries) {
   const auto ok = delivery(kBody, {});
-  const auto received = std::vector<core::ReceivedRequest>{ok};
+  const auto received = std::vector<net::ReceivedRequest>{ok};
   const auto deliveries = deliveries_of(received, "invoice.created");
   ASSERT_EQ(deliveries.size(), 1u);
   EXPECT_TRUE(passes(webhook_payload_schema(deliveries, "invoice.created", std::nullopt)));
-  const auto schema = core::schema::compile(json{{"properties", {{"data", {{"required", {"reason"}}}}}}});
+  const auto schema = schema::compile(json{{"properties", {{"data", {{"required", {"reason"}}}}}}});
   EXPECT_TRUE(fails_with(webhook_payload_schema(deliveries, "invoice.created", schema), "breaks"));
-  const std::vector<core::ReceivedRequest> bare{delivery(R"({"type":"invoice.created"})", {})};
+  const std::vector<net::ReceivedRequest> bare{delivery(R"({"type":"invoice.created"})", {})};
   EXPECT_TRUE(fails_with(
       webhook_payload_schema(deliveries_of(bare, "invoice.created"), "invoice.created", std::nullopt),
       "lacks data"));
@@ -115,9 +115,9 @@ TEST(WebhookChecks, PayloadWithinAndRetries) {
   EXPECT_TRUE(
       fails_with(webhook_delivered_within({}, since, std::chrono::milliseconds(100)), "never delivered"));
 
-  const std::vector<core::ReceivedRequest> retried{delivery(kBody, {}, 500), delivery(kBody, {}, 200)};
+  const std::vector<net::ReceivedRequest> retried{delivery(kBody, {}, 500), delivery(kBody, {}, 200)};
   EXPECT_TRUE(passes(webhook_retried_on_failure(deliveries_of(retried, "invoice.created"))));
-  const std::vector<core::ReceivedRequest> abandoned{delivery(kBody, {}, 500)};
+  const std::vector<net::ReceivedRequest> abandoned{delivery(kBody, {}, 500)};
   EXPECT_TRUE(fails_with(webhook_retried_on_failure(deliveries_of(abandoned, "invoice.created")),
                          "never attempted again"));
   EXPECT_EQ(webhook_retried_on_failure(deliveries).kind, Verdict::Kind::not_applicable);

@@ -2,12 +2,12 @@
 // readers' differential test and of their fuzz target.
 #pragma once
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 namespace gatecheck::testing {
 
-inline core::Profile unusual_profile() {
-  core::Profile profile = core::load_profile("simosphere");  // strict_parameters: false
+inline vendor::Profile unusual_profile() {
+  vendor::Profile profile = vendor::load_profile("simosphere");  // strict_parameters: false
   profile.always_stream = true;
   profile.default_model = "mistral-small-latest";
   profile.default_max_tokens = 50;

@@ -2,7 +2,7 @@
 // purpose.
 //
 //   mock::ServerOptions options;
-//   options.profile = core::load_profile("openai");
+//   options.profile = vendor::load_profile("openai");
 //   mock::Server server(std::move(options));
 //   server.start();                        // listening when it returns
 //   http://127.0.0.1:<server.port()>/v1/chat/completions ...
@@ -19,7 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/mock/faults.hpp>
 
 namespace gatecheck::mock {
@@ -50,7 +50,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the system picks one (see port())
   unsigned threads = 0;    // 0: one per core
-  core::Profile profile;
+  vendor::Profile profile;
   std::uint64_t seed = 0;                               // mixed into every generated answer
   std::optional<std::int64_t> fixed_clock;              // makes `created` stable
   std::vector<FaultSpec> faults;                        // applied to every request

@@ -3,7 +3,7 @@
 //
 //   runner::RunOptions options;
 //   options.target = "http://127.0.0.1:8080";
-//   options.profile = core::load_profile("openai");
+//   options.profile = vendor::load_profile("openai");
 //   auto report = runner::run(runner::load_bundled_suites(), options);
 #pragma once
 
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include <gatecheck/core/headers.hpp>
-#include <gatecheck/core/profile.hpp>
+#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/runner/report.hpp>
 #include <gatecheck/runner/suite.hpp>
 
@@ -28,7 +28,7 @@ struct Shard {
 
 struct RunOptions {
   std::string target;  // origin (http://host:port), optionally with a path prefix
-  core::Profile profile;
+  vendor::Profile profile;
   std::string api_key;
   core::Headers extra_headers;                // sent with every request
   std::map<std::string, std::string> models;  // role -> model, over the profile's

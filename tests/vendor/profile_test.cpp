@@ -1,0 +1,97 @@
+// Vendor claims files: the bundled baseline, inheritance, and errors that point at the line.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include <gatecheck/vendor/profile.hpp>
+
+namespace gatecheck::vendor {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ProfileFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("gatecheck-profile-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  fs::path dir_;
+};
+
+TEST(BundledProfiles, TheOpenAiBaselineLoads) {
+  const Profile p = load_profile("openai");
+  EXPECT_EQ(p.id, "openai");
+  EXPECT_EQ(p.base_path, "/v1");
+  ASSERT_EQ(p.auth.size(), 1u);
+  EXPECT_EQ(p.auth[0].kind, AuthScheme::Kind::bearer);
+  EXPECT_EQ(p.model_roles.at("chat"), "gpt-4o-mini");
+  ASSERT_NE(p.find_model("text-embedding-3-small"), nullptr);
+  EXPECT_EQ(p.find_model("text-embedding-3-small")->dimensions, 1536u);
+  EXPECT_EQ(p.rate_limits.remaining_requests, "x-ratelimit-remaining-requests");
+  EXPECT_EQ(p.rate_limits.reset_format, ResetFormat::duration);
+  EXPECT_TRUE(p.rate_limits.retry_after_ms);
+  EXPECT_TRUE(p.has("chat.completions.stream"));
+  EXPECT_EQ(p.error_type(429), "requests");
+  EXPECT_EQ(p.raw["models"]["chat"], "gpt-4o-mini") << "the raw claims feed {{ profile.* }} templates";
+}
+
+TEST(BundledProfiles, UnknownNamesListWhatExists) {
+  try {
+    load_profile("no-such-vendor");
+    FAIL();
+  } catch (const core::LoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("bundled: "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("openai"), std::string::npos);
+  }
+}
+
+TEST_F(ProfileFiles, ExtendsAnotherProfileAndOverridesIt) {
+  const auto path = write("vendor.yaml",
+                          "profile: vendor\nextends: openai\nbase_path: /api/v1\n"
+                          "auth:\n  schemes: [{type: bearer}, {type: header, header: X-API-Key}]\n"
+                          "errors: {envelope: simplio, type: vendor_error}\n"
+                          "streaming: {always: true}\n");
+  const Profile p = load_profile(path);
+  EXPECT_EQ(p.id, "vendor");
+  EXPECT_EQ(p.base_path, "/api/v1");
+  ASSERT_EQ(p.auth.size(), 2u);
+  EXPECT_EQ(p.auth[1].header, "X-API-Key");
+  EXPECT_EQ(p.envelope, ErrorEnvelope::simplio);
+  EXPECT_EQ(p.error_type(404), "vendor_error");
+  EXPECT_TRUE(p.always_stream);
+  EXPECT_EQ(p.model_roles.at("chat"), "gpt-4o-mini") << "inherited from openai";
+}
+
+TEST_F(ProfileFiles, SchemaViolationsNameTheFileLineAndWhatIsAllowed) {
+  const auto path = write("bad.yaml", "profile: bad\nextends: openai\nstreaming:\n  alwys: true\n");
+  try {
+    load_profile(path);
+    FAIL();
+  } catch (const core::LoadError& e) {
+    EXPECT_EQ(e.position().line, 4u) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'alwys' is not allowed here (allowed: always,"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(ProfileFiles, ModelRolesMustNameACatalogModel) {
+  const auto path = write("roles.yaml", "profile: roles\nextends: openai\nmodels:\n  chat: gpt-9\n");
+  try {
+    load_profile(path);
+    FAIL();
+  } catch (const core::LoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("'gpt-9', which is not in models.catalog"), std::string::npos)
+        << e.what();
+    EXPECT_EQ(e.position().line, 4u);
+  }
+}
+
+}  // namespace
+}  // namespace gatecheck::vendor

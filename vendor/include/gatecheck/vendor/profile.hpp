@@ -1,0 +1,125 @@
+// A vendor profile: the claims file (schemas/profiles/<vendor>.yaml) that the mock serves and the runner
+// checks. Format: docs/profile-format.md; JSON Schema: schemas/profile.schema.json, applied on load.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <gatecheck/core/document.hpp>
+
+namespace gatecheck::vendor {
+
+struct AuthScheme {
+  enum class Kind { bearer, header };
+  Kind kind = Kind::bearer;
+  std::string header;  // Kind::header: the header carrying the key
+};
+
+struct RateLimitPlan {
+  std::string name;
+  std::uint64_t requests_per_minute = 0;
+  std::uint64_t requests_per_second = 0;  // 0: no second window
+  std::uint64_t tokens_per_minute = 0;    // 0: not limited by tokens
+};
+
+enum class ResetFormat { duration, epoch_seconds, seconds, milliseconds };
+
+struct RateLimitClaims {
+  std::string limit_requests, remaining_requests, reset_requests;
+  std::string limit_tokens, remaining_tokens, reset_tokens;  // empty: no token headers
+  ResetFormat reset_format = ResetFormat::duration;
+  bool retry_after = true;
+  bool retry_after_ms = false;
+  std::string error_type;
+  nlohmann::json error_code;  // string, integer or null
+  std::string error_message;
+  std::string default_plan;
+  std::map<std::string, RateLimitPlan> plans;
+};
+
+struct ModelClaim {
+  std::string id;
+  std::string kind;  // chat, embedding, image, speech, transcription, moderation, completion
+  std::string owned_by = "system";
+  std::int64_t created = 0;
+  std::uint32_t context_window = 0;
+  std::uint32_t dimensions = 0;
+  bool fixed_dimensions = false;
+};
+
+enum class ErrorEnvelope { openai, simplio };
+
+// How webhook deliveries are signed.
+enum class SignatureScheme {
+  none,
+  hmac_sha256_hex,    // <header>: <prefix><hex HMAC-SHA256 of the raw body>, keyed by the whole secret
+  standard_webhooks,  // webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC of
+                      // id.timestamp.body>
+};
+
+struct WebhookClaims {
+  SignatureScheme scheme = SignatureScheme::none;
+  std::string header;                     // hmac_sha256_hex: e.g. X-SIMO-Signature
+  std::string prefix;                     // hmac_sha256_hex: e.g. sha256=
+  std::uint32_t tolerance_seconds = 300;  // standard_webhooks: the replay window
+  std::vector<std::string> events;
+  std::uint32_t attempts = 4;  // delivery attempts per event and webhook
+  std::uint32_t initial_delay_ms = 200;
+  double multiplier = 2;
+};
+
+struct Profile {
+  std::string id;
+  std::string name;
+  std::string base_path;
+  std::vector<AuthScheme> auth;
+  std::vector<std::string> key_prefixes;
+  std::string missing_key_message;
+  std::string invalid_key_message;  // {key} becomes the masked key
+  ErrorEnvelope envelope = ErrorEnvelope::openai;
+  std::string fixed_error_type;  // when the vendor uses one type for every error
+  std::map<int, std::string> error_types;
+  RateLimitClaims rate_limits;
+  std::vector<ModelClaim> models;
+  std::map<std::string, std::string> model_roles;  // chat -> gpt-4o-mini
+  std::set<std::string> capabilities;
+  bool always_stream = false;
+  std::uint32_t time_to_first_token_ms = 0;
+  std::uint32_t inter_token_ms = 0;
+  std::size_t max_body_bytes = 2 * 1024 * 1024;
+  double temperature_min = 0, temperature_max = 2;
+  double top_p_min = 0, top_p_max = 1;
+  double penalty_min = -2, penalty_max = 2;
+  double n_min = 1, n_max = 128;
+  std::size_t max_stop_sequences = 4;
+  std::uint32_t default_max_tokens = 0;  // 0: the model's natural length
+  std::string default_model;
+  bool strict_parameters = true;
+  WebhookClaims webhooks;
+  bool key_rotation = false;                     // POST /admin/keys/rotate invalidates the old key at once
+  std::vector<std::string> discovery_documents;  // /openapi.json, /llms.txt, /.well-known/...
+  std::map<std::string, std::string> request_headers;
+  std::vector<std::pair<std::string, std::string>> response_headers;
+  nlohmann::json raw;  // the merged claims file as JSON ({{ profile.* }} in suites, webhooks, discovery)
+  std::string source;  // where it came from
+
+  bool has(std::string_view capability) const { return capabilities.count(std::string(capability)) > 0; }
+  const ModelClaim* find_model(std::string_view id) const;
+  // The error `type` for a status under this profile's envelope.
+  std::string error_type(int status) const;
+};
+
+// A bundled profile name ("openai", "simosphere") or the path of a claims file. Throws LoadError naming the
+// file and line of anything that does not match schemas/profile.schema.json.
+Profile load_profile(const std::string& name_or_path);
+Profile parse_profile(const core::Document& document);
+std::vector<std::string> bundled_profile_names();
+
+}  // namespace gatecheck::vendor
