@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <gatecheck/core/duration.hpp>
+
 namespace gatecheck::cli {
 
 std::optional<std::string> Arguments::value(const std::string& name) const {
@@ -33,18 +35,11 @@ std::chrono::milliseconds Arguments::duration(const std::string& name, std::chro
                                               std::chrono::milliseconds max) const {
   const auto text = value(name);
   if (!text) return fallback;
-  std::int64_t number = 0;
-  const char* end = text->data() + text->size();
-  const auto result = std::from_chars(text->data(), end, number);
-  const std::string_view unit(result.ptr, static_cast<std::size_t>(end - result.ptr));
-  const std::int64_t scale = unit.empty() || unit == "s" ? 1'000
-                             : unit == "ms"              ? 1
-                             : unit == "m"               ? 60'000
-                             : unit == "h"               ? 3'600'000
-                                                         : 0;
-  const bool parsed = result.ec == std::errc{} && result.ptr != text->data() && scale != 0 && number >= 0 &&
-                      number <= 1'000'000'000;
-  const std::chrono::milliseconds value(parsed ? number * scale : -1);
+  // A Go duration ("90s", "1m30s", "1500ms"), or a bare number of seconds.
+  const bool bare = !text->empty() && text->find_first_not_of("0123456789.") == std::string::npos;
+  const auto seconds = bare ? core::parse_decimal(*text) : core::parse_go_duration(*text);
+  const bool parsed = seconds && *seconds >= 0 && *seconds <= 1e9;
+  const std::chrono::milliseconds value(parsed ? static_cast<std::int64_t>(*seconds * 1000) : -1);
   if (!parsed || value < min || value > max) {
     throw UsageError(name + " expects a duration such as 90s, 30m or 2h, got '" + *text + "'");
   }

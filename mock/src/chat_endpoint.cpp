@@ -2,9 +2,8 @@
 
 #include <gatecheck/core/document.hpp>
 
-#include "app.hpp"
+#include "call_context.hpp"
 #include "chat_request.hpp"
-#include "control_number.hpp"
 #include "request_checks.hpp"
 
 namespace gatecheck::mock {
@@ -22,14 +21,7 @@ bool asks_for_stream(std::string_view body, const vendor::Profile& profile) {
 Reply answer(CallContext& context) {
   const auto& profile = context.profile();
   ChatRequest request = parse_chat_request(context.request.body, profile, context.options.seed);
-  if (const auto length = context.request.header("x-gatecheck-length")) {
-    const auto tokens = parse_control_number(*length, 1, 100000);
-    if (!tokens) {
-      throw Rejected{ApiError::invalid("x-gatecheck-length must be a whole number from 1 to 100000",
-                                       "x-gatecheck-length", "invalid_header")};
-    }
-    request.length = *tokens;
-  }
+  request.length = context.controls.length;
   // Generation is bounded: n answers of `length` tokens are all held in memory until sent.
   const std::uint64_t longest = request.length.value_or(40);
   if (request.n * longest > context.options.max_generated_tokens) {
@@ -59,25 +51,17 @@ Reply answer(CallContext& context) {
   if (request.stream && !profile.has("chat.completions.stream")) {
     throw Rejected{ApiError::invalid("Streaming is not supported.", "stream", nullptr)};
   }
-  ChatAnswer composed = compose_answer(request, context.created, context.faults);
+  ChatAnswer composed = compose_answer(request, context.created, context.faults());
   context.tokens_used = composed.total_tokens;
   if (!request.stream) return json_reply(200, render_completion(composed));
 
   StreamOptions options;
   options.include_usage = request.include_usage;
-  options.timing = context.timing;
-  if (const auto after = context.request.header("x-gatecheck-stream-error-after")) {
-    const auto pieces = parse_control_number(*after, 0, 1'000'000);
-    if (!pieces) {
-      throw Rejected{
-          ApiError::invalid("x-gatecheck-stream-error-after must be a whole number from 0 to 1000000",
-                            "x-gatecheck-stream-error-after", "invalid_header")};
-    }
-    options.error_after_pieces = *pieces;
-  }
+  options.timing = context.controls.timing;
+  options.error_after_pieces = context.controls.stream_error_after;
   Reply reply;
-  reply.stream = make_chat_stream(std::move(composed), options, context.faults);
-  reply.headers.emplace_back("Content-Type", context.faults.has(Fault::sse_content_type)
+  reply.stream = make_chat_stream(std::move(composed), options, context.faults());
+  reply.headers.emplace_back("Content-Type", context.faults().has(Fault::sse_content_type)
                                                  ? "application/json"
                                                  : "text/event-stream; charset=utf-8");
   reply.headers.emplace_back("Cache-Control", "no-cache");
@@ -92,7 +76,7 @@ Reply chat_completions_endpoint(CallContext& context) {
   } catch (const Rejected& rejected) {
     // A defect on purpose: an error found before the first token goes out as a 200 stream carrying an error
     // event.
-    if (!context.faults.has(Fault::error_as_200_event) ||
+    if (!context.faults().has(Fault::error_as_200_event) ||
         !asks_for_stream(context.request.body, context.profile())) {
       throw;
     }

@@ -7,7 +7,7 @@
 #include <gatecheck/core/bundled.hpp>
 #include <gatecheck/core/document.hpp>
 
-#include "app.hpp"
+#include "call_context.hpp"
 
 namespace gatecheck::mock {
 namespace {
@@ -43,7 +43,7 @@ std::string llms_text(const vendor::Profile& profile, const std::string& origin,
   out += "\n## Authentication\n\n";
   for (const auto& scheme : profile.auth)
     out += scheme.kind == vendor::AuthScheme::Kind::bearer ? "- Authorization: Bearer <key>\n"
-                                                         : "- " + scheme.header + ": <key>\n";
+                                                           : "- " + scheme.header + ": <key>\n";
   out += "\n## Models\n\n";
   for (const auto& model : profile.models)
     out += "- " + model.id + " (" + model.kind + ")\n";
@@ -144,7 +144,7 @@ std::optional<Reply> discovery_document(const CallContext& context) {
   if (std::find(claimed.begin(), claimed.end(), path) == claimed.end()) return std::nullopt;
   const auto host = context.request.header("host");
   const std::string origin = "http://" + std::string(host.value_or("127.0.0.1"));
-  const bool broken = context.faults.has(Fault::discovery_incomplete);
+  const bool broken = context.faults().has(Fault::discovery_incomplete);
 
   if (path == "/llms.txt" || path == "/llms-full.txt")
     return text_reply(llms_text(profile, origin, path == "/llms-full.txt", broken),

@@ -6,7 +6,7 @@
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/json_writer.hpp>
 
-#include "app.hpp"
+#include "call_context.hpp"
 #include "generator.hpp"
 #include "request_checks.hpp"
 

@@ -1,7 +1,7 @@
 // GET {base}/models and GET {base}/models/{id}, from the profile's catalog.
 #include <gatecheck/core/json_writer.hpp>
 
-#include "app.hpp"
+#include "call_context.hpp"
 #include "request_checks.hpp"
 
 namespace gatecheck::mock {
@@ -24,7 +24,8 @@ Reply list_models_endpoint(CallContext& context) {
   return json_reply(200, std::move(out));
 }
 
-Reply retrieve_model_endpoint(CallContext& context, const std::string& model_id) {
+Reply retrieve_model_endpoint(CallContext& context) {
+  const std::string model_id(context.parameter);
   const vendor::ModelClaim* model = context.profile().find_model(model_id);
   if (model == nullptr) {
     ApiError error = model_not_found(model_id);

@@ -21,26 +21,6 @@ void refill(double& level, double capacity, double per_second, RateLimiter::Cloc
 
 }  // namespace
 
-std::string format_duration(double seconds) {
-  if (seconds <= 0) return "0s";
-  const auto total_ms = std::max<long long>(1, static_cast<long long>(std::ceil(seconds * 1000)));
-  if (total_ms < 1000) return std::to_string(total_ms) + "ms";
-  const long long hours = total_ms / 3'600'000;
-  const long long minutes = (total_ms / 60'000) % 60;
-  const long long rest_ms = total_ms % 60'000;
-  std::string out;
-  if (hours > 0) out += std::to_string(hours) + "h";
-  if (hours > 0 || minutes > 0) out += std::to_string(minutes) + "m";
-  out += std::to_string(rest_ms / 1000);
-  if (const long long fraction = rest_ms % 1000; fraction != 0) {  // "9.816s", "26.4s": no trailing zeros
-    std::string digits = std::to_string(fraction + 1000).substr(1);
-    while (digits.back() == '0')
-      digits.pop_back();
-    out += "." + digits;
-  }
-  return out + "s";
-}
-
 const vendor::RateLimitPlan& RateLimiter::plan_for(const std::string& name) const {
   const auto it = claims_.plans.find(name.empty() ? claims_.default_plan : name);
   if (it != claims_.plans.end()) return it->second;

@@ -70,7 +70,4 @@ class RateLimiter {
   std::unordered_map<std::string, KeyState> keys_;
 };
 
-// "1s", "6m0s", "20ms", "1m26.4s": the Go duration strings OpenAI's reset headers use.
-std::string format_duration(double seconds);
-
 }  // namespace gatecheck::mock

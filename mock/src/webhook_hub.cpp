@@ -235,4 +235,16 @@ void WebhookHub::attempt(Pending pending) {
   }
 }
 
+DeliveryFaults delivery_faults(const FaultSet& faults) {
+  DeliveryFaults out;
+  out.wrong_secret = faults.has(Fault::webhook_wrong_secret);
+  out.tampered_body = faults.has(Fault::webhook_tampered_body);
+  out.no_signature = faults.has(Fault::webhook_no_signature);
+  out.no_retry = faults.has(Fault::webhook_no_retry);
+  out.payload_invalid = faults.has(Fault::webhook_payload_invalid);
+  if (faults.has(Fault::webhook_late))
+    out.late = std::chrono::milliseconds(faults.parameter(Fault::webhook_late, 3000));
+  return out;
+}
+
 }  // namespace gatecheck::mock

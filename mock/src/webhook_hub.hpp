@@ -17,6 +17,8 @@
 
 #include <gatecheck/vendor/profile.hpp>
 
+#include "fault_set.hpp"
+
 namespace gatecheck::mock {
 
 // Defects a delivery can carry (faults webhook-*), for proving the runner's webhook checks.
@@ -44,6 +46,9 @@ std::vector<std::pair<std::string, std::string>> signature_headers(const vendor:
                                                                    const std::string& event_id,
                                                                    std::int64_t timestamp,
                                                                    const std::string& body);
+
+// The faults of a request that apply to the webhook deliveries it causes.
+DeliveryFaults delivery_faults(const FaultSet& faults);
 
 class WebhookHub {
  public:

@@ -48,9 +48,4 @@ Verdict check_keys(std::string_view id, const Exchange& exchange, const CheckCon
 // Whole-burst checks.
 Verdict check_ratelimit(std::string_view id, const CheckContext& context);
 
-// RFC 9110 Retry-After (delta-seconds or an HTTP-date) or retry-after-ms, in milliseconds.
-std::optional<double> retry_after_ms(const core::Headers& headers);
-// A Go duration ("6m0s", "20ms", "1.5s") in seconds.
-std::optional<double> parse_go_duration(std::string_view text);
-
 }  // namespace gatecheck::runner

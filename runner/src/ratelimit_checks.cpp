@@ -4,35 +4,12 @@
 #include <ctime>
 #include <limits>
 
+#include <gatecheck/core/duration.hpp>
+
 #include "check_evaluation.hpp"
 
 namespace gatecheck::runner {
 namespace {
-
-std::optional<double> number(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  double value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
-// RFC 9110 section 5.6.7: IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), and the two obsolete forms a
-// recipient MUST also accept: RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT") and asctime ("Sun Nov  6 08:49:37
-// 1994").
-std::optional<std::time_t> http_date(std::string_view text) {
-  const std::string copy(text);
-  for (const char* format :
-       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
-    std::tm tm{};
-    const char* end = strptime(copy.c_str(), format, &tm);
-    if (end != nullptr && *end == '\0') return timegm(&tm);
-  }
-  return std::nullopt;
-}
 
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -42,15 +19,15 @@ double now_seconds() {
 std::optional<double> reset_seconds(std::string_view value, vendor::ResetFormat format) {
   switch (format) {
     case vendor::ResetFormat::duration:
-      return parse_go_duration(value);
+      return core::parse_go_duration(value);
     case vendor::ResetFormat::seconds:
-      return number(value);
+      return core::parse_decimal(value);
     case vendor::ResetFormat::milliseconds: {
-      const auto ms = number(value);
+      const auto ms = core::parse_decimal(value);
       return ms ? std::optional<double>(*ms / 1000.0) : std::nullopt;
     }
     case vendor::ResetFormat::epoch_seconds: {
-      const auto at = number(value);
+      const auto at = core::parse_decimal(value);
       return at ? std::optional<double>(*at - now_seconds()) : std::nullopt;
     }
   }
@@ -90,7 +67,7 @@ Verdict remaining_decreases(const CheckContext& context) {
   for (const Exchange* ex : context.exchanges) {
     if (!success(*ex)) continue;
     if (const auto text = ex->response.headers.get(name))
-      if (const auto value = number(*text)) values.push_back(*value);
+      if (const auto value = core::parse_decimal(*text)) values.push_back(*value);
   }
   if (values.size() < 2) return Verdict::not_applicable("fewer than two successful responses with " + name);
   for (std::size_t i = 1; i < values.size(); ++i)
@@ -113,8 +90,8 @@ Verdict reset_in_future(const CheckContext& context) {
         names.limit_requests.empty() ? std::nullopt : ex.response.headers.get(names.limit_requests);
     const auto remaining = ex.response.headers.get(names.remaining_requests);
     if (!reset || !limit || !remaining) continue;
-    const auto limit_value = number(*limit);
-    const auto remaining_value = number(*remaining);
+    const auto limit_value = core::parse_decimal(*limit);
+    const auto remaining_value = core::parse_decimal(*remaining);
     if (!limit_value || !remaining_value || *remaining_value >= *limit_value) continue;  // window untouched
     ++judged;
     const auto seconds = reset_seconds(*reset, names.reset_format);
@@ -138,7 +115,7 @@ Verdict retry_after_on_429(const CheckContext& context) {
     const Exchange& ex = *context.exchanges[i];
     if (ex.response.status != 429) continue;
     ++seen;
-    if (!retry_after_ms(ex.response.headers)) {
+    if (!core::retry_after_ms(ex.response.headers)) {
       const auto given = ex.response.headers.get("retry-after");
       return Verdict::fail("429 response #" + std::to_string(i + 1) + " does not say when to retry",
                            "Retry-After: <seconds> | <HTTP-date>, or retry-after-ms",
@@ -150,57 +127,6 @@ Verdict retry_after_on_429(const CheckContext& context) {
 }
 
 }  // namespace
-
-std::optional<double> parse_go_duration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (text == "0") return 0.0;
-  double total = 0;
-  while (!text.empty()) {
-    std::size_t digits = 0;
-    while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.'))
-      ++digits;
-    if (digits == 0) return std::nullopt;
-    const auto value = number(text.substr(0, digits));
-    if (!value) return std::nullopt;
-    text.remove_prefix(digits);
-    std::size_t unit = 0;
-    while (unit < text.size() && !((text[unit] >= '0' && text[unit] <= '9') || text[unit] == '.'))
-      ++unit;
-    const std::string_view name = text.substr(0, unit);
-    text.remove_prefix(unit);
-    double scale = 0;
-    if (name == "h")
-      scale = 3600;
-    else if (name == "m")
-      scale = 60;
-    else if (name == "s")
-      scale = 1;
-    else if (name == "ms")
-      scale = 1e-3;
-    else if (name == "us" || name == "\xC2\xB5s")
-      scale = 1e-6;
-    else if (name == "ns")
-      scale = 1e-9;
-    else
-      return std::nullopt;
-    total += *value * scale;
-  }
-  return total;
-}
-
-std::optional<double> retry_after_ms(const core::Headers& headers) {
-  if (const auto ms = headers.get("retry-after-ms"))
-    if (const auto value = number(*ms); value && *value >= 0) return *value;
-  const auto given = headers.get("retry-after");
-  if (!given) return std::nullopt;
-  const std::string_view text = *given;
-  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    // Any 1*DIGIT is valid; one too long for a double means "a very long time".
-    return number(text).value_or(std::numeric_limits<double>::infinity()) * 1000.0;
-  if (const auto at = http_date(text))
-    return std::max(0.0, (static_cast<double>(*at) - now_seconds()) * 1000.0);
-  return std::nullopt;
-}
 
 Verdict check_ratelimit(std::string_view id, const CheckContext& context) {
   if (id == "ratelimit.headers-present") return headers_present(context);

@@ -6,10 +6,11 @@
 #include <thread>
 
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/net/http_receiver.hpp>
+#include <gatecheck/core/duration.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/core/template.hpp>
 #include <gatecheck/core/url.hpp>
+#include <gatecheck/net/http_receiver.hpp>
 #include <gatecheck/runner/checks.hpp>
 
 #include "check_evaluation.hpp"
@@ -175,7 +176,7 @@ class StepRunner {
   // An ordinary request that meets a 429 waits as the target says and is sent again (bounded, and noted).
   void wait_out_429(Exchange& ex, net::HttpClient& client) {
     while (ex.response.status == 429 && result_.retries < env_.options.max_retries_on_429) {
-      const double wait = retry_after_ms(ex.response.headers).value_or(1000.0);
+      const double wait = core::retry_after_ms(ex.response.headers).value_or(1000.0);
       if (wait > static_cast<double>(env_.options.max_retry_wait.count())) {
         result_.notes.push_back("429: the target asked to wait " +
                                 // Clamped before converting: Retry-After may be any number of nines (inf).

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include <gatecheck/core/crypto.hpp>
+#include <gatecheck/core/duration.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/mock/faults.hpp>
 #include <gatecheck/net/http_receiver.hpp>
@@ -34,10 +35,10 @@ void sane(std::optional<double> value, const char* property) {
 }
 
 void check_value(std::string_view value) {
-  sane(runner::parse_go_duration(value), "a Go duration is a non-negative number of seconds");
-  sane(runner::retry_after_ms(core::Headers{{"Retry-After", std::string(value)}}),
+  sane(core::parse_go_duration(value), "a Go duration is a non-negative number of seconds");
+  sane(core::retry_after_ms(core::Headers{{"Retry-After", std::string(value)}}),
        "Retry-After reads as a non-negative wait");
-  sane(runner::retry_after_ms(core::Headers{{"retry-after-ms", std::string(value)}}),
+  sane(core::retry_after_ms(core::Headers{{"retry-after-ms", std::string(value)}}),
        "retry-after-ms reads as a non-negative wait");
   const std::string type = runner::media_type(value);
   require(type.find(';') == std::string::npos && type == core::to_lower(type),

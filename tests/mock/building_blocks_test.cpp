@@ -12,16 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-TEST(Durations, ReadLikeOpenAiResetHeaders) {
-  EXPECT_EQ(format_duration(0), "0s");
-  EXPECT_EQ(format_duration(0.012), "12ms");
-  EXPECT_EQ(format_duration(1), "1s");
-  EXPECT_EQ(format_duration(9.816), "9.816s");
-  EXPECT_EQ(format_duration(360), "6m0s");
-  EXPECT_EQ(format_duration(86.4), "1m26.4s");
-  EXPECT_EQ(format_duration(3725), "1h2m5s");
-}
-
 TEST(RateLimiter, RefillsContinuously) {
   vendor::RateLimitClaims claims;
   claims.plans["p"] = {"p", 60, 0, 0};

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <gatecheck/core/duration.hpp>
 #include <gatecheck/runner/checks.hpp>
 #include <gatecheck/vendor/profile.hpp>
 
@@ -807,18 +808,11 @@ TEST(RatelimitResetInFuture, APartlyUsedWindowResetsLater) {
                             "no response with a partly used window"));
 }
 
-std::string http_date(std::time_t at) {
-  std::tm tm{};
-  gmtime_r(&at, &tm);
-  char buffer[64];
-  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buffer;
-}
-
 TEST(RatelimitRetryAfterOn429, A429SaysWhenToComeBack) {
   const Exchange ok = limited(200, "1", "1s");
   const Exchange seconds = limited(429, "0", "1s", {{"Retry-After", "20"}});
-  const Exchange date = limited(429, "0", "1s", {{"retry-after", http_date(std::time(nullptr) + 30)}});
+  const Exchange date =
+      limited(429, "0", "1s", {{"retry-after", core::format_http_date(std::time(nullptr) + 30)}});
   const Exchange ms = limited(429, "0", "1s", {{"Retry-After-Ms", "1500"}});
   EXPECT_TRUE(Passes(evaluate_burst("ratelimit.retry-after-on-429", {&ok, &seconds, &date, &ms})));
 
@@ -830,46 +824,6 @@ TEST(RatelimitRetryAfterOn429, A429SaysWhenToComeBack) {
       evaluate("ratelimit.retry-after-on-429", limited(429, "0", "1s", {{"Retry-After", "in a minute"}}));
   EXPECT_EQ(verdict.actual, "Retry-After: 'in a minute' (not RFC 9110)");
   EXPECT_TRUE(NotApplicable(evaluate("ratelimit.retry-after-on-429", ok), "no 429"));
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Helpers the rate-limit checks and the 429 retries share
-
-TEST(ParseGoDuration, ReadsGoDurationStrings) {
-  EXPECT_DOUBLE_EQ(parse_go_duration("6m0s").value(), 360.0);
-  EXPECT_DOUBLE_EQ(parse_go_duration("20ms").value(), 0.02);
-  EXPECT_DOUBLE_EQ(parse_go_duration("1.5s").value(), 1.5);
-  EXPECT_DOUBLE_EQ(parse_go_duration("1h2m3s").value(), 3723.0);
-  EXPECT_DOUBLE_EQ(parse_go_duration("0").value(), 0.0);
-  EXPECT_DOUBLE_EQ(parse_go_duration("250us").value(), 250e-6);
-  EXPECT_DOUBLE_EQ(parse_go_duration("2\xC2\xB5s").value(), 2e-6);
-  for (const char* bad : {"5x", "", "5", "s", "1.5.2s", "-"})
-    EXPECT_FALSE(parse_go_duration(bad).has_value()) << bad;
-}
-
-TEST(RetryAfterMs, SecondsAnHttpDateOrRetryAfterMsWhichIsPreferred) {
-  EXPECT_DOUBLE_EQ(retry_after_ms({{"Retry-After", "20"}}).value(), 20000.0);
-  EXPECT_DOUBLE_EQ(retry_after_ms({{"Retry-After", "0"}}).value(), 0.0);
-  EXPECT_DOUBLE_EQ(retry_after_ms({{"retry-after-ms", "1500"}, {"Retry-After", "20"}}).value(), 1500.0);
-  EXPECT_DOUBLE_EQ(retry_after_ms({{"retry-after-ms", "-1"}, {"Retry-After", "2"}}).value(), 2000.0);
-  // Any 1*DIGIT is valid RFC 9110; one too long for a double is a very long wait, not a crash.
-  EXPECT_TRUE(std::isinf(retry_after_ms({{"Retry-After", std::string(400, '9')}}).value()));
-
-  const auto in_a_minute = retry_after_ms({{"Retry-After", http_date(std::time(nullptr) + 60)}});
-  ASSERT_TRUE(in_a_minute.has_value());
-  EXPECT_GT(*in_a_minute, 55'000.0);
-  EXPECT_LE(*in_a_minute, 60'000.0);
-  EXPECT_DOUBLE_EQ(retry_after_ms({{"Retry-After", "Sun, 06 Nov 1994 08:49:37 GMT"}}).value(),
-                   0.0);  // past: now
-
-  for (const char* bad : {"soon", "1.5", "-5", "", "Sun, 06 Nov 1994 08:49:37"})
-    EXPECT_FALSE(retry_after_ms({{"Retry-After", bad}}).has_value()) << bad;
-  EXPECT_FALSE(retry_after_ms({}).has_value());
-}
-
-TEST(RetryAfterMs, TheObsoleteHttpDateFormatsAreAccepted) {
-  EXPECT_TRUE(retry_after_ms({{"Retry-After", "Sunday, 06-Nov-94 08:49:37 GMT"}}).has_value());
-  EXPECT_TRUE(retry_after_ms({{"Retry-After", "Sun Nov  6 08:49:37 1994"}}).has_value());
 }
 
 }  // namespace

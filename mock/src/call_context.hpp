@@ -1,0 +1,46 @@
+// What an endpoint sees of one request: the request, the server's options, the controls the request carries
+// (parsed once, controls.hpp), and what the endpoint reports back (tokens used). Endpoints include this small
+// header, never the app: they cannot reach the server's state.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <gatecheck/mock/server.hpp>
+
+#include "api_error.hpp"
+#include "controls.hpp"
+#include "exchange.hpp"
+
+namespace gatecheck::mock {
+
+struct CallContext {
+  const Request& request;
+  const ServerOptions& options;
+  Controls controls;
+  std::string request_id;
+  std::int64_t created = 0;       // Unix seconds, or the fixed clock
+  std::string_view parameter;     // the route's `*` ("gpt-4o" in models/gpt-4o), percent-decoded by the route
+  std::uint64_t tokens_used = 0;  // set by endpoints, charged to the token bucket
+
+  const vendor::Profile& profile() const { return options.profile; }
+  const FaultSet& faults() const { return controls.faults; }
+};
+
+// The endpoints, one file each.
+Reply chat_completions_endpoint(CallContext& context);
+Reply embeddings_endpoint(CallContext& context);
+Reply list_models_endpoint(CallContext& context);
+Reply retrieve_model_endpoint(CallContext& context);
+// The discovery documents the profile claims (/openapi.json, /llms.txt, /.well-known/...), or nullopt when
+// the path is not one of them.
+std::optional<Reply> discovery_document(const CallContext& context);
+
+// The API's 404 for an unknown model id.
+ApiError model_not_found(const std::string& model_id);
+// JSON with Content-Type application/json.
+Reply json_reply(int status, std::string body);
+
+}  // namespace gatecheck::mock

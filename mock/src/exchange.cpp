@@ -1,0 +1,43 @@
+#include "exchange.hpp"
+
+#include <gatecheck/core/headers.hpp>
+
+#include "call_context.hpp"
+
+namespace gatecheck::mock {
+
+std::optional<std::string_view> Request::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (core::iequals(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+void Reply::set_header(std::string name, std::string value) {
+  for (auto& [key, existing] : headers) {
+    if (core::iequals(key, name)) {
+      existing = std::move(value);
+      return;
+    }
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+Reply json_reply(int status, std::string body) {
+  Reply reply;
+  reply.status = status;
+  reply.body = std::move(body);
+  reply.headers.emplace_back("Content-Type", "application/json");
+  return reply;
+}
+
+ApiError model_not_found(const std::string& model_id) {
+  return ApiError{404,
+                  "The model `" + model_id + "` does not exist or you do not have access to it.",
+                  {},
+                  nullptr,
+                  "model_not_found",
+                  {}};
+}
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,61 @@
+#include "routes.hpp"
+
+#include <gatecheck/core/uri.hpp>
+
+namespace gatecheck::mock {
+namespace {
+
+constexpr Route kRoutes[] = {
+    {"POST", "chat/completions", &chat_completions_endpoint, true, true},
+    {"POST", "embeddings", &embeddings_endpoint, true, true},
+    {"GET", "models", &list_models_endpoint, true, true},
+    {"GET", "models/*", &retrieve_model_endpoint, true, true},
+};
+
+// Whether `rest` fits the route's path; a "/*" route needs at least one character after the slash.
+bool fits(const Route& route, std::string_view rest) {
+  if (!route.path.ends_with("/*")) return rest == route.path;
+  const std::string_view prefix = route.path.substr(0, route.path.size() - 1);
+  return rest.starts_with(prefix) && rest.size() > prefix.size();
+}
+
+}  // namespace
+
+Rejected invalid_url(const Request& request) {
+  return Rejected{
+      ApiError{404,
+               "Invalid URL (" + std::string(request.method) + " " + std::string(request.path) + ")",
+               {},
+               nullptr,
+               nullptr,
+               {}}};
+}
+
+RouteMatch find_route(const Request& request, std::string_view base_path) {
+  const std::string_view path = request.path;
+  if (!path.starts_with(base_path) || path.substr(base_path.size(), 1) != "/") throw invalid_url(request);
+  const std::string_view rest = path.substr(base_path.size() + 1);
+  const Route* found = nullptr;
+  std::string allowed;
+  for (const auto& route : kRoutes) {
+    if (!fits(route, rest)) continue;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
+    if (route.method == request.method) found = &route;
+  }
+  if (allowed.empty()) throw invalid_url(request);
+  if (found == nullptr) {
+    throw Rejected{
+        ApiError{405,
+                 "Invalid method for URL (" + std::string(request.method) + " " + std::string(path) + ")",
+                 {},
+                 nullptr,
+                 nullptr,
+                 {{"Allow", allowed}}}};
+  }
+  RouteMatch match{found, {}};
+  if (found->path.ends_with("/*"))
+    match.parameter = core::percent_decode(rest.substr(found->path.size() - 1));
+  return match;
+}
+
+}  // namespace gatecheck::mock

@@ -1,0 +1,34 @@
+// The API's routes, one table: {method, path under the base path, handler, needs a key, rate limited}. Adding
+// an endpoint is one handler file plus one row here (docs/contributing.md).
+#pragma once
+
+#include <string_view>
+
+#include "call_context.hpp"
+#include "request_checks.hpp"
+
+namespace gatecheck::mock {
+
+using Handler = Reply (*)(CallContext& context);
+
+struct Route {
+  std::string_view method;
+  std::string_view path;  // under the base path; a trailing "/*" takes the rest as CallContext::parameter
+  Handler handler;
+  bool needs_key;
+  bool rate_limited;
+};
+
+struct RouteMatch {
+  const Route* route;
+  std::string parameter;  // percent-decoded
+};
+
+// The route for the request, or throws Rejected: the API's 404 "Invalid URL" for an unknown path, 405 with
+// Allow for a known path and another method.
+RouteMatch find_route(const Request& request, std::string_view base_path);
+
+// The API's 404 for a path nothing serves, stated once for the API and the admin API.
+Rejected invalid_url(const Request& request);
+
+}  // namespace gatecheck::mock
