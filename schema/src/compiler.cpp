@@ -9,28 +9,13 @@
 #include <gatecheck/core/uri.hpp>
 
 #include "builder.hpp"
+#include "subschemas.hpp"
 
 namespace gatecheck::schema::detail {
 namespace {
 
 constexpr std::string_view kDraft2020 = "https://json-schema.org/draft/2020-12/schema";
 constexpr std::string_view kVocabularyPrefix = "https://json-schema.org/draft/2020-12/vocab/";
-
-constexpr std::string_view kSchemaMaps[] = {
-    "$defs", "definitions", "properties", "patternProperties", "dependentSchemas", "dependencies"};
-constexpr std::string_view kSchemaArrays[] = {"prefixItems", "allOf", "anyOf", "oneOf", "items"};
-constexpr std::string_view kSchemaValues[] = {"items",
-                                              "additionalItems",
-                                              "contains",
-                                              "additionalProperties",
-                                              "propertyNames",
-                                              "if",
-                                              "then",
-                                              "else",
-                                              "not",
-                                              "unevaluatedItems",
-                                              "unevaluatedProperties",
-                                              "contentSchema"};
 
 std::string strip_trailing_hash(std::string uri) {
   if (!uri.empty() && uri.back() == '#') uri.pop_back();
@@ -146,24 +131,9 @@ void index_schema(Program& program, const json& schema, const std::string& base_
     resource->dynamic_anchors.emplace("", &schema);
   }
 
-  for (const auto& [key, value] : schema.items()) {
-    const std::string child_pointer = core::json_pointer_append(here, key);
-    if (std::find(std::begin(kSchemaMaps), std::end(kSchemaMaps), key) != std::end(kSchemaMaps) &&
-        value.is_object()) {
-      for (const auto& [name, sub] : value.items()) {
-        index_schema(program, sub, base, resource, core::json_pointer_append(child_pointer, name));
-      }
-    }
-    if (std::find(std::begin(kSchemaArrays), std::end(kSchemaArrays), key) != std::end(kSchemaArrays) &&
-        value.is_array()) {
-      for (std::size_t i = 0; i < value.size(); ++i) {
-        index_schema(program, value[i], base, resource, core::json_pointer_append(child_pointer, i));
-      }
-    }
-    if (std::find(std::begin(kSchemaValues), std::end(kSchemaValues), key) != std::end(kSchemaValues)) {
-      index_schema(program, value, base, resource, child_pointer);
-    }
-  }
+  for_each_subschema(schema, here, [&](const json& sub, const std::string& sub_pointer) {
+    index_schema(program, sub, base, resource, sub_pointer);
+  });
 }
 
 void index_document(Program& program, const std::string& uri, const json& document) {

@@ -64,6 +64,28 @@ TEST(OpenApiNormalisation, NullableAddsNullAndIsReported) {
   EXPECT_EQ(nullables, 3);
 }
 
+TEST(OpenApiNormalisation, ReachesEverySubschemaTheValidatorKnows) {
+  // The normaliser and the compiler walk one keyword table (schema/src/subschemas.hpp): a 3.0 schema under
+  // `dependencies` or `contentSchema` is normalised like one under `properties`.
+  json document = {
+      {"openapi", "3.0.3"},
+      {"info", {{"title", "t"}, {"version", "1"}}},
+      {"paths", json::object()},
+      {"components",
+       {{"schemas",
+         {{"X",
+           {{"type", "object"},
+            {"dependencies", {{"a", {{"type", "string"}, {"nullable", true}}}}},
+            {"properties",
+             {{"b",
+               {{"type", "string"}, {"contentSchema", {{"type", "integer"}, {"nullable", true}}}}}}}}}}}}}};
+  auto doc = Document::from_json(document, "https://api.example.com/x.json");
+  int nullables = 0;
+  for (const auto& change : doc.normalisations())
+    nullables += change.kind == "nullable";
+  EXPECT_EQ(nullables, 2);
+}
+
 TEST(OpenApiNormalisation, RecursiveRefPointsBackToItsAnchor) {
   auto doc = api();
   const auto tree = doc.compile(doc.component_schema_uri("Tree"));

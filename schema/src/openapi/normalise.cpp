@@ -7,32 +7,13 @@
 
 #include <gatecheck/schema/openapi.hpp>
 
+#include "../subschemas.hpp"
 #include "schema_roots.hpp"
 
 namespace gatecheck::schema::openapi {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::string_view kSchemaMaps[] = {"$defs", "definitions", "properties", "patternProperties",
-                                            "dependentSchemas"};
-constexpr std::string_view kSchemaArrays[] = {"prefixItems", "allOf", "anyOf", "oneOf", "items"};
-constexpr std::string_view kSchemaValues[] = {"items",
-                                              "additionalItems",
-                                              "contains",
-                                              "additionalProperties",
-                                              "propertyNames",
-                                              "if",
-                                              "then",
-                                              "else",
-                                              "not",
-                                              "unevaluatedItems",
-                                              "unevaluatedProperties"};
-
-template <std::size_t N>
-bool one_of(std::string_view key, const std::string_view (&list)[N]) {
-  return std::find(std::begin(list), std::end(list), key) != std::end(list);
-}
 
 class Normaliser {
  public:
@@ -42,18 +23,8 @@ class Normaliser {
     if (!node.is_object()) return;
     const bool anchor = take_recursive_anchor(node, pointer);
     if (anchor) anchors_.push_back(pointer);
-    for (auto& [key, value] : node.items()) {
-      const std::string child = core::json_pointer_append(pointer, key);
-      if (one_of(key, kSchemaMaps) && value.is_object()) {
-        for (auto& [name, sub] : value.items())
-          schema(sub, core::json_pointer_append(child, name));
-      }
-      if (one_of(key, kSchemaArrays) && value.is_array()) {
-        for (std::size_t i = 0; i < value.size(); ++i)
-          schema(value[i], core::json_pointer_append(child, i));
-      }
-      if (one_of(key, kSchemaValues)) schema(value, child);
-    }
+    schema::detail::for_each_subschema(node, pointer,
+                                       [&](json& sub, const std::string& child) { schema(sub, child); });
     recursive_ref(node, pointer);
     exclusive_bound(node, pointer, "exclusiveMinimum", "minimum");
     exclusive_bound(node, pointer, "exclusiveMaximum", "maximum");
