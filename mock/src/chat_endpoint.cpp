@@ -20,7 +20,7 @@ bool asks_for_stream(std::string_view body, const vendor::Profile& profile) {
 
 Reply answer(CallContext& context) {
   const auto& profile = context.profile();
-  ChatRequest request = parse_chat_request(context.request.body, profile, context.options.seed);
+  ChatRequest request = read_chat_request(context.request.body, profile, context.options.seed);
   request.length = context.controls.length;
   // Generation is bounded: n answers of `length` tokens are all held in memory until sent.
   const std::uint64_t longest = request.length.value_or(40);

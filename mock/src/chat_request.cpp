@@ -1,81 +1,51 @@
 #include "chat_request.hpp"
 
 #include <algorithm>
-#include <stdexcept>
+#include <climits>
 
 #include <gatecheck/schema/validator.hpp>
 
 #include "content_seed.hpp"
 #include "generator.hpp"
 #include "request_checks.hpp"
-#include "simple_chat_request.hpp"
+#include "request_json.hpp"
 
 namespace gatecheck::mock {
 namespace {
 
 using nlohmann::json;
-
-const std::vector<std::string_view> kChatParameters = {"model",
-                                                       "messages",
-                                                       "frequency_penalty",
-                                                       "logit_bias",
-                                                       "logprobs",
-                                                       "top_logprobs",
-                                                       "max_tokens",
-                                                       "max_completion_tokens",
-                                                       "n",
-                                                       "presence_penalty",
-                                                       "response_format",
-                                                       "seed",
-                                                       "service_tier",
-                                                       "stop",
-                                                       "stream",
-                                                       "stream_options",
-                                                       "temperature",
-                                                       "top_p",
-                                                       "tools",
-                                                       "tool_choice",
-                                                       "parallel_tool_calls",
-                                                       "user",
-                                                       "functions",
-                                                       "function_call",
-                                                       "metadata",
-                                                       "store",
-                                                       "modalities",
-                                                       "audio",
-                                                       "prediction",
-                                                       "reasoning_effort",
-                                                       "web_search_options",
-                                                       "verbosity",
-                                                       "prompt_cache_key",
-                                                       "safety_identifier"};
+using Kind = JsonValue::Kind;
 
 constexpr std::string_view kRoles = "'system', 'assistant', 'user', 'function', 'tool', and 'developer'";
 
-// A hash of a JSON value that depends only on its content (objects iterate in key order), without serialising
-// it.
-std::uint64_t hash_json(const json& value, std::uint64_t seed) {
-  switch (value.type()) {
-    case json::value_t::object:
-      for (const auto& [key, member] : value.items())
-        seed = hash_json(member, content_seed::member(key, seed));
-      return content_seed::close(seed, value.size());
-    case json::value_t::array:
-      for (const auto& item : value)
-        seed = hash_json(item, content_seed::item(seed));
-      return content_seed::close(seed, value.size());
-    case json::value_t::string:
-      return content_seed::string(value.get_ref<const std::string&>(), seed);
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return content_seed::integer(value.get<std::int64_t>(), seed);
-    case json::value_t::number_float:
-      return content_seed::decimal(value.get<double>(), seed);
-    case json::value_t::boolean:
-      return content_seed::boolean(value.get<bool>(), seed);
-    default:
+// A hash of a JSON value that depends only on its content (objects in key order, a repeated key once).
+std::uint64_t hash_value(const JsonValue& value, std::uint64_t seed) {
+  switch (value.kind()) {
+    case Kind::object: {
+      const auto members = value.sorted_members();
+      for (const auto& [key, member] : members)
+        seed = hash_value(member, content_seed::member(key, seed));
+      return content_seed::close(seed, members.size());
+    }
+    case Kind::array: {
+      const auto items = value.items();
+      for (const auto& item : items)
+        seed = hash_value(item, content_seed::item(seed));
+      return content_seed::close(seed, items.size());
+    }
+    case Kind::string:
+      return content_seed::string(value.text(), seed);
+    case Kind::integer:
+      return content_seed::integer(
+          value.integer().value_or(static_cast<std::int64_t>(value.unsigned_value())), seed);
+    case Kind::decimal:
+      return content_seed::decimal(value.number(), seed);
+    case Kind::boolean:
+      return content_seed::boolean(value.flag(), seed);
+    case Kind::null:
       return content_seed::null(seed);
   }
+  return seed;
 }
 
 bool valid_function_name(const std::string& name) {
@@ -89,61 +59,73 @@ std::string indexed(std::string_view base, std::size_t i) {
   return std::string(base) + "[" + std::to_string(i) + "]";
 }
 
-void parse_content(const json& content, const std::string& path, ChatMessage& message) {
-  if (content.is_string()) {
-    message.text = content.get<std::string>();
-    return;
-  }
-  if (!content.is_array()) {
-    throw Rejected{ApiError::invalid("Invalid type for '" + path +
-                                         "': expected one of a string or array of objects, but got " +
-                                         described_type(content) + " instead.",
-                                     path, "invalid_type")};
-  }
-  for (std::size_t i = 0; i < content.size(); ++i) {
-    const json& part = content[i];
-    const std::string part_path = indexed(path, i);
-    if (!part.is_object()) {
-      throw Rejected{ApiError::invalid("Invalid type for '" + part_path + "': expected an object, but got " +
-                                           described_type(part) + " instead.",
-                                       part_path, "invalid_type")};
-    }
-    const ParamReader reader(part, part_path);
-    const std::string type = *reader.string("type", true);
-    if (type == "text" || type == "refusal") {
-      const auto text = reader.string(type == "text" ? "text" : "refusal", true);
-      if (!message.text.empty()) message.text += "\n";
-      message.text += *text;
-    } else if (type == "image_url") {
-      const json& image = reader.required("image_url");
-      if (!image.is_object()) reader.invalid_type("image_url", "an object", image);
-      const ParamReader image_reader(image, reader.param("image_url"));
-      image_reader.string("url", true);
-      if (const auto detail = image_reader.string("detail");
-          detail && *detail != "auto" && *detail != "low" && *detail != "high") {
-        image_reader.invalid_value(
-            "detail", "Invalid value: '" + *detail + "'. Supported values are: 'auto', 'low', and 'high'.");
-      }
-      ++message.images;
-    } else if (type == "input_audio" || type == "file") {
-      reader.required(type);
-    } else {
-      reader.invalid_value("type",
-                           "Invalid value: '" + type +
-                               "'. Supported values are: 'text', 'image_url', 'input_audio', 'refusal', and "
-                               "'file'.");
-    }
+// The object at `path`, or the API's invalid_type 400.
+ParamReader object_at(const JsonValue& value, const std::string& path) {
+  if (!value.is(Kind::object)) invalid_item_type(path, "an object", value);
+  return ParamReader(value, path);
+}
+
+// A member that must be an object, read at its own path.
+ParamReader member_object(const ParamReader& reader, std::string_view name) {
+  return object_at(reader.required(name), reader.param(name));
+}
+
+void read_content_part(const JsonValue& part, const std::string& path, ChatMessage& message) {
+  const ParamReader reader = object_at(part, path);
+  const std::string type = *reader.string("type", true);
+  if (type == "text" || type == "refusal") {
+    const auto text = reader.string(type == "text" ? "text" : "refusal", true);
+    if (!message.text.empty()) message.text += "\n";
+    message.text += *text;
+  } else if (type == "image_url") {
+    const ParamReader image = member_object(reader, "image_url");
+    image.string("url", true);
+    if (const auto detail = image.string("detail");
+        detail && *detail != "auto" && *detail != "low" && *detail != "high")
+      image.invalid_value(
+          "detail", "Invalid value: '" + *detail + "'. Supported values are: 'auto', 'low', and 'high'.");
+    ++message.images;
+  } else if (type == "input_audio" || type == "file") {
+    reader.required(type);
+  } else {
+    reader.invalid_value("type",
+                         "Invalid value: '" + type +
+                             "'. Supported values are: 'text', 'image_url', 'input_audio', 'refusal', and "
+                             "'file'.");
   }
 }
 
-ChatMessage parse_message(const json& item, std::size_t index) {
-  const std::string path = indexed("messages", index);
-  if (!item.is_object()) {
-    throw Rejected{ApiError::invalid(
-        "Invalid type for '" + path + "': expected an object, but got " + described_type(item) + " instead.",
-        path, "invalid_type")};
+void read_content(const JsonValue& content, const std::string& path, ChatMessage& message) {
+  if (content.is(Kind::string)) {
+    message.text = std::string(content.text());
+    return;
   }
-  const ParamReader reader(item, path);
+  if (!content.is(Kind::array)) invalid_item_type(path, "one of a string or array of objects", content);
+  const auto parts = content.items();
+  for (std::size_t i = 0; i < parts.size(); ++i)
+    read_content_part(parts[i], indexed(path, i), message);
+}
+
+std::vector<ToolCallRecord> read_tool_calls(const ParamReader& reader) {
+  std::vector<ToolCallRecord> records;
+  const auto calls = reader.find("tool_calls");
+  if (!calls) return records;
+  if (!calls->is(Kind::array)) reader.invalid_type("tool_calls", "an array", *calls);
+  const auto items = calls->items();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const ParamReader call = object_at(items[i], reader.param(indexed("tool_calls", i)));
+    ToolCallRecord record;
+    record.id = *call.string("id", true);
+    const ParamReader function = member_object(call, "function");
+    record.name = *function.string("name", true);
+    record.arguments = *function.string("arguments", true);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+ChatMessage read_message(const JsonValue& item, std::size_t index) {
+  const ParamReader reader = object_at(item, indexed("messages", index));
   ChatMessage message;
   message.role = *reader.string("role", true);
   const auto& role = message.role;
@@ -152,116 +134,138 @@ ChatMessage parse_message(const json& item, std::size_t index) {
     reader.invalid_value("role",
                          "Invalid value: '" + role + "'. Supported values are: " + std::string(kRoles) + ".");
   }
-  const json* content = reader.find("content");
+  const auto content = reader.find("content");
   if (role == "assistant") {
-    if (const json* calls = reader.find("tool_calls")) {
-      if (!calls->is_array()) reader.invalid_type("tool_calls", "an array", *calls);
-      for (std::size_t i = 0; i < calls->size(); ++i) {
-        const json& call = (*calls)[i];
-        const std::string call_path = reader.param(indexed("tool_calls", i));
-        if (!call.is_object()) {
-          throw Rejected{ApiError::invalid("Invalid type for '" + call_path +
-                                               "': expected an object, but got " + described_type(call) +
-                                               " instead.",
-                                           call_path, "invalid_type")};
-        }
-        const ParamReader call_reader(call, call_path);
-        ToolCallRecord record;
-        record.id = *call_reader.string("id", true);
-        const json& function = call_reader.required("function");
-        if (!function.is_object()) call_reader.invalid_type("function", "an object", function);
-        const ParamReader function_reader(function, call_reader.param("function"));
-        record.name = *function_reader.string("name", true);
-        record.arguments = *function_reader.string("arguments", true);
-        message.tool_calls.push_back(std::move(record));
-      }
-    }
-    if (content == nullptr && message.tool_calls.empty() && reader.find("function_call") == nullptr &&
-        reader.find("refusal") == nullptr && reader.find("audio") == nullptr) {
+    message.tool_calls = read_tool_calls(reader);
+    if (!content && message.tool_calls.empty() && !reader.find("function_call") && !reader.find("refusal") &&
+        !reader.find("audio")) {
       reader.required("content");
     }
   } else if (role != "function") {
     reader.required("content");
   }
-  if (content != nullptr) parse_content(*content, reader.param("content"), message);
+  if (content) read_content(*content, reader.param("content"), message);
   if (role == "tool") message.tool_call_id = *reader.string("tool_call_id", true);
   return message;
 }
 
-void parse_tools(const ParamReader& reader, ChatRequest& request) {
-  const json* tools = reader.find("tools");
-  if (tools == nullptr) return;
-  if (!tools->is_array()) reader.invalid_type("tools", "an array", *tools);
-  for (std::size_t i = 0; i < tools->size(); ++i) {
-    const json& tool = (*tools)[i];
-    const std::string path = indexed("tools", i);
-    if (!tool.is_object()) {
-      throw Rejected{ApiError::invalid("Invalid type for '" + path + "': expected an object, but got " +
-                                           described_type(tool) + " instead.",
-                                       path, "invalid_type")};
-    }
-    const ParamReader tool_reader(tool, path);
-    const std::string type = *tool_reader.string("type", true);
-    if (type != "function") {
-      tool_reader.invalid_value(
-          "type", "Invalid value: '" + type + "'. Supported values are: 'function' and 'custom'.");
-    }
-    const json& function = tool_reader.required("function");
-    if (!function.is_object()) tool_reader.invalid_type("function", "an object", function);
-    const ParamReader function_reader(function, tool_reader.param("function"));
-    ToolSpec spec;
-    spec.name = *function_reader.string("name", true);
-    if (!valid_function_name(spec.name)) {
-      function_reader.invalid_value("name",
-                                    "Invalid '" + function_reader.param("name") +
-                                        "': string does not match pattern. Expected a string that matches "
-                                        "the pattern '^[a-zA-Z0-9_-]{1,64}$'.");
-    }
-    if (const json* parameters = function_reader.find("parameters")) {
-      if (!parameters->is_object()) function_reader.invalid_type("parameters", "an object", *parameters);
-      try {
-        schema::compile(*parameters);
-      } catch (const std::exception& e) {
-        throw Rejected{ApiError::invalid("Invalid schema for function '" + spec.name + "': " + e.what(),
-                                         function_reader.param("parameters"), "invalid_function_parameters")};
-      }
-      spec.parameters = *parameters;
-    }
-    request.tools.push_back(std::move(spec));
+// A JSON Schema the API would accept, as nlohmann JSON for the generator; a 400 naming `param` otherwise.
+json compiled_schema(const JsonValue& value, const std::string& what, const std::string& param,
+                     const char* code) {
+  json schema = value.to_json();
+  try {
+    schema::compile(schema);
+  } catch (const std::exception& e) {
+    throw Rejected{ApiError::invalid("Invalid schema for " + what + ": " + e.what(), param, code)};
+  }
+  return schema;
+}
+
+ToolSpec read_tool(const JsonValue& value, std::size_t index) {
+  const ParamReader tool = object_at(value, indexed("tools", index));
+  const std::string type = *tool.string("type", true);
+  if (type != "function")
+    tool.invalid_value("type",
+                       "Invalid value: '" + type + "'. Supported values are: 'function' and 'custom'.");
+  const ParamReader function = member_object(tool, "function");
+  ToolSpec spec;
+  spec.name = *function.string("name", true);
+  if (!valid_function_name(spec.name)) {
+    function.invalid_value("name", "Invalid '" + function.param("name") +
+                                       "': string does not match pattern. Expected a string that matches the "
+                                       "pattern '^[a-zA-Z0-9_-]{1,64}$'.");
+  }
+  if (const auto parameters = function.find("parameters")) {
+    if (!parameters->is(Kind::object)) function.invalid_type("parameters", "an object", *parameters);
+    spec.parameters = compiled_schema(*parameters, "function '" + spec.name + "'",
+                                      function.param("parameters"), "invalid_function_parameters");
+  }
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Readers of the parameters that are more than a typed scalar: each reads its own member.
+
+void read_model(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile) {
+  const auto model = reader.string("model", profile.default_model.empty());
+  request.model = model ? *model : profile.default_model;
+}
+
+void read_messages(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
+  const JsonValue messages = reader.required("messages");
+  if (!messages.is(Kind::array)) reader.invalid_type("messages", "an array of objects", messages);
+  const auto items = messages.items();
+  if (items.empty()) {
+    throw Rejected{
+        ApiError::invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but "
+                          "got an empty array instead.",
+                          "messages", "empty_array")};
+  }
+  request.messages.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i)
+    request.messages.push_back(read_message(items[i], i));
+}
+
+void read_logit_bias(const ParamReader& reader, ChatRequest&, const vendor::Profile&) {
+  const auto bias = reader.find("logit_bias");
+  if (!bias) return;
+  if (!bias->is(Kind::object)) reader.invalid_type("logit_bias", "an object", *bias);
+  const ParamReader tokens(*bias, "logit_bias");
+  for (const auto& [token, value] : bias->sorted_members())
+    tokens.decimal(token, -100, 100);  // the API's range for a bias
+}
+
+void read_stop(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile) {
+  const auto stop = reader.find("stop");
+  if (!stop) return;
+  if (stop->is(Kind::string)) {
+    request.stop.emplace_back(stop->text());
+    return;
+  }
+  if (!stop->is(Kind::array)) reader.invalid_type("stop", "a string or an array of strings", *stop);
+  const auto items = stop->items();
+  if (items.size() > profile.max_stop_sequences) {
+    throw Rejected{
+        ApiError::invalid("Invalid 'stop': array too long. Expected an array with maximum length " +
+                              std::to_string(profile.max_stop_sequences) + ", but got an array with length " +
+                              std::to_string(items.size()) + " instead.",
+                          "stop", "array_above_max_length")};
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is(Kind::string)) reader.invalid_type(indexed("stop", i), "a string", items[i]);
+    request.stop.emplace_back(items[i].text());
   }
 }
 
-void parse_tool_choice(const ParamReader& reader, ChatRequest& request) {
-  const json* choice = reader.find("tool_choice");
-  if (choice == nullptr) {
-    request.tool_choice = request.tools.empty() ? ToolChoice::none : ToolChoice::automatic;
-    return;
-  }
-  if (request.tools.empty()) {
+void read_stream(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile) {
+  request.stream = reader.boolean("stream").value_or(false) || profile.always_stream;
+}
+
+void read_stream_options(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
+  const auto options = reader.find("stream_options");
+  if (!options) return;
+  if (!request.stream) {
     throw Rejected{
-        ApiError::invalid("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
-                          "specified.",
-                          "tool_choice", nullptr)};
+        ApiError::invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                          "stream_options", nullptr)};
   }
-  if (choice->is_string()) {
-    const std::string value = choice->get<std::string>();
-    if (value == "none") {
-      request.tool_choice = ToolChoice::none;
-    } else if (value == "auto") {
-      request.tool_choice = ToolChoice::automatic;
-    } else if (value == "required") {
-      request.tool_choice = ToolChoice::required;
-    } else {
-      reader.invalid_value("tool_choice", "Invalid value: '" + value +
-                                              "'. Supported values are: 'none', 'auto', and 'required'.");
-    }
-    return;
-  }
-  if (!choice->is_object()) reader.invalid_type("tool_choice", "a string or an object", *choice);
-  const ParamReader choice_reader(*choice, "tool_choice");
-  const json& function = choice_reader.required("function");
-  if (!function.is_object()) choice_reader.invalid_type("function", "an object", function);
-  const std::string name = *ParamReader(function, "tool_choice.function").string("name", true);
+  if (!options->is(Kind::object)) reader.invalid_type("stream_options", "an object", *options);
+  request.include_usage = ParamReader(*options, "stream_options").boolean("include_usage").value_or(false);
+}
+
+void read_tools(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
+  const auto tools = reader.find("tools");
+  if (!tools) return;
+  if (!tools->is(Kind::array)) reader.invalid_type("tools", "an array", *tools);
+  const auto items = tools->items();
+  for (std::size_t i = 0; i < items.size(); ++i)
+    request.tools.push_back(read_tool(items[i], i));
+}
+
+void read_named_tool_choice(const ParamReader& reader, const JsonValue& choice, ChatRequest& request) {
+  if (!choice.is(Kind::object)) reader.invalid_type("tool_choice", "a string or an object", choice);
+  const ParamReader function = member_object(ParamReader(choice, "tool_choice"), "function");
+  const std::string name = *function.string("name", true);
   const bool known = std::any_of(request.tools.begin(), request.tools.end(),
                                  [&](const ToolSpec& t) { return t.name == name; });
   if (!known) {
@@ -273,35 +277,194 @@ void parse_tool_choice(const ParamReader& reader, ChatRequest& request) {
   request.tool_choice_name = name;
 }
 
-void parse_response_format(const ParamReader& reader, ChatRequest& request) {
-  const json* format = reader.find("response_format");
-  if (format == nullptr) return;
-  if (!format->is_object()) reader.invalid_type("response_format", "an object", *format);
-  const ParamReader format_reader(*format, "response_format");
-  const std::string type = *format_reader.string("type", true);
+void read_tool_choice(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
+  const auto choice = reader.find("tool_choice");
+  if (!choice) {
+    request.tool_choice = request.tools.empty() ? ToolChoice::none : ToolChoice::automatic;
+    return;
+  }
+  if (request.tools.empty()) {
+    throw Rejected{ApiError::invalid(
+        "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+        "tool_choice", nullptr)};
+  }
+  if (!choice->is(Kind::string)) return read_named_tool_choice(reader, *choice, request);
+  const std::string_view value = choice->text();
+  if (value == "none") {
+    request.tool_choice = ToolChoice::none;
+  } else if (value == "auto") {
+    request.tool_choice = ToolChoice::automatic;
+  } else if (value == "required") {
+    request.tool_choice = ToolChoice::required;
+  } else {
+    reader.invalid_value("tool_choice", "Invalid value: '" + std::string(value) +
+                                            "'. Supported values are: 'none', 'auto', and 'required'.");
+  }
+}
+
+void read_parallel_tool_calls(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
+  request.parallel_tool_calls = reader.boolean("parallel_tool_calls").value_or(true);
+}
+
+void read_response_format(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
+  const auto format = reader.find("response_format");
+  if (!format) return;
+  const ParamReader fields = object_at(*format, "response_format");
+  const std::string type = *fields.string("type", true);
   if (type == "text") {
     request.response_format = ResponseFormat::text;
   } else if (type == "json_object") {
     request.response_format = ResponseFormat::json_object;
   } else if (type == "json_schema") {
     request.response_format = ResponseFormat::json_schema;
-    const json& spec = format_reader.required("json_schema");
-    if (!spec.is_object()) format_reader.invalid_type("json_schema", "an object", spec);
-    const ParamReader spec_reader(spec, "response_format.json_schema");
-    spec_reader.string("name", true);
-    const json* schema = spec_reader.find("schema");
-    request.json_schema = schema != nullptr ? *schema : json::object();
-    try {
-      schema::compile(request.json_schema);
-    } catch (const std::exception& e) {
-      throw Rejected{ApiError::invalid(std::string("Invalid schema for response_format: ") + e.what(),
-                                       "response_format.json_schema.schema", "invalid_json_schema")};
-    }
+    const ParamReader spec = member_object(fields, "json_schema");
+    spec.string("name", true);
+    const auto schema = spec.find("schema");
+    request.json_schema = schema
+                              ? compiled_schema(*schema, "response_format",
+                                                "response_format.json_schema.schema", "invalid_json_schema")
+                              : json::object();
   } else {
-    format_reader.invalid_value(
-        "type",
-        "Invalid value: '" + type + "'. Supported values are: 'text', 'json_object', and 'json_schema'.");
+    fields.invalid_value("type", "Invalid value: '" + type +
+                                     "'. Supported values are: 'text', 'json_object', and 'json_schema'.");
   }
+}
+
+void read_n(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile) {
+  request.n = static_cast<std::uint32_t>(
+      reader.integer("n", static_cast<std::int64_t>(profile.n_min), static_cast<std::int64_t>(profile.n_max))
+          .value_or(1));
+}
+
+// max_completion_tokens (its row comes later) wins over max_tokens; then the profile's default.
+void read_max_tokens(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile) {
+  for (const char* name : {"max_tokens", "max_completion_tokens"})
+    if (const auto limit = reader.integer(name, 1, 1'000'000))
+      request.max_tokens = static_cast<std::uint32_t>(*limit);
+  if (!request.max_tokens && profile.default_max_tokens > 0) request.max_tokens = profile.default_max_tokens;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The parameter table: every chat/completions parameter the API knows, once.
+
+enum class Type { any, string, boolean, integer, decimal, custom };
+struct Range {
+  double min;
+  double max;
+};
+using Reader = void (*)(const ParamReader&, ChatRequest&, const vendor::Profile&);
+
+struct ChatParameter {
+  std::string_view name;
+  Type type;                               // a scalar's type, checked here; `custom`: the reader checks
+  Range (*range)(const vendor::Profile&);  // numbers: the accepted range; nullptr: the type's own
+  bool delivery;                           // changes how the answer is delivered, not what it says
+  Reader read;                             // copies what the answer needs into the ChatRequest; may be null
+};
+
+Range temperature(const vendor::Profile& p) {
+  return {p.temperature_min, p.temperature_max};
+}
+Range top_p(const vendor::Profile& p) {
+  return {p.top_p_min, p.top_p_max};
+}
+Range penalty(const vendor::Profile& p) {
+  return {p.penalty_min, p.penalty_max};
+}
+Range top_logprobs(const vendor::Profile&) {
+  return {0, 20};
+}
+
+// In the order a request is checked: the first problem in this order is the 400 the client gets.
+constexpr ChatParameter kChatParameters[] = {
+    {"model", Type::custom, nullptr, false, &read_model},
+    {"messages", Type::custom, nullptr, false, &read_messages},
+    {"temperature", Type::decimal, &temperature, false, nullptr},
+    {"top_p", Type::decimal, &top_p, false, nullptr},
+    {"presence_penalty", Type::decimal, &penalty, false, nullptr},
+    {"frequency_penalty", Type::decimal, &penalty, false, nullptr},
+    {"n", Type::custom, nullptr, true, &read_n},
+    {"max_tokens", Type::custom, nullptr, true, &read_max_tokens},  // reads max_completion_tokens too
+    {"max_completion_tokens", Type::any, nullptr, true, nullptr},
+    {"seed", Type::integer, nullptr, false, nullptr},
+    {"top_logprobs", Type::integer, &top_logprobs, false, nullptr},
+    {"logprobs", Type::boolean, nullptr, false, nullptr},
+    {"user", Type::string, nullptr, true, nullptr},
+    {"logit_bias", Type::custom, nullptr, false, &read_logit_bias},
+    {"stop", Type::custom, nullptr, true, &read_stop},
+    {"stream", Type::custom, nullptr, true, &read_stream},
+    {"stream_options", Type::custom, nullptr, true, &read_stream_options},
+    {"tools", Type::custom, nullptr, false, &read_tools},
+    {"tool_choice", Type::custom, nullptr, false, &read_tool_choice},
+    {"parallel_tool_calls", Type::custom, nullptr, false, &read_parallel_tool_calls},
+    {"response_format", Type::custom, nullptr, false, &read_response_format},
+    {"service_tier", Type::any, nullptr, true, nullptr},
+    {"metadata", Type::any, nullptr, true, nullptr},
+    {"store", Type::any, nullptr, true, nullptr},
+    {"functions", Type::any, nullptr, false, nullptr},
+    {"function_call", Type::any, nullptr, false, nullptr},
+    {"modalities", Type::any, nullptr, false, nullptr},
+    {"audio", Type::any, nullptr, false, nullptr},
+    {"prediction", Type::any, nullptr, false, nullptr},
+    {"reasoning_effort", Type::any, nullptr, false, nullptr},
+    {"web_search_options", Type::any, nullptr, false, nullptr},
+    {"verbosity", Type::any, nullptr, false, nullptr},
+    {"prompt_cache_key", Type::any, nullptr, false, nullptr},
+    {"safety_identifier", Type::any, nullptr, false, nullptr},
+};
+
+const ChatParameter* find_parameter(std::string_view name) {
+  for (const auto& parameter : kChatParameters)
+    if (parameter.name == name) return &parameter;
+  return nullptr;
+}
+
+void check_scalar(const ChatParameter& parameter, const ParamReader& reader, const vendor::Profile& profile) {
+  switch (parameter.type) {
+    case Type::string:
+      reader.string(parameter.name);
+      break;
+    case Type::boolean:
+      reader.boolean(parameter.name);
+      break;
+    case Type::integer: {
+      const Range range = parameter.range ? parameter.range(profile) : Range{};
+      reader.integer(parameter.name, parameter.range ? static_cast<std::int64_t>(range.min) : INT64_MIN,
+                     parameter.range ? static_cast<std::int64_t>(range.max) : INT64_MAX);
+      break;
+    }
+    case Type::decimal: {
+      const Range range = parameter.range(profile);
+      reader.decimal(parameter.name, range.min, range.max);
+      break;
+    }
+    case Type::any:
+    case Type::custom:
+      break;
+  }
+}
+
+// Members the profile does not allow (strict profiles refuse what the API does not know).
+void check_known(const ParamReader& reader, const vendor::Profile& profile) {
+  if (!profile.strict_parameters) return;
+  static const std::vector<std::string_view> known = [] {
+    std::vector<std::string_view> names;
+    for (const auto& parameter : kChatParameters)
+      names.push_back(parameter.name);
+    return names;
+  }();
+  reader.only(known);
+}
+
+// Everything that shapes the answer, but not how it is delivered: a streamed and a non-streamed request for
+// the same thing get the same content; stop, max_tokens and n trim or extend that same answer.
+std::uint64_t content_seed_of(const JsonValue& root, std::uint64_t server_seed) {
+  std::uint64_t seed = content_seed::start(server_seed);
+  for (const auto& [key, value] : root.sorted_members()) {
+    if (is_delivery_parameter(key)) continue;
+    seed = hash_value(value, content_seed::parameter(key, seed));
+  }
+  return seed;
 }
 
 }  // namespace
@@ -320,114 +483,21 @@ std::uint32_t prompt_tokens_of(const ChatRequest& request) {
 }
 
 bool is_delivery_parameter(std::string_view name) {
-  static constexpr std::string_view kDelivery[] = {
-      "stream",     "stream_options",        "user", "metadata", "store", "service_tier", "stop",
-      "max_tokens", "max_completion_tokens", "n"};
-  return std::find(std::begin(kDelivery), std::end(kDelivery), name) != std::end(kDelivery);
-}
-
-ChatRequest parse_chat_request(std::string_view body, const vendor::Profile& profile,
-                               std::uint64_t server_seed) {
-  auto simple = read_simple_chat_request(body, profile, server_seed);
-  if (!simple) return read_chat_request(body, profile, server_seed);
-#ifndef NDEBUG
-  // Debug builds (every test run) hold the simple reader to its contract on every request the mock gets: a
-  // disagreement is a 500 naming it, never a quietly different answer.
-  try {
-    if (!(*simple == read_chat_request(body, profile, server_seed)))
-      throw std::logic_error("the simple chat reader disagrees with the full reader");
-  } catch (const Rejected& rejected) {
-    throw std::logic_error("the simple chat reader accepted a request the full reader refuses: " +
-                           rejected.error.message);
-  }
-#endif
-  return std::move(*simple);
+  const ChatParameter* parameter = find_parameter(name);
+  return parameter != nullptr && parameter->delivery;
 }
 
 ChatRequest read_chat_request(std::string_view body, const vendor::Profile& profile,
                               std::uint64_t server_seed) {
-  const json document = parse_json_body(body);
-  const ParamReader reader(document, "");
-  if (profile.strict_parameters) reader.only(kChatParameters);
+  const RequestJson document(body);
+  const ParamReader reader(document.root(), "");
+  check_known(reader, profile);
   ChatRequest request;
-  const auto model = reader.string("model", profile.default_model.empty());
-  request.model = model ? *model : profile.default_model;
-
-  const json& messages = reader.required("messages");
-  if (!messages.is_array()) reader.invalid_type("messages", "an array of objects", messages);
-  if (messages.empty()) {
-    throw Rejected{
-        ApiError::invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got "
-                          "an empty array instead.",
-                          "messages", "empty_array")};
+  for (const auto& parameter : kChatParameters) {
+    check_scalar(parameter, reader, profile);
+    if (parameter.read != nullptr) parameter.read(reader, request, profile);
   }
-  for (std::size_t i = 0; i < messages.size(); ++i)
-    request.messages.push_back(parse_message(messages[i], i));
-
-  reader.decimal("temperature", profile.temperature_min, profile.temperature_max);
-  reader.decimal("top_p", profile.top_p_min, profile.top_p_max);
-  reader.decimal("presence_penalty", profile.penalty_min, profile.penalty_max);
-  reader.decimal("frequency_penalty", profile.penalty_min, profile.penalty_max);
-  request.n = static_cast<std::uint32_t>(
-      reader.integer("n", static_cast<std::int64_t>(profile.n_min), static_cast<std::int64_t>(profile.n_max))
-          .value_or(1));
-  for (const char* name : {"max_tokens", "max_completion_tokens"}) {
-    if (const auto limit = reader.integer(name, 1, 1'000'000))
-      request.max_tokens = static_cast<std::uint32_t>(*limit);
-  }
-  if (!request.max_tokens && profile.default_max_tokens > 0) request.max_tokens = profile.default_max_tokens;
-  reader.integer("seed", INT64_MIN, INT64_MAX);
-  reader.integer("top_logprobs", 0, 20);
-  reader.boolean("logprobs");
-  reader.string("user");
-  if (const json* logit_bias = reader.find("logit_bias")) {
-    if (!logit_bias->is_object()) reader.invalid_type("logit_bias", "an object", *logit_bias);
-    const ParamReader bias(*logit_bias, "logit_bias");
-    for (const auto& [token, value] : logit_bias->items())
-      bias.decimal(token, -100, 100);  // the API's range for a bias
-  }
-  if (const json* stop = reader.find("stop")) {
-    if (stop->is_string()) {
-      request.stop.push_back(stop->get<std::string>());
-    } else if (stop->is_array()) {
-      if (stop->size() > profile.max_stop_sequences) {
-        throw Rejected{ApiError::invalid(
-            "Invalid 'stop': array too long. Expected an array with maximum length " +
-                std::to_string(profile.max_stop_sequences) + ", but got an array with length " +
-                std::to_string(stop->size()) + " instead.",
-            "stop", "array_above_max_length")};
-      }
-      for (std::size_t i = 0; i < stop->size(); ++i) {
-        if (!(*stop)[i].is_string()) reader.invalid_type(indexed("stop", i), "a string", (*stop)[i]);
-        request.stop.push_back((*stop)[i].get<std::string>());
-      }
-    } else {
-      reader.invalid_type("stop", "a string or an array of strings", *stop);
-    }
-  }
-  request.stream = reader.boolean("stream").value_or(false) || profile.always_stream;
-  if (const json* options = reader.find("stream_options")) {
-    if (!reader.boolean("stream").value_or(false) && !profile.always_stream) {
-      throw Rejected{
-          ApiError::invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                            "stream_options", nullptr)};
-    }
-    if (!options->is_object()) reader.invalid_type("stream_options", "an object", *options);
-    request.include_usage = ParamReader(*options, "stream_options").boolean("include_usage").value_or(false);
-  }
-  parse_tools(reader, request);
-  parse_tool_choice(reader, request);
-  request.parallel_tool_calls = reader.boolean("parallel_tool_calls").value_or(true);
-  parse_response_format(reader, request);
-
-  // Everything that shapes the answer, but not how it is delivered: a streamed and a non-streamed request for
-  // the same thing get the same content; stop, max_tokens and n trim or extend that same answer.
-  std::uint64_t seed = content_seed::start(server_seed);
-  for (const auto& [key, value] : document.items()) {
-    if (is_delivery_parameter(key)) continue;
-    seed = hash_json(value, content_seed::parameter(key, seed));
-  }
-  request.content_seed = seed;
+  request.content_seed = content_seed_of(document.root(), server_seed);
   request.prompt_tokens = prompt_tokens_of(request);
   return request;
 }

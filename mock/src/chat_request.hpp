@@ -58,14 +58,11 @@ struct ChatRequest {
   friend bool operator==(const ChatRequest&, const ChatRequest&) = default;
 };
 
-// Throws Rejected (request_checks.hpp) with the API's wording. `always_stream`: the profile streams
-// regardless. Reads the common request without a DOM when it can (simple_chat_request.hpp), in full
-// otherwise.
-ChatRequest parse_chat_request(std::string_view body, const vendor::Profile& profile,
-                               std::uint64_t server_seed);
-
-// The full reader: any request, through a JSON DOM; every 400 comes from here.
-ChatRequest read_chat_request(std::string_view body, const vendor::Profile& profile, std::uint64_t server_seed);
+// Reads and validates a chat/completions body: one simdjson parse (request_json.hpp), then one pass over the
+// parameter table (chat_parameters.hpp). Throws Rejected with the API's wording. `always_stream`: the
+// profile streams regardless.
+ChatRequest read_chat_request(std::string_view body, const vendor::Profile& profile,
+                              std::uint64_t server_seed);
 
 // A parameter that changes how the answer is delivered, not what it says (left out of the content seed).
 bool is_delivery_parameter(std::string_view name);

@@ -13,8 +13,6 @@
 namespace gatecheck::mock {
 namespace {
 
-using nlohmann::json;
-
 const std::vector<std::string_view> kEmbeddingParameters = {"model", "input", "encoding_format", "dimensions",
                                                             "user"};
 constexpr std::uint32_t kDefaultDimensions = 1536;
@@ -57,43 +55,40 @@ struct Input {
   std::uint32_t tokens;
 };
 
-std::vector<Input> read_inputs(const json& input) {
-  const auto invalid = [] {
-    return Rejected{
-        ApiError::invalid("'$.input' is invalid. Please check the API reference: "
-                          "https://platform.openai.com/docs/api-reference.",
-                          "input", "invalid_value")};
-  };
+Rejected invalid_input() {
+  return Rejected{ApiError::invalid(
+      "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+      "input", "invalid_value")};
+}
+
+// An array of token ids: what it is derived from is its JSON text.
+Input token_array(const JsonValue& tokens) {
+  const auto items = tokens.items();
+  if (items.empty()) throw invalid_input();
+  for (const auto& token : items)
+    if (!token.is(JsonValue::Kind::integer) || token.integer().value_or(0) < 0) throw invalid_input();
+  return {tokens.literal(), static_cast<std::uint32_t>(items.size())};
+}
+
+std::vector<Input> read_inputs(const JsonValue& input) {
   std::vector<Input> inputs;
-  const auto token_array = [&](const json& tokens) {
-    if (tokens.empty()) throw invalid();
-    for (const auto& token : tokens) {
-      if (!token.is_number_integer() || token.get<std::int64_t>() < 0) throw invalid();
-    }
-    inputs.push_back({tokens.dump(), static_cast<std::uint32_t>(tokens.size())});
-  };
-  if (input.is_string()) {
-    if (input.get_ref<const std::string&>().empty()) throw invalid();
-    inputs.push_back({input.get<std::string>(), count_tokens(input.get_ref<const std::string&>())});
-  } else if (input.is_array()) {
-    if (input.empty() || input.size() > kMaxInputs) throw invalid();
-    if (input[0].is_number()) {
-      token_array(input);
+  if (input.is(JsonValue::Kind::string)) {
+    if (input.text().empty()) throw invalid_input();
+    inputs.push_back({std::string(input.text()), count_tokens(input.text())});
+    return inputs;
+  }
+  if (!input.is(JsonValue::Kind::array)) invalid_item_type("input", "a string or an array", input);
+  const auto items = input.items();
+  if (items.empty() || items.size() > kMaxInputs) throw invalid_input();
+  if (items[0].is_number()) return {token_array(input)};
+  for (const auto& item : items) {
+    if (item.is(JsonValue::Kind::string) && !item.text().empty()) {
+      inputs.push_back({std::string(item.text()), count_tokens(item.text())});
+    } else if (item.is(JsonValue::Kind::array)) {
+      inputs.push_back(token_array(item));
     } else {
-      for (const auto& item : input) {
-        if (item.is_string() && !item.get_ref<const std::string&>().empty()) {
-          inputs.push_back({item.get<std::string>(), count_tokens(item.get_ref<const std::string&>())});
-        } else if (item.is_array()) {
-          token_array(item);
-        } else {
-          throw invalid();
-        }
-      }
+      throw invalid_input();
     }
-  } else {
-    throw Rejected{ApiError::invalid("Invalid type for 'input': expected a string or an array, but got " +
-                                         described_type(input) + " instead.",
-                                     "input", "invalid_type")};
   }
   return inputs;
 }
@@ -102,8 +97,8 @@ std::vector<Input> read_inputs(const json& input) {
 
 Reply embeddings_endpoint(CallContext& context) {
   const auto& profile = context.profile();
-  const json document = parse_json_body(context.request.body);
-  const ParamReader reader(document, "");
+  const RequestJson document(context.request.body);
+  const ParamReader reader(document.root(), "");
   if (profile.strict_parameters) reader.only(kEmbeddingParameters);
   const std::string model_id = *reader.string("model", true);
   const auto inputs = read_inputs(reader.required("input"));

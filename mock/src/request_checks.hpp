@@ -8,9 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "api_error.hpp"
+#include "request_json.hpp"
 
 namespace gatecheck::mock {
 
@@ -18,20 +17,14 @@ struct Rejected {
   ApiError error;
 };
 
-// "a string", "an integer", "a decimal number", ... as the API names a value's type.
-std::string described_type(const nlohmann::json& value);
-
-// Parses the body; malformed JSON and non-object bodies are rejected as the API rejects them.
-nlohmann::json parse_json_body(std::string_view body);
-
-// Reading typed parameters at a `param` path ("messages[0].content").
+// Reading typed parameters of one object at a `param` path ("messages[0].content"). A null member is absent.
 class ParamReader {
  public:
-  ParamReader(const nlohmann::json& object, std::string path) : object_(object), path_(std::move(path)) {}
+  ParamReader(JsonValue object, std::string path) : object_(object), path_(std::move(path)) {}
 
-  const nlohmann::json* find(std::string_view name) const;
-  const nlohmann::json& required(std::string_view name) const;  // missing_required_parameter
-  std::string param(std::string_view name) const;               // "path.name" or "name"
+  std::optional<JsonValue> find(std::string_view name) const { return object_.find(name); }
+  JsonValue required(std::string_view name) const;  // missing_required_parameter
+  std::string param(std::string_view name) const;   // "path.name" or "name"
 
   std::optional<std::string> string(std::string_view name, bool is_required = false) const;
   std::optional<bool> boolean(std::string_view name) const;
@@ -41,12 +34,15 @@ class ParamReader {
   void only(const std::vector<std::string_view>& known) const;
 
   [[noreturn]] void invalid_type(std::string_view name, std::string_view expected,
-                                 const nlohmann::json& got) const;
+                                 const JsonValue& got) const;
   [[noreturn]] void invalid_value(std::string_view name, const std::string& message) const;
 
  private:
-  const nlohmann::json& object_;
+  JsonValue object_;
   std::string path_;
 };
+
+// "Invalid type for 'messages[2]': expected an object, but got a string instead." for an item of an array.
+[[noreturn]] void invalid_item_type(const std::string& path, std::string_view expected, const JsonValue& got);
 
 }  // namespace gatecheck::mock

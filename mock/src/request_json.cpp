@@ -1,0 +1,205 @@
+#include "request_json.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include <gatecheck/core/document.hpp>
+
+#include "request_checks.hpp"
+
+namespace gatecheck::mock {
+namespace {
+
+using nlohmann::json;
+using simdjson::dom::element_type;
+
+constexpr std::size_t kMaxDepth = 128;
+
+// One parser and one padded buffer per thread, reused: after the first request nothing is allocated for a
+// parse unless a body is larger than any before it. A cache, not state: nothing in it outlives a request.
+struct Scratch {
+  simdjson::dom::parser parser;
+  std::vector<char> padded;
+};
+
+Scratch& scratch() {
+  thread_local Scratch instance;
+  return instance;
+}
+
+[[noreturn]] void not_json() {
+  throw Rejected{
+      ApiError::invalid("We could not parse the JSON body of your request. (HINT: This likely means you "
+                        "aren't using your HTTP "
+                        "library correctly. The OpenAI API expects a JSON payload, but what was sent was "
+                        "not valid JSON. If you have "
+                        "trouble figuring out how to fix this, please contact us through our help center "
+                        "at help.openai.com.)")};
+}
+
+}  // namespace
+
+RequestJson::RequestJson(std::string_view body) {
+  // Deeper than any real request: converting or comparing such a value would overflow the stack.
+  if (!core::json_nesting_within(body, kMaxDepth)) {
+    throw Rejected{ApiError::invalid("The JSON body nests arrays and objects more than 128 levels deep.",
+                                     nullptr, "invalid_json")};
+  }
+  Scratch& s = scratch();
+  if (s.padded.size() < body.size() + simdjson::SIMDJSON_PADDING)
+    s.padded.resize(body.size() + simdjson::SIMDJSON_PADDING);
+  if (!body.empty()) std::memcpy(s.padded.data(), body.data(), body.size());
+  simdjson::dom::element element;
+  if (s.parser.parse(s.padded.data(), body.size(), false).get(element)) not_json();
+  root_ = JsonValue(element);
+  if (!root_.is(JsonValue::Kind::object)) {
+    throw Rejected{ApiError::invalid(
+        "Invalid type for request body: expected an object, but got " + root_.described_type() + " instead.",
+        nullptr, "invalid_type")};
+  }
+}
+
+JsonValue::Kind JsonValue::kind() const {
+  switch (element_.type()) {
+    case element_type::OBJECT:
+      return Kind::object;
+    case element_type::ARRAY:
+      return Kind::array;
+    case element_type::STRING:
+      return Kind::string;
+    case element_type::INT64:
+    case element_type::UINT64:
+      return Kind::integer;
+    case element_type::DOUBLE:
+      return Kind::decimal;
+    case element_type::BOOL:
+      return Kind::boolean;
+    case element_type::NULL_VALUE:
+      return Kind::null;
+  }
+  return Kind::null;
+}
+
+std::string_view JsonValue::text() const {
+  return element_.get_string().value_unsafe();
+}
+
+double JsonValue::number() const {
+  switch (element_.type()) {
+    case element_type::INT64:
+      return static_cast<double>(element_.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return static_cast<double>(element_.get_uint64().value_unsafe());
+    default:
+      return element_.get_double().value_unsafe();
+  }
+}
+
+bool JsonValue::flag() const {
+  return element_.get_bool().value_unsafe();
+}
+
+std::optional<std::int64_t> JsonValue::integer() const {
+  if (element_.type() == element_type::INT64) return element_.get_int64().value_unsafe();
+  return std::nullopt;
+}
+
+std::uint64_t JsonValue::unsigned_value() const {
+  return element_.get_uint64().value_unsafe();
+}
+
+std::optional<JsonValue> JsonValue::find(std::string_view key) const {
+  std::optional<JsonValue> found;
+  for (const auto field : element_.get_object().value_unsafe())
+    if (field.key == key) found = JsonValue(field.value);
+  if (found && found->is(Kind::null)) return std::nullopt;
+  return found;
+}
+
+std::vector<std::pair<std::string_view, JsonValue>> JsonValue::members() const {
+  std::vector<std::pair<std::string_view, JsonValue>> out;
+  for (const auto field : element_.get_object().value_unsafe())
+    out.emplace_back(field.key, JsonValue(field.value));
+  return out;
+}
+
+std::vector<std::pair<std::string_view, JsonValue>> JsonValue::sorted_members() const {
+  auto out = members();
+  // Stable: among repeats of a key the last stays last, and is the one kept.
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::pair<std::string_view, JsonValue>> unique;
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (i + 1 == out.size() || out[i + 1].first != out[i].first) unique.push_back(out[i]);
+  return unique;
+}
+
+std::vector<JsonValue> JsonValue::items() const {
+  std::vector<JsonValue> out;
+  for (const auto item : element_.get_array().value_unsafe())
+    out.emplace_back(item);
+  return out;
+}
+
+std::size_t JsonValue::size() const {
+  if (element_.type() == element_type::ARRAY) return element_.get_array().value_unsafe().size();
+  if (element_.type() == element_type::OBJECT) return sorted_members().size();
+  return 0;
+}
+
+std::string JsonValue::described_type() const {
+  switch (kind()) {
+    case Kind::string:
+      return "a string";
+    case Kind::integer:
+      return "an integer";
+    case Kind::decimal:
+      return "a decimal number";
+    case Kind::boolean:
+      return "a boolean";
+    case Kind::array:
+      return "an array";
+    case Kind::object:
+      return "an object";
+    case Kind::null:
+      return "null";
+  }
+  return "null";
+}
+
+std::string JsonValue::literal() const {
+  return to_json().dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json JsonValue::to_json() const {
+  switch (element_.type()) {
+    case element_type::OBJECT: {
+      json out = json::object();
+      for (const auto field : element_.get_object().value_unsafe())
+        out[std::string(field.key)] = JsonValue(field.value).to_json();  // a repeated key: the last wins
+      return out;
+    }
+    case element_type::ARRAY: {
+      json out = json::array();
+      for (const auto item : element_.get_array().value_unsafe())
+        out.push_back(JsonValue(item).to_json());
+      return out;
+    }
+    case element_type::STRING:
+      return std::string(text());
+    case element_type::INT64:
+      return element_.get_int64().value_unsafe();
+    case element_type::UINT64:
+      return element_.get_uint64().value_unsafe();
+    case element_type::DOUBLE:
+      return element_.get_double().value_unsafe();
+    case element_type::BOOL:
+      return flag();
+    case element_type::NULL_VALUE:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace gatecheck::mock
