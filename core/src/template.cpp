@@ -41,16 +41,35 @@ std::optional<json> parse_literal(std::string_view expr) {
   return std::nullopt;
 }
 
-json evaluate(std::string_view expr, std::string_view whole, const TemplateScope& scope) {
-  if (expr.empty()) throw TemplateError("empty expression in '" + std::string(whole) + "'");
-  if (auto literal = parse_literal(expr)) return *literal;
-  JsonPath path;
+// The next {{ expression }} at or after `from`, or nullopt; throws for one that is never closed.
+struct Expression {
+  std::size_t open;       // where "{{" starts
+  std::size_t end;        // just past "}}"
+  std::string_view text;  // trimmed
+};
+
+std::optional<Expression> next_expression(std::string_view text, std::size_t from) {
+  const std::size_t open = text.find(kOpen, from);
+  if (open == std::string_view::npos) return std::nullopt;
+  const std::size_t close = text.find(kClose, open + kOpen.size());
+  if (close == std::string_view::npos) throw TemplateError("unclosed '{{' in '" + std::string(text) + "'");
+  return Expression{open, close + kClose.size(),
+                    trim(text.substr(open + kOpen.size(), close - open - kOpen.size()))};
+}
+
+JsonPath parse_expression(std::string_view expr, std::string_view whole) {
   try {
-    path = JsonPath::parse("$." + std::string(expr));
+    return JsonPath::parse("$." + std::string(expr));
   } catch (const JsonPathError&) {
     throw TemplateError("cannot read expression '" + std::string(expr) + "' in '" + std::string(whole) +
                         "': expected a name like vars.model, captures.items[0] or env.API_KEY");
   }
+}
+
+json evaluate(std::string_view expr, std::string_view whole, const TemplateScope& scope) {
+  if (expr.empty()) throw TemplateError("empty expression in '" + std::string(whole) + "'");
+  if (auto literal = parse_literal(expr)) return *literal;
+  const JsonPath path = parse_expression(expr, whole);
   if (!path.is_singular()) throw TemplateError("'*' is not allowed in template '" + std::string(whole) + "'");
   const auto& segments = path.segments();
   const auto& root_name = std::get<JsonPath::Name>(segments.front()).value;
@@ -144,27 +163,35 @@ std::string to_template_text(const json& value) {
 }
 
 json render(std::string_view text, const TemplateScope& scope) {
-  std::size_t open = text.find(kOpen);
-  if (open == std::string_view::npos) return json(std::string(text));
-  const std::size_t first_close = text.find(kClose, open + kOpen.size());
-  if (open == 0 && first_close != std::string_view::npos && first_close + kClose.size() == text.size()) {
-    return evaluate(trim(text.substr(kOpen.size(), first_close - kOpen.size())), text, scope);
-  }
+  auto expression = next_expression(text, 0);
+  if (!expression) return json(std::string(text));
+  if (expression->open == 0 && expression->end == text.size()) return evaluate(expression->text, text, scope);
   std::string out;
   std::size_t at = 0;
-  while (open != std::string_view::npos) {
-    const std::size_t close = text.find(kClose, open + kOpen.size());
-    if (close == std::string_view::npos) {
-      throw TemplateError("unclosed '{{' in '" + std::string(text) + "'");
-    }
-    out.append(text.substr(at, open - at));
-    out += to_template_text(
-        evaluate(trim(text.substr(open + kOpen.size(), close - open - kOpen.size())), text, scope));
-    at = close + kClose.size();
-    open = text.find(kOpen, at);
+  for (; expression; expression = next_expression(text, at)) {
+    out.append(text.substr(at, expression->open - at));
+    out += to_template_text(evaluate(expression->text, text, scope));
+    at = expression->end;
   }
   out.append(text.substr(at));
   return json(std::move(out));
+}
+
+std::vector<TemplateName> template_names(std::string_view text) {
+  std::vector<TemplateName> names;
+  for (auto expression = next_expression(text, 0); expression;
+       expression = next_expression(text, expression->end)) {
+    if (expression->text.empty()) throw TemplateError("empty expression in '" + std::string(text) + "'");
+    if (parse_literal(expression->text)) continue;
+    const JsonPath path = parse_expression(expression->text, text);
+    const auto& segments = path.segments();
+    TemplateName name{std::get<JsonPath::Name>(segments.front()).value, std::nullopt,
+                      std::string(expression->text)};
+    if (segments.size() > 1)
+      if (const auto* member = std::get_if<JsonPath::Name>(&segments[1])) name.member = member->value;
+    names.push_back(std::move(name));
+  }
+  return names;
 }
 
 json render_tree(const json& value, const TemplateScope& scope) {

@@ -3,10 +3,11 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
+#include <gatecheck/core/utf8.hpp>
 #include <gatecheck/schema/regex.hpp>
 #include <gatecheck/schema/validator.hpp>
-#include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::runner {
 namespace {
@@ -18,6 +19,37 @@ constexpr std::array<std::string_view, 12> kOperators = {
 constexpr std::string_view kStartsWith = "starts_with";
 constexpr std::array<std::string_view, 7> kTypes = {"string", "number", "integer", "boolean",
                                                     "object", "array",  "null"};
+
+// Keys written for an operator that is spelled differently here: a load error naming the operator, never a
+// literal object compared silently.
+constexpr std::pair<std::string_view, std::string_view> kAliases[] = {{"length", "len"},
+                                                                      {"size", "len"},
+                                                                      {"count", "len"},
+                                                                      {"equals", "eq"},
+                                                                      {"equal", "eq"},
+                                                                      {"not", "ne"},
+                                                                      {"regex", "matches"},
+                                                                      {"pattern", "matches"},
+                                                                      {"match", "matches"},
+                                                                      {"startswith", "starts_with"},
+                                                                      {"startsWith", "starts_with"},
+                                                                      {"starts-with", "starts_with"},
+                                                                      {"contain", "contains"},
+                                                                      {"includes", "contains"},
+                                                                      {"exist", "exists"},
+                                                                      {"present", "exists"},
+                                                                      {"one_of", "in"},
+                                                                      {"oneOf", "in"},
+                                                                      {"greater_than", "gt"},
+                                                                      {"less_than", "lt"},
+                                                                      {"min", "gte"},
+                                                                      {"max", "lte"}};
+
+std::optional<std::string_view> alias_of(std::string_view key) {
+  for (const auto& [alias, op] : kAliases)
+    if (alias == key) return op;
+  return std::nullopt;
+}
 
 bool is_operator(std::string_view key) {
   return key == kStartsWith || std::find(kOperators.begin(), kOperators.end(), key) != kOperators.end();
@@ -152,8 +184,32 @@ bool is_matcher(const json& expectation) {
   return true;
 }
 
+namespace {
+
+// An object that is not a matcher but reads like one meant to be: a mistyped operator, or operators mixed
+// with other keys. A literal object that happens to look so is written eq: {...}.
+std::string literal_problem(const json& expectation) {
+  if (!expectation.is_object()) return {};
+  std::string operators;
+  std::string others;
+  for (const auto& item : expectation.items()) {
+    const std::string& key = item.key();
+    if (const auto op = alias_of(key)) {
+      return "'" + key + "' is not a matcher operator: did you mean '" + std::string(*op) +
+             "'? (to compare with an object literally, write eq: {...})";
+    }
+    std::string& list = is_operator(key) ? operators : others;
+    list += (list.empty() ? "" : ", ") + key;
+  }
+  if (operators.empty()) return {};
+  return "mixes matcher operators (" + operators + ") with other keys (" + others +
+         "): a matcher has only operators; to compare with an object literally, write eq: {...}";
+}
+
+}  // namespace
+
 std::string matcher_problem(const json& expectation) {
-  if (!is_matcher(expectation)) return {};
+  if (!is_matcher(expectation)) return literal_problem(expectation);
   for (const auto& [op, operand] : expectation.items()) {
     if (op == "exists" && !operand.is_boolean()) return "exists takes true or false";
     if (op == "in" && !operand.is_array()) return "in takes a list of values";

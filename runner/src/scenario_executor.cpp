@@ -95,11 +95,11 @@ class StepRunner {
       return;
     }
     register_secrets(rendered);
-    if (step_.kind == "webhook_receiver") return start_receiver(rendered["webhook_receiver"]);
-    if (step_.kind == "expect_webhook") return expect_webhook(rendered["expect_webhook"]);
+    if (step_.kind == StepKind::webhook_receiver) return start_receiver(rendered["webhook_receiver"]);
+    if (step_.kind == StepKind::expect_webhook) return expect_webhook(rendered["expect_webhook"]);
     std::vector<Exchange> exchanges;
     try {
-      if (step_.kind == "burst") {
+      if (step_.kind == StepKind::burst) {
         exchanges = burst(rendered);
       } else {
         exchanges.push_back(single(rendered));  // moved, not copied

@@ -237,7 +237,7 @@ void evaluate_expectations(const json& expect, const std::vector<const Exchange*
     }
   }
 
-  const bool burst = context.step.kind == "burst";
+  const bool burst = context.step.kind == StepKind::burst;
   const bool expect_429 = expect.contains("ratelimit") && expect["ratelimit"].value("expect_429", false);
   if (burst) {
     // In a burst, status and matchers apply to the answers that were not rate limited; one result per

@@ -1,9 +1,11 @@
 #include <algorithm>
+#include <set>
 
 #include <gatecheck/core/bundled.hpp>
-#include <gatecheck/schema/format_check.hpp>
 #include <gatecheck/core/json_path.hpp>
+#include <gatecheck/core/template.hpp>
 #include <gatecheck/runner/suite.hpp>
+#include <gatecheck/schema/format_check.hpp>
 
 #include "matcher.hpp"
 
@@ -28,6 +30,44 @@ void append_unique(std::vector<std::string>& to, const std::vector<std::string>&
     if (std::find(to.begin(), to.end(), item) == to.end()) to.push_back(item);
 }
 
+// What the {{ }} expressions of a scenario may read, known before anything runs: the suite's vars, what
+// earlier steps capture, the receivers earlier steps start. profile, target and env are the run's, not the
+// suite's.
+struct KnownNames {
+  std::set<std::string> vars;
+  std::set<std::string> captures;
+  std::set<std::string> receivers;
+};
+
+constexpr std::string_view kTemplateRoots[] = {"vars", "captures", "receivers", "profile", "target", "env"};
+
+std::string listed(const std::set<std::string>& names) {
+  if (names.empty()) return "none";
+  std::string out;
+  for (const auto& name : names)
+    out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// Why `name` cannot be read at this point of the scenario; empty when it can.
+std::string unknown_name(const core::TemplateName& name, const KnownNames& known) {
+  if (std::find(std::begin(kTemplateRoots), std::end(kTemplateRoots), name.root) == std::end(kTemplateRoots))
+    return "unknown name '" + name.root + "' in {{ " + name.expression +
+           " }}: templates read vars, captures, receivers, profile, target or env";
+  if (!name.member) return {};
+  const auto missing = [&](const std::set<std::string>& names, const std::string& why) {
+    return names.contains(*name.member)
+               ? std::string()
+               : "{{ " + name.expression + " }}: " + why + " (" + listed(names) + ")";
+  };
+  if (name.root == "vars") return missing(known.vars, "the suite's vars have no '" + *name.member + "'");
+  if (name.root == "captures")
+    return missing(known.captures, "no earlier step of this scenario captures '" + *name.member + "'");
+  if (name.root == "receivers")
+    return missing(known.receivers, "no earlier webhook_receiver step starts '" + *name.member + "'");
+  return {};
+}
+
 class StepChecker {
  public:
   explicit StepChecker(const core::Document& document) : document_(document) {}
@@ -44,8 +84,25 @@ class StepChecker {
     }
   }
 
+  // A status is a code, a list of codes or a matcher; text only as one {{ }} expression.
+  void status(const json& value, const std::string& pointer) const {
+    const bool code = value.is_number_integer();
+    const bool codes = value.is_array() && std::all_of(value.begin(), value.end(),
+                                                       [](const json& v) { return v.is_number_integer(); });
+    const bool expression = value.is_string() && core::has_template(value.get<std::string>());
+    if (code || codes || expression || is_matcher(value)) return matcher(value, pointer);
+    fail(pointer,
+         "status takes a code (200), a list of codes ([200, 201]) or a matcher ({gte: 200, lt: 300}), "
+         "not " +
+             describe_value(value));
+  }
+
   void expect(const json& expect, const std::string& pointer) const {
-    for (const char* single : {"status", "body"})
+    if (expect.contains("status")) status(expect["status"], json_pointer_append(pointer, "status"));
+    if (expect.contains("error"))
+      for (const auto& [field, value] : expect["error"].items())
+        matcher(value, json_pointer_append(json_pointer_append(pointer, "error"), field));
+    for (const char* single : {"body"})
       if (expect.contains(single)) matcher(expect[single], json_pointer_append(pointer, single));
     for (const char* map : {"headers", "json", "events"}) {
       if (!expect.contains(map)) continue;
@@ -56,6 +113,26 @@ class StepChecker {
         if (std::string_view(map) != "headers") json_path(key, at, true);
         matcher(value, at);
       }
+    }
+  }
+
+  // Every string of `value` that holds {{ }} reads only names that exist by then.
+  void templates(const json& value, const std::string& pointer, const KnownNames& known) const {
+    if (value.is_string()) {
+      const auto& text = value.get_ref<const std::string&>();
+      if (!core::has_template(text)) return;
+      try {
+        for (const auto& name : core::template_names(text))
+          if (const auto problem = unknown_name(name, known); !problem.empty()) fail(pointer, problem);
+      } catch (const core::TemplateError& e) {
+        fail(pointer, e.what());
+      }
+    } else if (value.is_object()) {
+      for (const auto& [key, child] : value.items())
+        templates(child, json_pointer_append(pointer, key), known);
+    } else if (value.is_array()) {
+      for (std::size_t i = 0; i < value.size(); ++i)
+        templates(value[i], json_pointer_append(pointer, i), known);
     }
   }
 
@@ -106,6 +183,55 @@ std::string Suite::describe(const std::string& pointer) const {
   return source ? source->describe(pointer) : file;
 }
 
+namespace {
+
+StepKind kind_of(const json& spec) {
+  if (spec.contains("burst")) return StepKind::burst;
+  if (spec.contains("webhook_receiver")) return StepKind::webhook_receiver;
+  if (spec.contains("expect_webhook")) return StepKind::expect_webhook;
+  return StepKind::request;
+}
+
+Step parse_step(const json& spec, const std::string& pointer, const StepChecker& checker, KnownNames& known) {
+  Step step;
+  step.pointer = pointer;
+  step.kind = kind_of(spec);
+  step.name = spec.contains("name") ? spec["name"].get<std::string>() : derive_step_name(spec);
+  step.spec = spec;
+  if (spec.contains("expect")) checker.expect(spec["expect"], pointer + "/expect");
+  if (spec.contains("capture")) checker.capture(spec["capture"], pointer + "/capture");
+  // A step's templates render before it runs: its own captures and receiver are for the steps after.
+  checker.templates(spec, pointer, known);
+  if (spec.contains("capture"))
+    for (const auto& [name, how] : spec["capture"].items())
+      known.captures.insert(name);
+  if (step.kind == StepKind::webhook_receiver)
+    known.receivers.insert(spec["webhook_receiver"]["id"].get<std::string>());
+  return step;
+}
+
+Scenario parse_scenario(const json& item, const std::string& pointer, const Suite& suite, const json& root,
+                        const StepChecker& checker) {
+  Scenario scenario;
+  scenario.pointer = pointer;
+  scenario.name = item["name"].get<std::string>();
+  scenario.tags = strings(root, "tags");
+  append_unique(scenario.tags, strings(item, "tags"));
+  scenario.capabilities = strings(root, "requires");
+  append_unique(scenario.capabilities, strings(item, "requires"));
+  scenario.exclusive = item.value("exclusive", false);
+  KnownNames known;
+  for (const auto& [name, value] : suite.vars.items())
+    known.vars.insert(name);
+  const json& steps = item["steps"];
+  for (std::size_t s = 0; s < steps.size(); ++s)
+    scenario.steps.push_back(
+        parse_step(steps[s], json_pointer_append(json_pointer_append(pointer, "steps"), s), checker, known));
+  return scenario;
+}
+
+}  // namespace
+
 Suite parse_suite(const core::Document& document) {
   schema::check_against_format(document, kSuiteSchema);
   const json& root = document.value;
@@ -117,39 +243,21 @@ Suite parse_suite(const core::Document& document) {
   suite.file = document.source.file();
   suite.vars = root.value("vars", json::object());
   suite.source = std::make_shared<const core::SourceMap>(document.source);
-  const auto suite_tags = strings(root, "tags");
-  const auto suite_requires = strings(root, "requires");
+  KnownNames vars_only;
+  for (const auto& [name, value] : suite.vars.items())
+    vars_only.vars.insert(name);
+  checker.templates(suite.vars, "/vars", vars_only);
 
   const json& scenarios = root["scenarios"];
   for (std::size_t i = 0; i < scenarios.size(); ++i) {
-    const json& item = scenarios[i];
-    Scenario scenario;
-    scenario.pointer = json_pointer_append("/scenarios", i);
-    scenario.name = item["name"].get<std::string>();
-    scenario.tags = suite_tags;
-    append_unique(scenario.tags, strings(item, "tags"));
-    scenario.capabilities = suite_requires;
-    append_unique(scenario.capabilities, strings(item, "requires"));
-    scenario.exclusive = item.value("exclusive", false);
+    Scenario scenario =
+        parse_scenario(scenarios[i], json_pointer_append("/scenarios", i), suite, root, checker);
     for (const auto& other : suite.scenarios) {
       if (other.name == scenario.name) {
         throw core::LoadError(
             suite.file, document.source.value_at(scenario.pointer + "/name"),
             "two scenarios are named '" + scenario.name + "'; names identify them in reports");
       }
-    }
-    const json& steps = item["steps"];
-    for (std::size_t s = 0; s < steps.size(); ++s) {
-      const json& spec = steps[s];
-      Step step;
-      step.pointer = json_pointer_append(json_pointer_append(scenario.pointer, "steps"), s);
-      for (const char* kind : {"request", "burst", "webhook_receiver", "expect_webhook"})
-        if (spec.contains(kind)) step.kind = kind;
-      step.name = spec.contains("name") ? spec["name"].get<std::string>() : derive_step_name(spec);
-      step.spec = spec;
-      if (spec.contains("expect")) checker.expect(spec["expect"], step.pointer + "/expect");
-      if (spec.contains("capture")) checker.capture(spec["capture"], step.pointer + "/capture");
-      scenario.steps.push_back(std::move(step));
     }
     suite.scenarios.push_back(std::move(scenario));
   }

@@ -40,6 +40,7 @@ tags: [core]
 requires: [chat.completions]
 vars:
   model: gpt-4o-mini
+  n: 3
 scenarios:
   - name: chat answers
     tags: [smoke, core]
@@ -82,17 +83,17 @@ TEST(SuiteLoader, AGoodSuiteLoadsWithItsScenariosAndSteps) {
   EXPECT_THAT(chat.capabilities, ElementsAre("chat.completions", "chat.completions.stream"));
   EXPECT_FALSE(chat.exclusive);
   ASSERT_EQ(chat.steps.size(), 4u);
-  EXPECT_EQ(chat.steps[0].kind, "request");
+  EXPECT_EQ(chat.steps[0].kind, StepKind::request);
   EXPECT_EQ(chat.steps[0].spec["expect"]["status"], 200);
   EXPECT_EQ(chat.steps[0].pointer, "/scenarios/0/steps/0");
-  EXPECT_EQ(suite.describe(chat.steps[1].pointer).substr(0, 14), "suite.yaml:20:");
+  EXPECT_EQ(suite.describe(chat.steps[1].pointer).substr(0, 14), "suite.yaml:21:");
 
   const Scenario& burst = suite.scenarios[1];
   EXPECT_TRUE(burst.exclusive);
   EXPECT_THAT(burst.tags, ElementsAre("core"));
   EXPECT_THAT(burst.capabilities, ElementsAre("chat.completions"));
   ASSERT_EQ(burst.steps.size(), 2u);
-  EXPECT_EQ(burst.steps[0].kind, "burst");
+  EXPECT_EQ(burst.steps[0].kind, StepKind::burst);
 }
 
 TEST(SuiteLoader, UnnamedStepsAreNamedByMethodAndTarget) {
@@ -196,6 +197,107 @@ scenarios:
             $.object: {type: wizard}
 )"),
               AllOf(StartsWith("suite.yaml:10:"), HasSubstr("type takes one of")));
+}
+
+// Shape errors that used to load and fail only mid-run: each is a load error at its own line and column,
+// before any request is sent.
+TEST(SuiteLoader, AStatusThatIsNotACodeIsReportedAtIt) {
+  EXPECT_EQ(
+      load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect:
+          status: "two hundred"
+)"),
+      "suite.yaml:7:19: status takes a code (200), a list of codes ([200, 201]) or a matcher ({gte: 200, lt: "
+      "300}), not 'two hundred'");
+  EXPECT_EQ(
+      load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect: {status: [200, "ok"]}
+)"),
+      "suite.yaml:6:26: status takes a code (200), a list of codes ([200, 201]) or a matcher ({gte: 200, lt: "
+      "300}), not [200,\"ok\"]");
+}
+
+TEST(SuiteLoader, AMistypedMatcherOperatorIsNamedWithTheOperatorMeant) {
+  EXPECT_EQ(
+      load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect:
+          json:
+            $.data: {length: 6}
+)"),
+      "suite.yaml:8:21: 'length' is not a matcher operator: did you mean 'len'? (to compare with an object "
+      "literally, write eq: {...})");
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect:
+          headers:
+            x-request-id: {matches: "^req_", prefix: req}
+)"),
+              AllOf(StartsWith("suite.yaml:8:27: "),
+                    HasSubstr("mixes matcher operators (matches) with other keys (prefix)")));
+}
+
+TEST(SuiteLoader, ATemplateNameThatCannotExistIsReportedWhereItIsUsed) {
+  EXPECT_EQ(load_error(R"(
+suite: demo
+vars: {model: m}
+scenarios:
+  - name: x
+    steps:
+      - request: {path: "/models/{{ vars.nope }}"}
+)"),
+            "suite.yaml:6:25: {{ vars.nope }}: the suite's vars have no 'nope' (model)");
+  EXPECT_EQ(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: "/models/{{ captures.id }}"}
+      - request: {path: /models}
+        capture: {id: "$.data[0].id"}
+)"),
+            "suite.yaml:5:25: {{ captures.id }}: no earlier step of this scenario captures 'id' (none)");
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: "/{{ secrets.key }}"}
+)"),
+              AllOf(StartsWith("suite.yaml:5:25: "), HasSubstr("unknown name 'secrets'")));
+}
+
+TEST(SuiteLoader, NamesAStepCapturesAreKnownToTheStepsAfterIt) {
+  const Suite suite = parse(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        capture: {id: "$.data[0].id"}
+      - request: {path: "/models/{{ captures.id }}"}
+      - webhook_receiver: {id: hooks}
+      - request: {method: POST, path: /hooks, json: {url: "{{ receivers.hooks.url }}", model: "{{ env.MODEL }}"}}
+)");
+  EXPECT_EQ(suite.scenarios[0].steps.size(), 4u);
 }
 
 TEST(SuiteLoader, TwoScenariosOfTheSameNameAreReportedAtTheSecond) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,15 @@ bool has_template(std::string_view text);
 nlohmann::json render(std::string_view text, const TemplateScope& scope);
 // Renders every string value (not keys) of a JSON tree.
 nlohmann::json render_tree(const nlohmann::json& value, const TemplateScope& scope);
+// What an expression reads: its root ("vars") and the member below it ("model"), if it names one.
+struct TemplateName {
+  std::string root;
+  std::optional<std::string> member;
+  std::string expression;  // as written, trimmed: "vars.model"
+};
+// The names the {{ }} expressions of `text` read (quoted literals read none), without evaluating them: what a
+// suite loader checks before anything runs. Throws TemplateError for an expression that cannot be read.
+std::vector<TemplateName> template_names(std::string_view text);
 // How an interpolated value reads inside a longer string: strings as themselves, the rest as compact JSON.
 std::string to_template_text(const nlohmann::json& value);
 

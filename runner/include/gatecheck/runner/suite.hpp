@@ -14,8 +14,10 @@
 
 namespace gatecheck::runner {
 
+enum class StepKind { request, burst, webhook_receiver, expect_webhook };
+
 struct Step {
-  std::string kind;  // "request", "burst", "webhook_receiver", "expect_webhook"
+  StepKind kind = StepKind::request;
   std::string name;  // given, or derived ("POST /chat/completions")
   nlohmann::json spec;
   std::string pointer;  // JSON Pointer of the step in its file
