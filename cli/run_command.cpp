@@ -7,12 +7,12 @@
 
 #include <gatecheck/core/bundled.hpp>
 #include <gatecheck/core/crypto.hpp>
-#include <gatecheck/net/http_client.hpp>
-#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/core/url.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/net/http_client.hpp>
 #include <gatecheck/reports/reports.hpp>
 #include <gatecheck/runner/runner.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -174,9 +174,9 @@ int run(const Arguments& a) {
     }
   }
   options.grep = a.value("--grep").value_or("");
-  options.fail_on = a.value("--fail-on").value_or("must");
-  if (options.fail_on != "must" && options.fail_on != "should")
-    throw UsageError("--fail-on takes must or should");
+  const auto fail_on = runner::parse_severity(a.value("--fail-on").value_or("must"));
+  if (!fail_on) throw UsageError("--fail-on takes must or should");
+  options.fail_on = *fail_on;
   options.openapi_path = a.value("--openapi").value_or("");
   options.verify_tls = !a.flag("--insecure");
   options.target_is_mock = a.flag("--mock-target");

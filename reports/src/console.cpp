@@ -75,8 +75,8 @@ void write_console(std::ostream& out, const runner::RunReport& report, const Con
           out << "    note: " << note << "\n";
         for (const auto& check : step.checks) {
           if (check.passed) continue;
-          out << "    " << paint(check.severity == "MUST" ? "31" : "33", "x " + check.id) << " ["
-              << check.severity << "] " << check.message << "\n";
+          out << "    " << paint(check.severity == runner::Severity::must ? "31" : "33", "x " + check.id)
+              << " [" << runner::to_string(check.severity) << "] " << check.message << "\n";
           if (!check.expected.empty()) out << "        expected: " << check.expected << "\n";
           if (!check.actual.empty()) out << "        actual:   " << check.actual << "\n";
           if (!check.location.empty() && check.location != step.location)

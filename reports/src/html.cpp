@@ -46,9 +46,10 @@ code{font-size:13px}
           std::string detail = check.message;
           if (!check.expected.empty() || !check.actual.empty())
             detail += " (expected " + check.expected + ", actual " + check.actual + ")";
-          out += "<tr><td><code>" + xml_escape(check.id) + "</code> " + check.severity + "</td><td class=\"" +
-                 cls + "\">" + (check.passed ? (check.applicable ? "passed" : "n/a") : "failed") +
-                 "</td><td>" + xml_escape(detail) + "</td></tr>\n";
+          out += "<tr><td><code>" + xml_escape(check.id) + "</code> " +
+                 std::string(runner::to_string(check.severity)) + "</td><td class=\"" + cls + "\">" +
+                 (check.passed ? (check.applicable ? "passed" : "n/a") : "failed") + "</td><td>" +
+                 xml_escape(detail) + "</td></tr>\n";
         }
         out += "</table>\n";
         for (const auto& note : step.notes)

@@ -35,7 +35,8 @@ std::string junit_xml(const runner::RunReport& report) {
         for (const auto& step : scenario.steps) {
           for (const auto& check : step.checks) {
             if (check.passed) continue;
-            const std::string line = check.id + " [" + check.severity + "]: " + check.message;
+            const std::string line =
+                check.id + " [" + std::string(runner::to_string(check.severity)) + "]: " + check.message;
             if (message.empty()) message = line;
             details += check.location + ": " + step.name + ": " + line + "\n";
             if (!check.expected.empty() || !check.actual.empty())

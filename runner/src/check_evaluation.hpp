@@ -1,18 +1,21 @@
-// Evaluating catalog checks against exchanges. Each check reads one exchange (a burst applies it to every
-// exchange) or, for the rate-limit checks, the whole burst.
+// Judging exchanges with the registry's checks (runner/src/check_catalog.cpp: one row per check, with its
+// judge). Checks are pure functions of what the executor gathered: the exchanges of a step, the non-streamed
+// twin of a streamed request when a check needs one, or the deliveries of an expect_webhook step.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <gatecheck/runner/checks.hpp>
 #include <gatecheck/vendor/profile.hpp>
 
 #include "exchange.hpp"
 
 namespace gatecheck::runner {
+
+struct WebhookEvidence;
 
 struct Verdict {
   enum class Kind { pass, fail, not_applicable };
@@ -32,20 +35,56 @@ struct CheckContext {
   const std::vector<const Exchange*>& exchanges;
   const vendor::Profile& profile;
   std::optional<int> first_event_within_ms;
-  // Sends the same request without streaming (stream.matches-non-stream).
-  std::function<Exchange(const Exchange&)> resend_without_stream;
+  const Exchange* twin = nullptr;            // needs_twin: the request sent again without streaming
+  const WebhookEvidence* webhook = nullptr;  // webhook scope
 };
 
-// Throws std::invalid_argument for an id the catalog does not know.
+// Judges `check` by its scope: each exchange in turn (a burst passes when every answer does; the first
+// failure speaks for it), the whole step, or the webhook evidence.
+Verdict evaluate_check(const CheckInfo& check, const CheckContext& context);
+// The same by id; throws std::invalid_argument for an id the registry does not know.
 Verdict evaluate_check(std::string_view id, const CheckContext& context);
 
-// Per-exchange checks, one file per family.
-Verdict check_sse(std::string_view id, const Exchange& exchange, const CheckContext& context);
-Verdict check_message(std::string_view id, const Exchange& exchange, const CheckContext& context);
-Verdict check_error(std::string_view id, const Exchange& exchange, const CheckContext& context);
-Verdict check_discovery(std::string_view id, const Exchange& exchange, const CheckContext& context);
-Verdict check_keys(std::string_view id, const Exchange& exchange, const CheckContext& context);
-// Whole-burst checks.
-Verdict check_ratelimit(std::string_view id, const CheckContext& context);
+// The judges, one per check, by family (one file each).
+Verdict complete_response(const CheckContext& context, const Exchange* exchange);
+Verdict final_status(const CheckContext& context, const Exchange* exchange);
+Verdict sse_content_type(const CheckContext& context, const Exchange* exchange);
+Verdict sse_framing(const CheckContext& context, const Exchange* exchange);
+Verdict sse_json_chunks(const CheckContext& context, const Exchange* exchange);
+Verdict sse_done_sentinel(const CheckContext& context, const Exchange* exchange);
+Verdict sse_nothing_after_done(const CheckContext& context, const Exchange* exchange);
+Verdict sse_same_id(const CheckContext& context, const Exchange* exchange);
+Verdict sse_role_first(const CheckContext& context, const Exchange* exchange);
+Verdict sse_finish_reason_last(const CheckContext& context, const Exchange* exchange);
+Verdict sse_usage_chunk(const CheckContext& context, const Exchange* exchange);
+Verdict sse_tool_call_deltas(const CheckContext& context, const Exchange* exchange);
+Verdict sse_incremental(const CheckContext& context, const Exchange* exchange);
+Verdict first_event(const CheckContext& context, const Exchange* exchange);
+Verdict matches_non_stream(const CheckContext& context, const Exchange* exchange);
+Verdict usage_consistent_check(const CheckContext& context, const Exchange* exchange);
+Verdict tools_arguments_json(const CheckContext& context, const Exchange* exchange);
+Verdict tools_arguments_match_schema(const CheckContext& context, const Exchange* exchange);
+Verdict json_mode_valid(const CheckContext& context, const Exchange* exchange);
+Verdict error_envelope(const CheckContext& context, const Exchange* exchange);
+Verdict error_status_matches_type(const CheckContext& context, const Exchange* exchange);
+Verdict error_http_status_before_stream(const CheckContext& context, const Exchange* exchange);
+Verdict error_structured_in_stream(const CheckContext& context, const Exchange* exchange);
+Verdict ratelimit_headers_present(const CheckContext& context, const Exchange* exchange);
+Verdict ratelimit_remaining_decreases(const CheckContext& context, const Exchange* exchange);
+Verdict ratelimit_reset_in_future(const CheckContext& context, const Exchange* exchange);
+Verdict ratelimit_retry_after_on_429(const CheckContext& context, const Exchange* exchange);
+Verdict webhook_signature_check(const CheckContext& context, const Exchange* exchange);
+Verdict webhook_payload_check(const CheckContext& context, const Exchange* exchange);
+Verdict webhook_delivered_check(const CheckContext& context, const Exchange* exchange);
+Verdict webhook_retried_check(const CheckContext& context, const Exchange* exchange);
+Verdict keys_rotation_invalidates_old(const CheckContext& context, const Exchange* exchange);
+Verdict discovery_openapi(const CheckContext& context, const Exchange* exchange);
+Verdict discovery_llms_txt(const CheckContext& context, const Exchange* exchange);
+Verdict discovery_llms_full_txt(const CheckContext& context, const Exchange* exchange);
+Verdict discovery_protected_resource(const CheckContext& context, const Exchange* exchange);
+Verdict discovery_api_catalog(const CheckContext& context, const Exchange* exchange);
+Verdict discovery_agent_card(const CheckContext& context, const Exchange* exchange);
+Verdict discovery_ai_plugin(const CheckContext& context, const Exchange* exchange);
+Verdict discovery_mcp_server_card(const CheckContext& context, const Exchange* exchange);
 
 }  // namespace gatecheck::runner

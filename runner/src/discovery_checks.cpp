@@ -174,19 +174,33 @@ Verdict mcp_server_card(const Exchange& ex) {
 
 }  // namespace
 
-Verdict check_discovery(std::string_view id, const Exchange& ex, const CheckContext&) {
-  if (id == "discovery.openapi") return openapi(ex);
-  if (id == "discovery.llms-txt") return llms(ex, "/llms.txt");
-  if (id == "discovery.llms-full-txt") return llms(ex, "/llms-full.txt");
-  if (id == "discovery.oauth-protected-resource") return protected_resource(ex);
-  if (id == "discovery.api-catalog") return api_catalog(ex);
-  if (id == "discovery.agent-card") return agent_card(ex);
-  if (id == "discovery.ai-plugin") return ai_plugin(ex);
-  return mcp_server_card(ex);
+Verdict discovery_openapi(const CheckContext&, const Exchange* ex) {
+  return openapi(*ex);
+}
+Verdict discovery_llms_txt(const CheckContext&, const Exchange* ex) {
+  return llms(*ex, "/llms.txt");
+}
+Verdict discovery_llms_full_txt(const CheckContext&, const Exchange* ex) {
+  return llms(*ex, "/llms-full.txt");
+}
+Verdict discovery_protected_resource(const CheckContext&, const Exchange* ex) {
+  return protected_resource(*ex);
+}
+Verdict discovery_api_catalog(const CheckContext&, const Exchange* ex) {
+  return api_catalog(*ex);
+}
+Verdict discovery_agent_card(const CheckContext&, const Exchange* ex) {
+  return agent_card(*ex);
+}
+Verdict discovery_ai_plugin(const CheckContext&, const Exchange* ex) {
+  return ai_plugin(*ex);
+}
+Verdict discovery_mcp_server_card(const CheckContext&, const Exchange* ex) {
+  return mcp_server_card(*ex);
 }
 
-Verdict check_keys(std::string_view, const Exchange& ex, const CheckContext&) {
-  const int status = ex.response.status;
+Verdict keys_rotation_invalidates_old(const CheckContext&, const Exchange* ex) {
+  const int status = ex->response.status;
   if (status == 401 || status == 403) return Verdict::pass("the old key got " + std::to_string(status));
   if (status >= 200 && status < 300)
     return Verdict::fail("a key rotated away still works (HTTP " + std::to_string(status) + ")", "401",

@@ -126,11 +126,17 @@ Verdict structured_in_stream(const Exchange& ex) {
 
 }  // namespace
 
-Verdict check_error(std::string_view id, const Exchange& ex, const CheckContext& context) {
-  if (id == "error.envelope") return envelope(ex, context.profile);
-  if (id == "error.status-matches-type") return status_matches_type(ex, context.profile);
-  if (id == "error.http-status-before-stream") return status_before_stream(ex);
-  return structured_in_stream(ex);
+Verdict error_envelope(const CheckContext& context, const Exchange* ex) {
+  return envelope(*ex, context.profile);
+}
+Verdict error_status_matches_type(const CheckContext& context, const Exchange* ex) {
+  return status_matches_type(*ex, context.profile);
+}
+Verdict error_http_status_before_stream(const CheckContext&, const Exchange* ex) {
+  return status_before_stream(*ex);
+}
+Verdict error_structured_in_stream(const CheckContext&, const Exchange* ex) {
+  return structured_in_stream(*ex);
 }
 
 }  // namespace gatecheck::runner

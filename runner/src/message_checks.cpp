@@ -78,13 +78,13 @@ const json* requested_tool(const json& request, const std::string& name) {
   return nullptr;
 }
 
-Verdict arguments(std::string_view id, const Exchange& ex) {
+Verdict arguments(const Exchange& ex, bool against_schema) {
   const auto calls = tool_calls(ex.message_view());
   if (calls.empty()) return Verdict::not_applicable("the answer has no tool calls");
   for (const auto& call : calls) {
     const std::string who = "choice " + std::to_string(call.choice) + ", tool call '" + call.name + "'";
     const json parsed = core::parse_untrusted_json(call.arguments);
-    if (id == "tools.arguments-json") {
+    if (!against_schema) {
       if (parsed.is_discarded() || !parsed.is_object())
         return Verdict::fail(who + ": arguments are not a JSON object", "a JSON object text",
                              describe_value(json(call.arguments)));
@@ -155,12 +155,36 @@ Verdict json_mode(const Exchange& ex) {
 
 }  // namespace
 
-Verdict check_message(std::string_view id, const Exchange& ex, const CheckContext&) {
-  if (ex.response.status < 200 || ex.response.status >= 300)
-    return Verdict::not_applicable("not an answer: status " + std::to_string(ex.response.status));
-  if (id == "usage.consistent") return usage_consistent(ex);
-  if (id == "json-mode.valid-json") return json_mode(ex);
-  return arguments(id, ex);
+namespace {
+
+// A message check judges an answer (2xx); an error or a redirect is another check's business.
+template <Verdict (*rule)(const Exchange&)>
+Verdict answer_rule(const CheckContext&, const Exchange* ex) {
+  if (ex->response.status < 200 || ex->response.status >= 300)
+    return Verdict::not_applicable("not an answer: status " + std::to_string(ex->response.status));
+  return rule(*ex);
+}
+
+Verdict arguments_json(const Exchange& ex) {
+  return arguments(ex, false);
+}
+Verdict arguments_schema(const Exchange& ex) {
+  return arguments(ex, true);
+}
+
+}  // namespace
+
+Verdict usage_consistent_check(const CheckContext& c, const Exchange* ex) {
+  return answer_rule<&usage_consistent>(c, ex);
+}
+Verdict tools_arguments_json(const CheckContext& c, const Exchange* ex) {
+  return answer_rule<&arguments_json>(c, ex);
+}
+Verdict tools_arguments_match_schema(const CheckContext& c, const Exchange* ex) {
+  return answer_rule<&arguments_schema>(c, ex);
+}
+Verdict json_mode_valid(const CheckContext& c, const Exchange* ex) {
+  return answer_rule<&json_mode>(c, ex);
 }
 
 }  // namespace gatecheck::runner

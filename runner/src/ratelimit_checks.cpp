@@ -128,10 +128,16 @@ Verdict retry_after_on_429(const CheckContext& context) {
 
 }  // namespace
 
-Verdict check_ratelimit(std::string_view id, const CheckContext& context) {
-  if (id == "ratelimit.headers-present") return headers_present(context);
-  if (id == "ratelimit.remaining-decreases") return remaining_decreases(context);
-  if (id == "ratelimit.reset-in-future") return reset_in_future(context);
+Verdict ratelimit_headers_present(const CheckContext& context, const Exchange*) {
+  return headers_present(context);
+}
+Verdict ratelimit_remaining_decreases(const CheckContext& context, const Exchange*) {
+  return remaining_decreases(context);
+}
+Verdict ratelimit_reset_in_future(const CheckContext& context, const Exchange*) {
+  return reset_in_future(context);
+}
+Verdict ratelimit_retry_after_on_429(const CheckContext& context, const Exchange*) {
   return retry_after_on_429(context);
 }
 

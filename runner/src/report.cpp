@@ -72,7 +72,7 @@ json to_json(const RunReport& report) {
         json checks = json::array();
         for (const auto& check : step.checks) {
           json c = {{"id", check.id},
-                    {"severity", check.severity},
+                    {"severity", to_string(check.severity)},
                     {"outcome", !check.passed      ? "failed"
                                 : check.applicable ? "passed"
                                                    : "not_applicable"},
@@ -117,7 +117,7 @@ json to_json(const RunReport& report) {
               {"started_at", report.started_at},
               {"duration_ms", report.duration_ms},
               {"network_ms", report.network_ms},
-              {"fail_on", report.fail_on},
+              {"fail_on", report.fail_on == Severity::must ? "must" : "should"},
               {"passed", report.passed()},
               {"totals",
                {{"scenarios", totals.scenarios},
@@ -144,7 +144,7 @@ RunReport report_from_json(const json& j) {
   report.started_at = j.value("started_at", "");
   report.duration_ms = j.value("duration_ms", 0.0);
   report.network_ms = j.value("network_ms", 0.0);
-  report.fail_on = j.value("fail_on", "must");
+  report.fail_on = parse_severity(j.value("fail_on", "must")).value_or(Severity::must);
   report.incomplete = j.value("incomplete", "");
   for (const auto& s : field<json>(j, "suites", "the report")) {
     SuiteResult suite;
@@ -174,7 +174,7 @@ RunReport report_from_json(const json& j) {
         for (const auto& k : t.value("checks", json::array())) {
           CheckResult check;
           check.id = field<std::string>(k, "id", "a check");
-          check.severity = k.value("severity", "MUST");
+          check.severity = parse_severity(k.value("severity", "MUST")).value_or(Severity::must);
           const std::string outcome = field<std::string>(k, "outcome", "a check");
           check.passed = outcome != "failed";
           check.applicable = outcome != "not_applicable";

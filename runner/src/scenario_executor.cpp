@@ -59,10 +59,19 @@ bool expects_429(const json& expect) {
   return expect.contains("status") && match_status(expect["status"], 429).ok;
 }
 
+// A single streamed request whose expectations run a check that compares it with its non-streamed twin.
+bool needs_twin(const json& expect, const std::vector<Exchange>& exchanges) {
+  if (exchanges.size() != 1) return false;
+  const Exchange& ex = exchanges.front();
+  if (!ex.stream_requested() || ex.response.error || ex.response.status / 100 != 2) return false;
+  const auto checks = requested_checks(expect);
+  return std::any_of(checks.begin(), checks.end(), [](const CheckInfo* check) { return check->needs_twin; });
+}
+
 CheckResult failure(const std::string& id, const std::string& message, const std::string& location) {
   CheckResult result;
   result.id = id;
-  result.severity = "MUST";
+  result.severity = Severity::must;
   result.passed = false;
   result.message = message;
   result.location = location;
@@ -122,8 +131,12 @@ class StepRunner {
                               std::to_string(cut->response.body.size()) + " body bytes");
       return;
     }
-    const StepContext context{suite_, step_, env_, [this](const Exchange& ex) { return without_stream(ex); }};
-    evaluate_expectations(rendered.value("expect", json::object()), views, context, result_.checks);
+    const json expect = rendered.value("expect", json::object());
+    // A check that compares with the non-streamed twin judges what the executor sent before judging.
+    std::optional<Exchange> twin;
+    if (needs_twin(expect, exchanges)) twin = without_stream(exchanges.front());
+    const StepContext context{suite_, step_, env_, twin ? &*twin : nullptr};
+    evaluate_expectations(expect, views, context, result_.checks);
     if (cut_by_deadline_) {  // a twin or a 429 retry the deadline cut off: nothing here is judged
       result_.checks.clear();
       result_.notes.push_back("not judged: the run deadline (--max-duration) cut a request of this step off");
@@ -439,26 +452,22 @@ class StepRunner {
     } catch (const std::exception& e) {
       if (spec.contains("schema")) result_.checks.push_back(failure("expect.schema", e.what(), location));
     }
+    WebhookEvidence evidence{deliveries,
+                             event,
+                             std::move(schema),
+                             spec.value("secret", ""),
+                             previous_step_started_ == Clock::time_point{} ? started : previous_step_started_,
+                             within};
+    const std::vector<const Exchange*> none;
+    const CheckContext context{none, env_.profile, std::nullopt, nullptr, &evidence};
     for (const auto& id : ids) {
-      Verdict verdict;
-      if (id == "webhook.signature-valid") {
-        verdict = webhook_signature_valid(deliveries, env_.profile.webhooks, spec.value("secret", ""));
-      } else if (id == "webhook.payload-schema") {
-        verdict = webhook_payload_schema(deliveries, event, schema);
-      } else if (id == "webhook.delivered-within") {
-        // Counted from the step before (the one that caused the event), not from this one.
-        verdict = webhook_delivered_within(
-            deliveries, previous_step_started_ == Clock::time_point{} ? started : previous_step_started_,
-            within);
-      } else if (id == "webhook.retried-on-failure") {
-        verdict = webhook_retried_on_failure(deliveries);
-      } else {
-        verdict = Verdict::not_applicable("not a webhook check");
-      }
-      const CheckInfo* info = find_check(id);
+      const CheckInfo* check = find_check(id);
+      const Verdict verdict = check != nullptr && check->scope == CheckScope::webhook
+                                  ? evaluate_check(*check, context)
+                                  : Verdict::not_applicable("not a webhook check");
       CheckResult result;
       result.id = id;
-      result.severity = info ? std::string(to_string(info->severity)) : "MUST";
+      result.severity = check != nullptr ? check->severity : Severity::must;
       result.passed = verdict.kind != Verdict::Kind::fail;
       result.applicable = verdict.kind != Verdict::Kind::not_applicable;
       result.message = verdict.message;
@@ -490,8 +499,8 @@ class StepRunner {
   bool cut_by_deadline_ = false;
 };
 
-bool counts(const CheckResult& check, const std::string& fail_on) {
-  return !check.passed && (check.severity == "MUST" || fail_on == "should");
+bool counts(const CheckResult& check, Severity fail_on) {
+  return !check.passed && fails_run(check.severity, fail_on);
 }
 
 }  // namespace

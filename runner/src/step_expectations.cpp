@@ -1,6 +1,7 @@
 #include "step_expectations.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/runner/checks.hpp>
@@ -21,7 +22,7 @@ class Recorder {
                  std::string expected = {}, std::string actual = {}) {
     CheckResult result;
     result.id = id;
-    result.severity = "MUST";
+    result.severity = Severity::must;
     result.passed = passed;
     result.message = std::move(message);
     result.expected = std::move(expected);
@@ -30,11 +31,10 @@ class Recorder {
     out_.push_back(std::move(result));
   }
 
-  void verdict(const std::string& id, const Verdict& verdict) {
-    const CheckInfo* info = find_check(id);
+  void verdict(const CheckInfo& check, const Verdict& verdict) {
     CheckResult result;
-    result.id = id;
-    result.severity = std::string(to_string(info->severity));
+    result.id = std::string(check.id);
+    result.severity = check.severity;
     result.passed = verdict.kind != Verdict::Kind::fail;
     result.applicable = verdict.kind != Verdict::Kind::not_applicable;
     result.message = verdict.message;
@@ -217,12 +217,13 @@ bool status_expected(const json& expect, int status) {
 void evaluate_expectations(const json& expect, const std::vector<const Exchange*>& exchanges,
                            const StepContext& context, std::vector<CheckResult>& out) {
   Recorder record(context, out);
-  CheckContext checks{exchanges, context.env.profile, std::nullopt, context.resend_without_stream};
+  CheckContext checks{exchanges, context.env.profile, std::nullopt, context.twin, nullptr};
 
   // A response that did not arrive whole cannot be judged: that is the only finding.
-  const Verdict complete = evaluate_check("http.complete-response", checks);
+  const CheckInfo& complete_check = *find_check("http.complete-response");
+  const Verdict complete = evaluate_check(complete_check, checks);
   if (complete.kind == Verdict::Kind::fail) {
-    record.verdict("http.complete-response", complete);
+    record.verdict(complete_check, complete);
     return;
   }
 
@@ -230,9 +231,10 @@ void evaluate_expectations(const json& expect, const std::vector<const Exchange*
   // status.
   const bool asked = exchanges.size() == 1 && status_expected(expect, exchanges.front()->response.status);
   if (!asked) {
-    const Verdict final_status = evaluate_check("http.final-status", checks);
+    const CheckInfo& final_check = *find_check("http.final-status");
+    const Verdict final_status = evaluate_check(final_check, checks);
     if (final_status.kind == Verdict::Kind::fail) {
-      record.verdict("http.final-status", final_status);
+      record.verdict(final_check, final_status);
       return;
     }
   }
@@ -278,20 +280,32 @@ void evaluate_expectations(const json& expect, const std::vector<const Exchange*
     expect_one(record, expect, *exchanges.front(), context);
   }
 
+  if (expect.contains("sse") && expect["sse"].contains("first_event_within_ms"))
+    checks.first_event_within_ms = expect["sse"]["first_event_within_ms"].get<int>();
+  for (const CheckInfo* check : requested_checks(expect))
+    record.verdict(*check, evaluate_check(*check, checks));
+}
+
+std::vector<const CheckInfo*> requested_checks(const json& expect) {
   std::vector<std::string> ids;
   if (expect.contains("checks"))
     for (const auto& id : expect["checks"])
       ids.push_back(id.get<std::string>());
-  if (expect.contains("error"))
-    for (const char* implied : {"error.envelope", "error.status-matches-type"})
-      if (std::find(ids.begin(), ids.end(), implied) == ids.end()) ids.emplace_back(implied);
-  if (expect.contains("sse") && expect["sse"].contains("first_event_within_ms")) {
-    checks.first_event_within_ms = expect["sse"]["first_event_within_ms"].get<int>();
-    if (std::find(ids.begin(), ids.end(), "latency.first-event") == ids.end())
-      ids.emplace_back("latency.first-event");
+  const auto imply = [&](const char* id) {
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.emplace_back(id);
+  };
+  if (expect.contains("error")) {
+    imply("error.envelope");
+    imply("error.status-matches-type");
   }
-  for (const auto& id : ids)
-    record.verdict(id, evaluate_check(id, checks));
+  if (expect.contains("sse") && expect["sse"].contains("first_event_within_ms")) imply("latency.first-event");
+  std::vector<const CheckInfo*> checks;
+  for (const auto& id : ids) {
+    const CheckInfo* check = find_check(id);
+    if (check == nullptr) throw std::invalid_argument("unknown check '" + id + "'");
+    checks.push_back(check);
+  }
+  return checks;
 }
 
 }  // namespace gatecheck::runner

@@ -2,11 +2,11 @@
 // assertion and per catalog check.
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include <gatecheck/runner/checks.hpp>
 #include <gatecheck/runner/report.hpp>
 #include <gatecheck/runner/suite.hpp>
 
@@ -19,8 +19,12 @@ struct StepContext {
   const Suite& suite;
   const Step& step;
   const RunEnvironment& env;
-  std::function<Exchange(const Exchange&)> resend_without_stream;
+  const Exchange* twin = nullptr;  // the single request sent again without streaming, when a check needs it
 };
+
+// The catalog checks an `expect:` block runs: those it names, and those its other keys imply (error: ->
+// error.envelope and error.status-matches-type; sse.first_event_within_ms -> latency.first-event).
+std::vector<const CheckInfo*> requested_checks(const nlohmann::json& expect);
 
 void evaluate_expectations(const nlohmann::json& expect, const std::vector<const Exchange*>& exchanges,
                            const StepContext& context, std::vector<CheckResult>& out);

@@ -217,10 +217,10 @@ json comparable(const json& view) {
   return out;
 }
 
-Verdict matches_non_stream(const Exchange& ex, const CheckContext& context) {
+Verdict compare_with_twin(const Exchange& ex, const CheckContext& context) {
   if (!ex.stream_requested()) return Verdict::not_applicable("the request did not stream");
-  if (!context.resend_without_stream) return Verdict::not_applicable("no way to resend the request");
-  const Exchange plain = context.resend_without_stream(ex);
+  if (context.twin == nullptr) return Verdict::not_applicable("the non-streamed twin request was not sent");
+  const Exchange& plain = *context.twin;
   if (plain.response.error || plain.response.status != 200 || !plain.body_json)
     return Verdict::fail("the non-streamed twin request did not answer 200 with JSON", "200 JSON",
                          "status " + std::to_string(plain.response.status));
@@ -245,80 +245,133 @@ Verdict matches_non_stream(const Exchange& ex, const CheckContext& context) {
 
 }  // namespace
 
-Verdict check_sse(std::string_view id, const Exchange& ex, const CheckContext& context) {
+namespace {
+
+// A stream check judges a 2xx answer to a streamed request; anything else is not its business.
+std::optional<Verdict> not_a_stream(const Exchange& ex, bool needs_events = true) {
   const int status = ex.response.status;
   if (status < 200 || status >= 300)
     return Verdict::not_applicable("not a stream: status " + std::to_string(status));
-  if (id == "stream.matches-non-stream") return matches_non_stream(ex, context);
-  if (id == "latency.first-event") {
-    if (!context.first_event_within_ms)
-      return Verdict::not_applicable("no first_event_within_ms in the step");
-    const double limit = *context.first_event_within_ms;
-    if (ex.events.empty())
-      return Verdict::fail("no event arrived", "first event within " + ms(limit), "none");
-    const double took = ms_between(ex.response.timings.request_sent, ex.events.front().received_at);
-    if (took > limit)
-      return Verdict::fail("the first event took " + ms(took), "within " + ms(limit), ms(took));
-    return Verdict::pass("first event after " + ms(took));
+  if (needs_events && ex.events.empty() && !ex.stream_requested())
+    return Verdict::not_applicable("not a stream");
+  return std::nullopt;
+}
+
+// The stream judges: each adapts one rule above to the registry's signature behind the common guard.
+template <Verdict (*rule)(const Exchange&)>
+Verdict stream_rule(const CheckContext&, const Exchange* ex) {
+  if (auto skip = not_a_stream(*ex)) return *skip;
+  return rule(*ex);
+}
+
+}  // namespace
+
+Verdict matches_non_stream(const CheckContext& context, const Exchange* ex) {
+  if (auto skip = not_a_stream(*ex, false)) return *skip;
+  return compare_with_twin(*ex, context);
+}
+
+Verdict first_event(const CheckContext& context, const Exchange* ex) {
+  if (auto skip = not_a_stream(*ex, false)) return *skip;
+  if (!context.first_event_within_ms) return Verdict::not_applicable("no first_event_within_ms in the step");
+  const double limit = *context.first_event_within_ms;
+  if (ex->events.empty()) return Verdict::fail("no event arrived", "first event within " + ms(limit), "none");
+  const double took = ms_between(ex->response.timings.request_sent, ex->events.front().received_at);
+  if (took > limit) return Verdict::fail("the first event took " + ms(took), "within " + ms(limit), ms(took));
+  return Verdict::pass("first event after " + ms(took));
+}
+
+Verdict sse_content_type(const CheckContext&, const Exchange* ex) {
+  if (auto skip = not_a_stream(*ex, false)) return *skip;
+  const auto type = ex->response.headers.get("content-type");
+  if (type && media_type(*type) == "text/event-stream") return Verdict::pass();
+  return Verdict::fail("a stream must be served as text/event-stream", "text/event-stream",
+                       type ? "'" + std::string(*type) + "'" : "no Content-Type");
+}
+
+namespace {
+
+Verdict framing(const Exchange& ex) {
+  if (!ex.sse_stats || ex.sse_stats->unterminated_tail_bytes == 0) return Verdict::pass();
+  return Verdict::fail("the stream ended inside an event (" +
+                           std::to_string(ex.sse_stats->unterminated_tail_bytes) +
+                           " bytes after the last blank line; EventSource discards them)",
+                       "a blank line after the last event", excerpt(ex.sse_stats->unterminated_tail));
+}
+
+Verdict json_chunks(const Exchange& ex) {
+  for (std::size_t i = 0; i < ex.events.size(); ++i) {
+    if (ex.events[i].data == "[DONE]") break;
+    if (!ex.event_json[i] || !ex.event_json[i]->is_object())
+      return Verdict::fail("event " + std::to_string(i) + " is not a JSON object", "a JSON chunk",
+                           excerpt(ex.events[i].data));
   }
-  if (id == "sse.content-type") {
-    const auto type = ex.response.headers.get("content-type");
-    if (type && media_type(*type) == "text/event-stream") return Verdict::pass();
-    return Verdict::fail("a stream must be served as text/event-stream", "text/event-stream",
-                         type ? "'" + std::string(*type) + "'" : "no Content-Type");
-  }
-  if (ex.events.empty() && !ex.stream_requested()) return Verdict::not_applicable("not a stream");
-  if (id == "sse.framing") {
-    if (!ex.sse_stats || ex.sse_stats->unterminated_tail_bytes == 0) return Verdict::pass();
-    return Verdict::fail("the stream ended inside an event (" +
-                             std::to_string(ex.sse_stats->unterminated_tail_bytes) +
-                             " bytes after the last blank line; EventSource discards them)",
-                         "a blank line after the last event", excerpt(ex.sse_stats->unterminated_tail));
-  }
-  if (id == "sse.json-chunks") {
-    for (std::size_t i = 0; i < ex.events.size(); ++i) {
-      if (ex.events[i].data == "[DONE]") break;
-      if (!ex.event_json[i] || !ex.event_json[i]->is_object())
-        return Verdict::fail("event " + std::to_string(i) + " is not a JSON object", "a JSON chunk",
-                             excerpt(ex.events[i].data));
-    }
-    return Verdict::pass(std::to_string(ex.events.size()) + " events");
-  }
+  return Verdict::pass(std::to_string(ex.events.size()) + " events");
+}
+
+Verdict done_sentinel(const Exchange& ex) {
+  if (ex.done_index() >= 0) return Verdict::pass();
+  return Verdict::fail(
+      "the stream ended after " + std::to_string(ex.events.size()) + " events without data: [DONE]",
+      "data: [DONE]", ex.events.empty() ? "no events" : "last event " + excerpt(ex.events.back().data));
+}
+
+Verdict nothing_after_done(const Exchange& ex) {
   const std::ptrdiff_t done = ex.done_index();
-  if (id == "sse.done-sentinel") {
-    if (done >= 0) return Verdict::pass();
-    return Verdict::fail(
-        "the stream ended after " + std::to_string(ex.events.size()) + " events without data: [DONE]",
-        "data: [DONE]", ex.events.empty() ? "no events" : "last event " + excerpt(ex.events.back().data));
-  }
-  if (id == "sse.nothing-after-done") {
-    if (done < 0) return Verdict::not_applicable("no [DONE] in the stream");
-    const std::size_t after = ex.events.size() - static_cast<std::size_t>(done) - 1;
-    if (after == 0) return Verdict::pass();
-    return Verdict::fail(std::to_string(after) + " events follow data: [DONE]", "nothing after [DONE]",
-                         excerpt(ex.events[static_cast<std::size_t>(done) + 1].data));
-  }
-  if (id == "sse.same-id") {
-    std::optional<std::string> first;
-    for (const auto& [event, chunk] : chunks_of(ex)) {
-      if (!chunk->contains("id") || !(*chunk)["id"].is_string()) {
-        if (chunk->contains("error")) continue;
-        return Verdict::fail("event " + std::to_string(event) + " has no id", "a string id", "absent");
-      }
-      const auto& chunk_id = (*chunk)["id"].get_ref<const std::string&>();
-      if (!first) first = chunk_id;
-      if (chunk_id != *first)
-        return Verdict::fail("event " + std::to_string(event) + " changes the completion id",
-                             describe_value(json(*first)), describe_value(json(chunk_id)));
+  if (done < 0) return Verdict::not_applicable("no [DONE] in the stream");
+  const std::size_t after = ex.events.size() - static_cast<std::size_t>(done) - 1;
+  if (after == 0) return Verdict::pass();
+  return Verdict::fail(std::to_string(after) + " events follow data: [DONE]", "nothing after [DONE]",
+                       excerpt(ex.events[static_cast<std::size_t>(done) + 1].data));
+}
+
+Verdict same_id(const Exchange& ex) {
+  std::optional<std::string> first;
+  for (const auto& [event, chunk] : chunks_of(ex)) {
+    if (!chunk->contains("id") || !(*chunk)["id"].is_string()) {
+      if (chunk->contains("error")) continue;
+      return Verdict::fail("event " + std::to_string(event) + " has no id", "a string id", "absent");
     }
-    return first ? Verdict::pass() : Verdict::not_applicable("no JSON chunks");
+    const auto& chunk_id = (*chunk)["id"].get_ref<const std::string&>();
+    if (!first) first = chunk_id;
+    if (chunk_id != *first)
+      return Verdict::fail("event " + std::to_string(event) + " changes the completion id",
+                           describe_value(json(*first)), describe_value(json(chunk_id)));
   }
-  if (id == "sse.role-first") return role_first(ex);
-  if (id == "sse.finish-reason-last") return finish_reason_last(ex);
-  if (id == "sse.usage-chunk") return usage_chunk(ex);
-  if (id == "sse.tool-call-deltas") return tool_call_deltas(ex);
-  if (id == "sse.incremental") return incremental(ex);
-  return Verdict::not_applicable("not a stream check");
+  return first ? Verdict::pass() : Verdict::not_applicable("no JSON chunks");
+}
+
+}  // namespace
+
+Verdict sse_framing(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&framing>(c, ex);
+}
+Verdict sse_json_chunks(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&json_chunks>(c, ex);
+}
+Verdict sse_done_sentinel(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&done_sentinel>(c, ex);
+}
+Verdict sse_nothing_after_done(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&nothing_after_done>(c, ex);
+}
+Verdict sse_same_id(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&same_id>(c, ex);
+}
+Verdict sse_role_first(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&role_first>(c, ex);
+}
+Verdict sse_finish_reason_last(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&finish_reason_last>(c, ex);
+}
+Verdict sse_usage_chunk(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&usage_chunk>(c, ex);
+}
+Verdict sse_tool_call_deltas(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&tool_call_deltas>(c, ex);
+}
+Verdict sse_incremental(const CheckContext& c, const Exchange* ex) {
+  return stream_rule<&incremental>(c, ex);
 }
 
 }  // namespace gatecheck::runner

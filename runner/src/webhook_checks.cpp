@@ -179,4 +179,19 @@ Verdict webhook_retried_on_failure(const std::vector<Delivery>& deliveries) {
   return Verdict::pass();
 }
 
+Verdict webhook_signature_check(const CheckContext& context, const Exchange*) {
+  return webhook_signature_valid(context.webhook->deliveries, context.profile.webhooks,
+                                 context.webhook->secret);
+}
+Verdict webhook_payload_check(const CheckContext& context, const Exchange*) {
+  return webhook_payload_schema(context.webhook->deliveries, context.webhook->event, context.webhook->schema);
+}
+Verdict webhook_delivered_check(const CheckContext& context, const Exchange*) {
+  return webhook_delivered_within(context.webhook->deliveries, context.webhook->since,
+                                  context.webhook->within);
+}
+Verdict webhook_retried_check(const CheckContext& context, const Exchange*) {
+  return webhook_retried_on_failure(context.webhook->deliveries);
+}
+
 }  // namespace gatecheck::runner

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <gatecheck/net/http_receiver.hpp>
-#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/schema/validator.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "check_evaluation.hpp"
 
@@ -18,6 +18,16 @@ struct Delivery {
   const net::ReceivedRequest* request;
   std::string event_id;  // the body's id, or webhook-id
   std::string type;
+};
+
+// What an expect_webhook step hands its checks (CheckContext::webhook).
+struct WebhookEvidence {
+  std::vector<Delivery> deliveries;
+  std::string event;
+  std::optional<schema::CompiledSchema> schema;  // the payload schema, when one resolved
+  std::string secret;                            // the subscription's signing secret
+  std::chrono::steady_clock::time_point since;   // when the step that caused the event started
+  std::chrono::milliseconds within{5000};
 };
 
 // The deliveries whose body names `event` as its type, in arrival order.

@@ -130,7 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)ex->is_event_stream();
     (void)ex->stream_requested();
   }
-  const runner::CheckContext context{burst, profile, 1000, &resend};
+  const runner::Exchange twin = resend(*burst.front());
+  const runner::CheckContext context{burst, profile, 1000, &twin, nullptr};
   for (const auto& check : runner::check_catalog()) {
     const runner::Verdict verdict = runner::evaluate_check(check.id, context);
     require(verdict.kind != runner::Verdict::Kind::fail || !verdict.message.empty(),

@@ -24,7 +24,7 @@ runner::RunReport sample_report() {
   step.outcome = runner::Outcome::failed;
   runner::CheckResult check;
   check.id = "sse.done-sentinel";
-  check.severity = "MUST";
+  check.severity = runner::Severity::must;
   check.passed = false;
   check.message = "the stream ended without data: [DONE] & more";
   check.location = "suites/openai/streaming.yaml:12:9";

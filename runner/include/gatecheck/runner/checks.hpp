@@ -1,24 +1,44 @@
-// The conformance checks: protocol rules with stable ids that suites name in `expect.checks`. Each has a
-// one-line description, a severity and the specification text it enforces (docs/checks.md).
+// The conformance checks: protocol rules with stable ids that suites name in `expect.checks`. One registry
+// (runner/src/check_catalog.cpp), a row per check: id, severity, description, the specification text it
+// enforces, what it reads (scope), whether it needs the request's non-streamed twin, and its judge.
+// docs/checks.md shows each with a passing and a failing sample.
 #pragma once
 
-#include <string>
+#include <optional>
+#include <span>
 #include <string_view>
-#include <vector>
 
 namespace gatecheck::runner {
 
 enum class Severity { must, should };
-std::string_view to_string(Severity severity);
+std::string_view to_string(Severity severity);  // "MUST", "SHOULD"
+// "must"/"MUST", "should"/"SHOULD"; nullopt otherwise.
+std::optional<Severity> parse_severity(std::string_view text);
+
+// Whether a failure of this severity fails the run when the run fails on `fail_on` (--fail-on): MUST
+// failures always do, SHOULD failures only under --fail-on should.
+bool fails_run(Severity severity, Severity fail_on);
+
+// What a check reads: each response of a step, the step's responses together (a burst), or the deliveries an
+// expect_webhook step collected.
+enum class CheckScope { exchange, step, webhook };
+
+struct CheckContext;
+struct Exchange;
+struct Verdict;
+using Judge = Verdict (*)(const CheckContext& context, const Exchange* exchange);
 
 struct CheckInfo {
   std::string_view id;  // "sse.done-sentinel"
   Severity severity;
   std::string_view description;
   std::string_view reference;  // document and section
+  CheckScope scope;
+  bool needs_twin;  // the executor sends the request again without streaming before judging
+  Judge judge;
 };
 
-const std::vector<CheckInfo>& check_catalog();
+std::span<const CheckInfo> check_catalog();
 const CheckInfo* find_check(std::string_view id);
 
 }  // namespace gatecheck::runner

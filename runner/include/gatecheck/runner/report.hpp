@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gatecheck/runner/checks.hpp>
+
 namespace gatecheck::runner {
 
 enum class Outcome { passed, failed, skipped };
@@ -16,7 +18,7 @@ std::string_view to_string(Outcome outcome);
 // One evaluated rule: a catalog check ("sse.done-sentinel") or a suite assertion ("expect.status").
 struct CheckResult {
   std::string id;
-  std::string severity;  // "MUST", "SHOULD"; assertions are MUST
+  Severity severity = Severity::must;  // assertions are MUST
   bool passed = true;
   bool applicable = true;  // false: the rule had nothing to judge here (passed stays true)
   std::string message;     // why it failed (or what it saw, when it passed)
@@ -69,7 +71,7 @@ struct RunReport {
   std::string started_at;  // RFC 3339
   double duration_ms = 0;
   double network_ms = 0;
-  std::string fail_on = "must";
+  Severity fail_on = Severity::must;  // --fail-on
   std::vector<SuiteResult> suites;
   std::string incomplete;  // why the run stopped early (the run deadline); empty when everything ran
 

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include <gatecheck/core/headers.hpp>
-#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/runner/report.hpp>
 #include <gatecheck/runner/suite.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 namespace gatecheck::runner {
 
@@ -39,9 +39,9 @@ struct RunOptions {
   std::size_t max_response_bytes = 16 * 1024 * 1024;
   unsigned jobs = 4;
   Shard shard;
-  std::vector<std::string> tags;  // run scenarios with any of these ("!tag" excludes)
-  std::string grep;               // ECMAScript regex over "suite / scenario"
-  std::string fail_on = "must";
+  std::vector<std::string> tags;      // run scenarios with any of these ("!tag" excludes)
+  std::string grep;                   // ECMAScript regex over "suite / scenario"
+  Severity fail_on = Severity::must;  // the lowest severity whose failures fail the run
   bool verify_tls = true;
   bool target_is_mock = false;  // gatecheck's mock (or a gateway in front of it): mock-only scenarios run
   std::string admin_token;      // {{ target.admin_token }}; scenarios requiring `admin` need it
