@@ -3,8 +3,8 @@
 #include <iostream>
 #include <pthread.h>
 
-#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"

@@ -135,10 +135,24 @@ std::optional<std::string> unreachable(const runner::RunOptions& options) {
   }
 }
 
-int run(const Arguments& a) {
-  runner::RunOptions options;
-  options.tool_version = GATECHECK_VERSION;
-  options.profile = vendor::load_profile(a.value("--profile").value_or("openai"));
+std::vector<std::string> comma_list(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& text : values) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const auto comma = text.find(',', start);
+      const std::string item =
+          text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!item.empty()) out.push_back(item);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+// Who gatecheck is to the target: the key, extra headers, model overrides.
+void read_credentials(const Arguments& a, runner::RunOptions& options) {
   if (const auto key = a.value("--api-key")) options.api_key = *key;
   if (const auto name = a.value("--api-key-env")) {
     const char* value = std::getenv(name->c_str());
@@ -155,6 +169,13 @@ int run(const Arguments& a) {
     auto [role, name] = split_once(model, '=', "--model");
     options.models[role] = name;
   }
+}
+
+runner::RunOptions read_options(const Arguments& a) {
+  runner::RunOptions options;
+  options.tool_version = GATECHECK_VERSION;
+  options.profile = vendor::load_profile(a.value("--profile").value_or("openai"));
+  read_credentials(a, options);
   options.timeout = std::chrono::milliseconds(a.integer("--timeout", 30, 1, 3600) * 1000);
   options.max_duration = a.duration("--max-duration", options.max_duration, std::chrono::milliseconds(0),
                                     std::chrono::hours(72));
@@ -162,17 +183,7 @@ int run(const Arguments& a) {
       static_cast<std::size_t>(a.integer("--max-response-mb", 16, 1, 4096)) * 1024 * 1024;
   options.jobs = static_cast<unsigned>(a.integer("--jobs", 4, 1, 256));
   if (const auto shard = a.value("--shard")) options.shard = parse_shard(*shard);
-  for (const auto& tags : a.values("--tags")) {
-    std::size_t start = 0;
-    while (start <= tags.size()) {
-      const auto comma = tags.find(',', start);
-      const std::string tag =
-          tags.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!tag.empty()) options.tags.push_back(tag);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
+  options.tags = comma_list(a.values("--tags"));
   options.grep = a.value("--grep").value_or("");
   const auto fail_on = runner::parse_severity(a.value("--fail-on").value_or("must"));
   if (!fail_on) throw UsageError("--fail-on takes must or should");
@@ -184,74 +195,80 @@ int run(const Arguments& a) {
   options.spare_api_key = a.value("--spare-api-key").value_or("");
   options.receiver_bind = a.value("--receiver-bind").value_or("127.0.0.1");
   options.receiver_url = a.value("--receiver-url").value_or("");
+  return options;
+}
 
-  std::vector<std::pair<std::string, std::string>> outputs;
+using ReportFiles = std::vector<std::pair<std::string, std::string>>;  // format, file
+
+ReportFiles read_report_files(const Arguments& a) {
+  ReportFiles outputs;
   for (const auto& report : a.values("--report")) {
     auto [format, file] = split_once(report, '=', "--report");
     if (format != "junit" && format != "json" && format != "html")
       throw UsageError("--report: unknown format '" + format + "' (junit, json, html)");
     outputs.emplace_back(format, file);
   }
+  return outputs;
+}
 
-  auto suites =
-      a.positionals().empty() ? runner::load_bundled_suites() : runner::load_suites(a.positionals());
-  if (a.positionals().empty()) {
-    // The profile's own claims have a suite of their own: suites/vendors/<profile>.yaml.
-    const std::string vendor = "suites/vendors/" + options.profile.id + ".yaml";
-    if (const auto text = core::bundled_file(vendor))
-      suites.push_back(runner::parse_suite(core::parse_yaml(*text, vendor)));
-  }
-  if (a.flag("--list")) {
-    for (const auto& title : runner::select_scenarios(suites, options))
-      std::cout << title << "\n";
-    return kExitPassed;
-  }
+std::vector<runner::Suite> read_suites(const Arguments& a, const vendor::Profile& profile) {
+  if (!a.positionals().empty()) return runner::load_suites(a.positionals());
+  auto suites = runner::load_bundled_suites();
+  // The profile's own claims have a suite of their own: suites/vendors/<profile>.yaml.
+  const std::string own = "suites/vendors/" + profile.id + ".yaml";
+  if (const auto text = core::bundled_file(own))
+    suites.push_back(runner::parse_suite(core::parse_yaml(*text, own)));
+  return suites;
+}
 
-  std::optional<mock::Server> embedded;
-  if (const auto target = a.value("--target")) {
-    if (!a.values("--mock-fault").empty())
-      throw UsageError("--mock-fault applies to the embedded mock only (no --target)");
+// The embedded mock, with one accepted key (so the invalid-key scenarios have something to be invalid
+// against), a spare one to rotate away, and an admin token for the /admin scenarios.
+mock::ServerOptions embedded_mock_options(const Arguments& a, runner::RunOptions& options) {
+  mock::ServerOptions mock_options;
+  mock_options.profile = options.profile;
+  mock_options.threads = 2;
+  mock_options.log_format = mock::LogFormat::none;
+  const std::string prefix =
+      options.profile.key_prefixes.empty() ? "sk-" : options.profile.key_prefixes.front();
+  if (options.api_key.empty()) options.api_key = prefix + "gatecheck-embedded-0000";
+  if (options.spare_api_key.empty())
+    options.spare_api_key = prefix + "gatecheck-spare-" + core::to_hex(core::random_bytes(8));
+  if (options.admin_token.empty())
+    options.admin_token = "gatecheck-admin-" + core::to_hex(core::random_bytes(12));
+  mock_options.keys.push_back({options.api_key, ""});
+  mock_options.keys.push_back({options.spare_api_key, ""});
+  mock_options.admin_token = options.admin_token;
+  for (const auto& fault : a.values("--mock-fault")) {
     try {
-      (void)core::Url::parse(*target + "/");
-    } catch (const core::UrlError& e) {
-      throw UsageError(std::string("--target: ") + e.what());  // exit 2; the message never shows a password
+      for (auto& spec : mock::parse_fault_list(fault))
+        mock_options.faults.push_back(spec);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--mock-fault: ") + e.what());
     }
-    options.target = *target;
-    if (const auto why = unreachable(options)) {
-      std::cerr << "error: the target " << options.target << " is unreachable (" << *why << ")\n";
-      return kExitUnreachable;
-    }
-  } else {
-    mock::ServerOptions mock_options;
-    mock_options.profile = options.profile;
-    mock_options.threads = 2;
-    mock_options.log_format = mock::LogFormat::none;
-    // One accepted key, so that the invalid-key scenarios have something to be invalid against, a spare one
-    // to rotate away, and an admin token for the /admin scenarios.
-    const std::string prefix =
-        options.profile.key_prefixes.empty() ? "sk-" : options.profile.key_prefixes.front();
-    if (options.api_key.empty()) options.api_key = prefix + "gatecheck-embedded-0000";
-    if (options.spare_api_key.empty())
-      options.spare_api_key = prefix + "gatecheck-spare-" + core::to_hex(core::random_bytes(8));
-    if (options.admin_token.empty())
-      options.admin_token = "gatecheck-admin-" + core::to_hex(core::random_bytes(12));
-    mock_options.keys.push_back({options.api_key, ""});
-    mock_options.keys.push_back({options.spare_api_key, ""});
-    mock_options.admin_token = options.admin_token;
-    for (const auto& fault : a.values("--mock-fault")) {
-      try {
-        for (auto& spec : mock::parse_fault_list(fault))
-          mock_options.faults.push_back(spec);
-      } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("--mock-fault: ") + e.what());
-      }
-    }
-    embedded.emplace(std::move(mock_options));
-    embedded->start();
-    options.target = embedded->url();
-    options.target_is_mock = true;
   }
+  return mock_options;
+}
 
+// --target, checked and probed; nullopt when it is unreachable (reported on stderr).
+std::optional<std::string> checked_target(const Arguments& a, const std::string& target,
+                                          runner::RunOptions& options) {
+  if (!a.values("--mock-fault").empty())
+    throw UsageError("--mock-fault applies to the embedded mock only (no --target)");
+  try {
+    (void)core::Url::parse(target + "/");
+  } catch (const core::UrlError& e) {
+    throw UsageError(std::string("--target: ") + e.what());  // exit 2; the message never shows a password
+  }
+  options.target = target;
+  if (const auto why = unreachable(options)) {
+    std::cerr << "error: the target " << options.target << " is unreachable (" << *why << ")\n";
+    return std::nullopt;
+  }
+  return target;
+}
+
+runner::RunReport run_with_progress(const std::vector<runner::Suite>& suites,
+                                    const runner::RunOptions& options) {
   const bool terminal = isatty(STDERR_FILENO) == 1;
   runner::RunReport report;
   try {
@@ -262,8 +279,11 @@ int run(const Arguments& a) {
     throw UsageError(e.what());
   }
   if (terminal) std::cerr << "\r\033[K";
-  if (embedded) embedded->stop();
+  return report;
+}
 
+// False when a report file could not be written.
+bool write_reports(const Arguments& a, const runner::RunReport& report, const ReportFiles& outputs) {
   reports::ConsoleStyle style;
   style.color = reports::color_wanted(STDOUT_FILENO);
   style.show_passed = a.flag("--verbose");
@@ -275,7 +295,30 @@ int run(const Arguments& a) {
                                                    : reports::html_report(report);
     written &= write_file(file, content);
   }
-  if (!written) return kExitUsage;
+  return written;
+}
+
+int run(const Arguments& a) {
+  runner::RunOptions options = read_options(a);
+  const ReportFiles outputs = read_report_files(a);
+  const auto suites = read_suites(a, options.profile);
+  if (a.flag("--list")) {
+    for (const auto& title : runner::select_scenarios(suites, options))
+      std::cout << title << "\n";
+    return kExitPassed;
+  }
+  std::optional<mock::Server> embedded;
+  if (const auto target = a.value("--target")) {
+    if (!checked_target(a, *target, options)) return kExitUnreachable;
+  } else {
+    embedded.emplace(embedded_mock_options(a, options));
+    embedded->start();
+    options.target = embedded->url();
+    options.target_is_mock = true;
+  }
+  const runner::RunReport report = run_with_progress(suites, options);
+  if (embedded) embedded->stop();
+  if (!write_reports(a, report, outputs)) return kExitUsage;
   return report.passed() ? kExitPassed : kExitFailures;
 }
 

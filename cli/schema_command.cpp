@@ -4,9 +4,9 @@
 #include <optional>
 
 #include <gatecheck/core/document.hpp>
+#include <gatecheck/core/uri.hpp>
 #include <gatecheck/schema/openapi.hpp>
 #include <gatecheck/schema/validator.hpp>
-#include <gatecheck/core/uri.hpp>
 
 #include "commands.hpp"
 #include "exit_codes.hpp"

@@ -311,6 +311,48 @@ class ChatStream final : public EventSource {
     core::append_sse_event(out, json_text);
   }
 
+  void tool_start(const Step& step, std::string& out) {
+    const auto& call = answer_.choices[step.choice].tool_calls[step.item];
+    const bool broken = faults_.has(Fault::tool_call_deltas_broken);
+    choice_chunk(
+        out, step.choice,
+        [&](JsonWriter& w) {
+          w.key("tool_calls").begin_array().begin_object().key("index").value(step.item);
+          if (!broken) w.key("id").value(call.id).key("type").value("function");
+          w.key("function").begin_object();
+          if (!broken) w.key("name").value(call.name);
+          w.key("arguments").value("").end_object().end_object().end_array();
+        },
+        nullptr);
+  }
+
+  void tool_args(const Step& step, std::string& out) {
+    const auto& call = answer_.choices[step.choice].tool_calls[step.item];
+    // With the broken-deltas fault, the id and name ride along with the first fragment instead.
+    const bool late_identity = faults_.has(Fault::tool_call_deltas_broken) && step.offset == 0;
+    choice_chunk(
+        out, step.choice,
+        [&](JsonWriter& w) {
+          w.key("tool_calls").begin_array().begin_object().key("index").value(step.item);
+          if (late_identity) w.key("id").value(call.id).key("type").value("function");
+          w.key("function").begin_object();
+          if (late_identity) w.key("name").value(call.name);
+          w.key("arguments").value(call.arguments.substr(step.offset, kArgumentFragment)).end_object();
+          w.end_object().end_array();
+        },
+        nullptr);
+  }
+
+  void usage_chunk(std::string& out) {
+    std::string json_text;
+    JsonWriter w(json_text);
+    begin_chunk(w);
+    w.key("choices").begin_array().end_array().key("usage");
+    write_usage(w, answer_);
+    w.end_object();
+    core::append_sse_event(out, json_text);
+  }
+
   void render(const Step& step, std::string& out) {
     switch (step.kind) {
       case Kind::role:
@@ -328,38 +370,10 @@ class ChatStream final : public EventSource {
             [&](JsonWriter& w) { w.key("content").value(answer_.choices[step.choice].pieces[step.item]); },
             nullptr);
         return;
-      case Kind::tool_start: {
-        const auto& call = answer_.choices[step.choice].tool_calls[step.item];
-        const bool broken = faults_.has(Fault::tool_call_deltas_broken);
-        choice_chunk(
-            out, step.choice,
-            [&](JsonWriter& w) {
-              w.key("tool_calls").begin_array().begin_object().key("index").value(step.item);
-              if (!broken) w.key("id").value(call.id).key("type").value("function");
-              w.key("function").begin_object();
-              if (!broken) w.key("name").value(call.name);
-              w.key("arguments").value("").end_object().end_object().end_array();
-            },
-            nullptr);
-        return;
-      }
-      case Kind::tool_args: {
-        const auto& call = answer_.choices[step.choice].tool_calls[step.item];
-        // With the broken-deltas fault, the id and name ride along with the first fragment instead.
-        const bool late_identity = faults_.has(Fault::tool_call_deltas_broken) && step.offset == 0;
-        choice_chunk(
-            out, step.choice,
-            [&](JsonWriter& w) {
-              w.key("tool_calls").begin_array().begin_object().key("index").value(step.item);
-              if (late_identity) w.key("id").value(call.id).key("type").value("function");
-              w.key("function").begin_object();
-              if (late_identity) w.key("name").value(call.name);
-              w.key("arguments").value(call.arguments.substr(step.offset, kArgumentFragment)).end_object();
-              w.end_object().end_array();
-            },
-            nullptr);
-        return;
-      }
+      case Kind::tool_start:
+        return tool_start(step, out);
+      case Kind::tool_args:
+        return tool_args(step, out);
       case Kind::finish: {
         const std::string reason = answer_.choices[step.choice].finish_reason;
         const bool drop = faults_.has(Fault::no_finish_reason);
@@ -367,16 +381,8 @@ class ChatStream final : public EventSource {
             out, step.choice, [](JsonWriter&) {}, drop ? nullptr : reason.c_str());
         return;
       }
-      case Kind::usage: {
-        std::string json_text;
-        JsonWriter w(json_text);
-        begin_chunk(w);
-        w.key("choices").begin_array().end_array().key("usage");
-        write_usage(w, answer_);
-        w.end_object();
-        core::append_sse_event(out, json_text);
-        return;
-      }
+      case Kind::usage:
+        return usage_chunk(out);
       case Kind::done:
         out += "data: [DONE]\n\n";
         return;

@@ -36,6 +36,20 @@ Verdict each_exchange(const CheckInfo& check, const CheckContext& context) {
 
 }  // namespace
 
+CheckResult check_result(std::string_view id, Severity severity, const Verdict& verdict,
+                         std::string location) {
+  CheckResult result;
+  result.id = std::string(id);
+  result.severity = severity;
+  result.passed = verdict.kind != Verdict::Kind::fail;
+  result.applicable = verdict.kind != Verdict::Kind::not_applicable;
+  result.message = verdict.message;
+  result.expected = verdict.expected;
+  result.actual = verdict.actual;
+  result.location = std::move(location);
+  return result;
+}
+
 Verdict complete_response(const CheckContext& context, const Exchange*) {
   for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
     const auto& response = context.exchanges[i]->response;

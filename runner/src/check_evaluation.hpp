@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <gatecheck/runner/checks.hpp>
+#include <gatecheck/runner/report.hpp>
 #include <gatecheck/vendor/profile.hpp>
 
 #include "exchange.hpp"
@@ -44,6 +45,9 @@ struct CheckContext {
 Verdict evaluate_check(const CheckInfo& check, const CheckContext& context);
 // The same by id; throws std::invalid_argument for an id the registry does not know.
 Verdict evaluate_check(std::string_view id, const CheckContext& context);
+
+// A verdict as the report keeps it.
+CheckResult check_result(std::string_view id, Severity severity, const Verdict& verdict, std::string location);
 
 // The judges, one per check, by family (one file each).
 Verdict complete_response(const CheckContext& context, const Exchange* exchange);

@@ -3,11 +3,11 @@
 #include <chrono>
 #include <ctime>
 #include <mutex>
-#include <regex>
 #include <stdexcept>
 
 #include <gatecheck/core/url.hpp>
 #include <gatecheck/runner/runner.hpp>
+#include <gatecheck/schema/regex.hpp>
 
 #include "parallel.hpp"
 #include "request_builder.hpp"
@@ -61,12 +61,13 @@ struct Selection {
   std::vector<std::pair<Job, std::string>> skipped;  // selected, but the target cannot run them
 };
 
-Selection select(const std::vector<Suite>& suites, const RunOptions& options, const vendor::Profile& profile) {
-  std::optional<std::regex> grep;
+Selection select(const std::vector<Suite>& suites, const RunOptions& options,
+                 const vendor::Profile& profile) {
+  std::optional<schema::Regex> grep;
   if (!options.grep.empty()) {
     try {
-      grep.emplace(options.grep, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
+      grep = schema::Regex::compile(options.grep, schema::Regex::Flags::ignore_case);
+    } catch (const schema::RegexError& e) {
       throw std::invalid_argument("--grep: '" + options.grep + "' is not a regular expression: " + e.what());
     }
   }
@@ -78,7 +79,7 @@ Selection select(const std::vector<Suite>& suites, const RunOptions& options, co
       const auto& scenario = suites[s].scenarios[c];
       const std::string title = suites[s].name + " / " + scenario.name;
       if (!tag_selected(scenario, options.tags)) continue;
-      if (grep && !std::regex_search(title, *grep)) continue;
+      if (grep && !grep->test(title)) continue;
       if (options.shard.count > 1 && fnv1a(title) % options.shard.count != options.shard.index - 1) continue;
       std::string missing;
       for (const auto& capability : scenario.capabilities) {
@@ -141,9 +142,10 @@ std::vector<std::string> select_scenarios(const std::vector<Suite>& suites, cons
   return titles;
 }
 
-RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
-              const std::function<void(const Progress&)>& on_progress) {
-  const auto started = Clock::now();
+namespace {
+
+// The target without a trailing slash; a malformed one is a usage error that never shows a password.
+std::string base_url_of(const RunOptions& options) {
   std::string base_url = options.target;
   while (base_url.ends_with("/"))
     base_url.pop_back();
@@ -152,79 +154,30 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   } catch (const core::UrlError& e) {
     throw std::invalid_argument("--target '" + core::redact_userinfo(options.target) + "': " + e.what());
   }
+  return base_url;
+}
+
+// The profile with --model overrides applied (templates read them as profile.models.ROLE).
+vendor::Profile effective_profile(const RunOptions& options) {
   vendor::Profile profile = options.profile;
   for (const auto& [role, model] : options.models) {
     profile.model_roles[role] = model;
     profile.raw["models"][role] = model;
   }
-  SchemaBook schemas = SchemaBook::load(options.openapi_path);
-  RunEnvironment env{options, profile, base_url, schemas, {}};
-  if (options.max_duration.count() > 0) env.deadline = started + options.max_duration;
-  const std::string deadline_reason =
-      std::string(kRunDeadlineReason) + " (--max-duration " + format_duration(options.max_duration) + ")";
-  const auto run_one = [&](ScenarioExecutor& executor, const Job& job) {
-    const Suite& suite = suites[job.suite];
-    const Scenario& scenario = suite.scenarios[job.scenario];
-    return Clock::now() >= env.deadline ? skipped_result(suite, scenario, deadline_reason)
-                                        : executor.run(suite, scenario);
-  };
-  env.redactor = run_redactor(options, profile);
+  return profile;
+}
 
-  Selection selection = select(suites, options, profile);
-  RunReport report;
-  report.tool_version = options.tool_version;
-  report.target = base_url;
-  report.embedded_mock = options.target_is_mock;
-  report.profile = profile.id;
-  report.started_at = rfc3339_now();
-  report.fail_on = options.fail_on;
-  // Results keep the suites' order whatever order the scenarios finish in.
-  std::vector<std::vector<std::optional<ScenarioResult>>> slots(suites.size());
+// Results keep the suites' order whatever order the scenarios finish in: a slot per scenario.
+using Slots = std::vector<std::vector<std::optional<ScenarioResult>>>;
+
+Slots empty_slots(const std::vector<Suite>& suites) {
+  Slots slots(suites.size());
   for (std::size_t s = 0; s < suites.size(); ++s)
     slots[s].resize(suites[s].scenarios.size());
-  for (auto& [job, reason] : selection.skipped)
-    slots[job.suite][job.scenario] =
-        skipped_result(suites[job.suite], suites[job.suite].scenarios[job.scenario], reason);
+  return slots;
+}
 
-  std::vector<Job> shared, exclusive;
-  for (const auto& job : selection.jobs)
-    (suites[job.suite].scenarios[job.scenario].exclusive ? exclusive : shared).push_back(job);
-
-  std::mutex mutex;
-  Progress progress;
-  progress.total = selection.jobs.size();
-  auto finish = [&](const Job& job, ScenarioResult result) {
-    const std::lock_guard lock(mutex);
-    ++progress.done;
-    if (result.outcome == Outcome::failed) ++progress.failed;
-    slots[job.suite][job.scenario] = std::move(result);
-    progress.last = &*slots[job.suite][job.scenario];
-    if (on_progress) on_progress(progress);
-  };
-
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    net::HttpClient client(client_options(options));
-    ScenarioExecutor executor(env, client);
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= shared.size()) return;
-      const Job job = shared[i];
-      finish(job, run_one(executor, job));
-    }
-  };
-  const std::size_t workers =
-      std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(shared.size(), 1));
-  run_in_parallel(workers, worker);
-
-  // Scenarios that exhaust a limit on purpose run alone, after everything else, so they cannot fail others.
-  if (!exclusive.empty()) {
-    net::HttpClient client(client_options(options));
-    ScenarioExecutor executor(env, client);
-    for (const auto& job : exclusive)
-      finish(job, run_one(executor, job));
-  }
-
+void fill_report(RunReport& report, const std::vector<Suite>& suites, Slots& slots) {
   for (std::size_t s = 0; s < suites.size(); ++s) {
     SuiteResult suite;
     suite.name = suites[s].name;
@@ -234,12 +187,81 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
       if (slot) suite.scenarios.push_back(std::move(*slot));
     if (!suite.scenarios.empty()) report.suites.push_back(std::move(suite));
   }
-  report.incomplete = incomplete_reason(report, options);
-  report.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   for (const auto& suite : report.suites)
     for (const auto& scenario : suite.scenarios)
       for (const auto& step : scenario.steps)
         report.network_ms += step.network_ms;
+}
+
+// Runs the selected jobs: the shared ones on `jobs` workers, then the exclusive ones (they exhaust a limit on
+// purpose) alone, after everything else, so they cannot fail others.
+void execute(const std::vector<Suite>& suites, const std::vector<Job>& jobs, const RunEnvironment& env,
+             const std::function<void(const Job&, ScenarioResult)>& finish) {
+  const std::string deadline_reason =
+      std::string(kRunDeadlineReason) + " (--max-duration " + format_duration(env.options.max_duration) + ")";
+  const auto run_one = [&](ScenarioExecutor& executor, const Job& job) {
+    const Suite& suite = suites[job.suite];
+    const Scenario& scenario = suite.scenarios[job.scenario];
+    return Clock::now() >= env.deadline ? skipped_result(suite, scenario, deadline_reason)
+                                        : executor.run(suite, scenario);
+  };
+  std::vector<Job> shared, exclusive;
+  for (const auto& job : jobs)
+    (suites[job.suite].scenarios[job.scenario].exclusive ? exclusive : shared).push_back(job);
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    net::HttpClient client(client_options(env.options));
+    ScenarioExecutor executor(env, client);
+    for (std::size_t i = next.fetch_add(1); i < shared.size(); i = next.fetch_add(1))
+      finish(shared[i], run_one(executor, shared[i]));
+  };
+  run_in_parallel(std::clamp<std::size_t>(env.options.jobs, 1, std::max<std::size_t>(shared.size(), 1)),
+                  worker);
+  if (exclusive.empty()) return;
+  net::HttpClient client(client_options(env.options));
+  ScenarioExecutor executor(env, client);
+  for (const auto& job : exclusive)
+    finish(job, run_one(executor, job));
+}
+
+}  // namespace
+
+RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
+              const std::function<void(const Progress&)>& on_progress) {
+  const auto started = Clock::now();
+  const std::string base_url = base_url_of(options);
+  const vendor::Profile profile = effective_profile(options);
+  SchemaBook schemas = SchemaBook::load(options.openapi_path);
+  RunEnvironment env{options, profile, base_url, schemas, run_redactor(options, profile)};
+  if (options.max_duration.count() > 0) env.deadline = started + options.max_duration;
+
+  const Selection selection = select(suites, options, profile);
+  RunReport report;
+  report.tool_version = options.tool_version;
+  report.target = base_url;
+  report.embedded_mock = options.target_is_mock;
+  report.profile = profile.id;
+  report.started_at = rfc3339_now();
+  report.fail_on = options.fail_on;
+  Slots slots = empty_slots(suites);
+  for (const auto& [job, reason] : selection.skipped)
+    slots[job.suite][job.scenario] =
+        skipped_result(suites[job.suite], suites[job.suite].scenarios[job.scenario], reason);
+
+  std::mutex mutex;
+  Progress progress;
+  progress.total = selection.jobs.size();
+  execute(suites, selection.jobs, env, [&](const Job& job, ScenarioResult result) {
+    const std::lock_guard lock(mutex);
+    ++progress.done;
+    if (result.outcome == Outcome::failed) ++progress.failed;
+    slots[job.suite][job.scenario] = std::move(result);
+    progress.last = &*slots[job.suite][job.scenario];
+    if (on_progress) on_progress(progress);
+  });
+  fill_report(report, suites, slots);
+  report.incomplete = incomplete_reason(report, options);
+  report.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   return report;
 }
 

@@ -384,6 +384,74 @@ class StepRunner {
     }
   }
 
+  // The deliveries of one event type (and one event, when the step names its id), in arrival order. Other
+  // scenarios' events may reach the same receiver: subscriptions are per type.
+  struct EventFilter {
+    std::string event;
+    std::string event_id;
+    std::vector<Delivery> operator()(const std::vector<net::ReceivedRequest>& received) const {
+      auto all = deliveries_of(received, event);
+      if (!event_id.empty()) std::erase_if(all, [&](const Delivery& d) { return d.event_id != event_id; });
+      return all;
+    }
+  };
+
+  // Late deliveries are still worth judging: wait up to three times the deadline (at most 30 s) for the
+  // first; when retries are judged, also for the attempt after a failed one (bounded by the profile's
+  // backoff).
+  void wait_for_deliveries(const net::HttpReceiver& receiver, const EventFilter& mine,
+                           std::chrono::milliseconds within, bool judge_retries,
+                           Clock::time_point started) const {
+    const auto patience = std::min(within * 3, std::chrono::milliseconds(30'000));
+    receiver.wait_until([&](const auto& received) { return !mine(received).empty(); },
+                        std::min(started + patience, env_.deadline));
+    if (!judge_retries) return;
+    const auto& retry = env_.profile.webhooks;
+    const auto backoff = std::chrono::milliseconds(
+        static_cast<std::int64_t>(retry.initial_delay_ms * std::max(1.0, retry.multiplier) * 2 + 2'000));
+    receiver.wait_until(
+        [&](const auto& received) {
+          const auto all = mine(received);
+          return !all.empty() && (all.front().request->answered_status < 300 || all.size() > 1);
+        },
+        std::min(Clock::now() + std::min(backoff, std::chrono::milliseconds(15'000)), env_.deadline));
+  }
+
+  void note_deliveries(const std::vector<Delivery>& deliveries, const std::string& event) {
+    std::map<std::string, int> accepted;
+    for (const auto& d : deliveries)
+      if (d.request->answered_status < 300 && ++accepted[d.event_id] == 2)
+        result_.notes.push_back("duplicate: event " + d.event_id +
+                                " was delivered and accepted more than once");
+    result_.notes.push_back(std::to_string(deliveries.size()) + " deliveries of " + event + " received");
+  }
+
+  // The payload schema: the step's, or the OpenAPI description's for the event; a step's that does not
+  // resolve is a finding.
+  std::optional<schema::CompiledSchema> payload_schema(const json& spec, const std::string& event,
+                                                       const std::string& location) {
+    try {
+      return env_.schemas.schema(spec.contains("schema")
+                                     ? spec["schema"].get<std::string>()
+                                     : "#/webhooks/" + core::json_pointer_escape(event) +
+                                           "/post/requestBody/content/application~1json/schema");
+    } catch (const std::exception& e) {
+      if (spec.contains("schema")) result_.checks.push_back(failure("expect.schema", e.what(), location));
+    }
+    return std::nullopt;
+  }
+
+  void show_last_delivery(const std::vector<Delivery>& deliveries) {
+    if (deliveries.empty()) return;
+    const auto& last = *deliveries.back().request;
+    std::string excerpt = last.method + " " + last.target + "\n";
+    for (const auto& [header, value] : last.headers)
+      excerpt += header + ": " + redactor_.redact_header(header, value) + "\n";
+    // Redacted before the cut, with a margin, so a cut never leaves a secret's first characters.
+    result_.response_excerpt =
+        excerpt + "\n" + redactor_.redact(last.body.substr(0, 2048 + 4096)).substr(0, 2048);
+  }
+
   void expect_webhook(const json& spec) {
     const auto started = Clock::now();
     const std::string name = spec["receiver"].get<std::string>();
@@ -394,97 +462,43 @@ class StepRunner {
           "suite.request", "no webhook_receiver named '" + name + "' earlier in this scenario", location));
       return;
     }
-    const net::HttpReceiver& receiver = *found->second;
-    const std::string event = spec["event"].get<std::string>();
-    // Other scenarios' events may reach this receiver too (subscriptions are per type): `id` narrows to one.
-    const std::string event_id = spec.value("id", "");
-    const auto mine = [&](const std::vector<net::ReceivedRequest>& received) {
-      auto all = deliveries_of(received, event);
-      if (!event_id.empty()) std::erase_if(all, [&](const Delivery& d) { return d.event_id != event_id; });
-      return all;
-    };
+    const EventFilter mine{spec["event"].get<std::string>(), spec.value("id", "")};
     const auto within = std::chrono::milliseconds(
         spec.contains("within_ms") ? clamped_ms(spec["within_ms"], 0, 3'600'000) : 5000);
-    std::vector<std::string> ids =
+    const auto ids =
         spec.value("checks", std::vector<std::string>{"webhook.delivered-within", "webhook.signature-valid",
                                                       "webhook.payload-schema"});
-    // Late deliveries are still worth judging: wait up to three times the deadline (at most 30 s) for the
-    // first.
-    const auto patience = std::min(within * 3, std::chrono::milliseconds(30'000));
-    receiver.wait_until([&](const auto& received) { return !mine(received).empty(); },
-                        std::min(started + patience, env_.deadline));
     const bool judge_retries = std::find(ids.begin(), ids.end(), "webhook.retried-on-failure") != ids.end();
-    if (judge_retries) {
-      // A failed attempt should be followed by another: wait for one (bounded by the profile's backoff).
-      const auto& retry = env_.profile.webhooks;
-      const auto backoff = std::chrono::milliseconds(
-          static_cast<std::int64_t>(retry.initial_delay_ms * std::max(1.0, retry.multiplier) * 2 + 2'000));
-      receiver.wait_until(
-          [&](const auto& received) {
-            const auto all = mine(received);
-            return !all.empty() && (all.front().request->answered_status < 300 || all.size() > 1);
-          },
-          std::min(Clock::now() + std::min(backoff, std::chrono::milliseconds(15'000)), env_.deadline));
-    }
-    if (Clock::now() >= env_.deadline &&
-        mine(receiver.received()).empty()) {  // an absent delivery proves nothing
+    wait_for_deliveries(*found->second, mine, within, judge_retries, started);
+    const auto received = found->second->received();  // the deliveries point into it
+    const auto deliveries = mine(received);
+    if (Clock::now() >= env_.deadline && deliveries.empty()) {  // an absent delivery proves nothing
       cut_by_deadline_ = true;
-      result_.notes.push_back("not judged: the run deadline (--max-duration) cut the wait for " + event +
+      result_.notes.push_back("not judged: the run deadline (--max-duration) cut the wait for " + mine.event +
                               " short");
       return;
     }
-    const auto received = receiver.received();
-    const auto deliveries = mine(received);
-    std::map<std::string, int> accepted;
-    for (const auto& d : deliveries)
-      if (d.request->answered_status < 300 && ++accepted[d.event_id] == 2)
-        result_.notes.push_back("duplicate: event " + d.event_id +
-                                " was delivered and accepted more than once");
-    result_.notes.push_back(std::to_string(deliveries.size()) + " deliveries of " + event + " received");
-
-    std::optional<schema::CompiledSchema> schema;
-    try {
-      const std::string reference = spec.contains("schema")
-                                        ? spec["schema"].get<std::string>()
-                                        : "#/webhooks/" + core::json_pointer_escape(event) +
-                                              "/post/requestBody/content/application~1json/schema";
-      schema = env_.schemas.schema(reference);
-    } catch (const std::exception& e) {
-      if (spec.contains("schema")) result_.checks.push_back(failure("expect.schema", e.what(), location));
-    }
-    WebhookEvidence evidence{deliveries,
-                             event,
-                             std::move(schema),
-                             spec.value("secret", ""),
-                             previous_step_started_ == Clock::time_point{} ? started : previous_step_started_,
-                             within};
+    note_deliveries(deliveries, mine.event);
+    const WebhookEvidence evidence{
+        deliveries,
+        mine.event,
+        payload_schema(spec, mine.event, location),
+        spec.value("secret", ""),
+        previous_step_started_ == Clock::time_point{} ? started : previous_step_started_,
+        within};
     const std::vector<const Exchange*> none;
     const CheckContext context{none, env_.profile, std::nullopt, nullptr, &evidence};
     for (const auto& id : ids) {
       const CheckInfo* check = find_check(id);
-      const Verdict verdict = check != nullptr && check->scope == CheckScope::webhook
-                                  ? evaluate_check(*check, context)
-                                  : Verdict::not_applicable("not a webhook check");
-      CheckResult result;
-      result.id = id;
-      result.severity = check != nullptr ? check->severity : Severity::must;
-      result.passed = verdict.kind != Verdict::Kind::fail;
-      result.applicable = verdict.kind != Verdict::Kind::not_applicable;
-      result.message = verdict.message;
-      result.expected = verdict.expected;
-      result.actual = verdict.actual;
-      result.location = location;
-      result_.checks.push_back(std::move(result));
+      if (check == nullptr || check->scope != CheckScope::webhook) {
+        result_.checks.push_back(
+            check_result(id, Severity::must, Verdict::not_applicable("not a webhook check"), location));
+        continue;
+      }
+      result_.checks.push_back(
+          check_result(check->id, check->severity, evaluate_check(*check, context), location));
     }
-    if (!deliveries.empty()) {
-      const auto& last = *deliveries.back().request;
-      std::string excerpt = last.method + " " + last.target + "\n";
-      for (const auto& [header, value] : last.headers)
-        excerpt += header + ": " + redactor_.redact_header(header, value) + "\n";
-      // Redacted before the cut, with a margin, so a cut never leaves a secret's first characters.
-      result_.response_excerpt =
-          excerpt + "\n" + redactor_.redact(last.body.substr(0, 2048 + 4096)).substr(0, 2048);
-    }
+    show_last_delivery(deliveries);
   }
 
   const RunEnvironment& env_;
@@ -516,79 +530,54 @@ net::HttpClientOptions client_options(const RunOptions& options) {
   return client;
 }
 
-ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenario) {
-  const auto started = Clock::now();
-  ScenarioResult result;
-  result.name = scenario.name;
-  result.location = suite.describe(scenario.pointer);
-  result.tags = scenario.tags;
+namespace {
 
+// What a scenario's templates read: the profile, the target, receivers and captures as the steps add them,
+// and the suite's vars (rendered in order, so a var may use the ones before it).
+core::TemplateScope scenario_scope(const RunEnvironment& env) {
   core::TemplateScope scope;
-  scope.set("profile", env_.profile.raw);
-  scope.set("target", {{"url", env_.base_url},
-                       {"base_path", env_.profile.base_path},
-                       {"mock", env_.options.target_is_mock},
-                       {"admin_token", env_.options.admin_token},
-                       {"spare_key", env_.options.spare_api_key}});
+  scope.set("profile", env.profile.raw);
+  scope.set("target", {{"url", env.base_url},
+                       {"base_path", env.profile.base_path},
+                       {"mock", env.options.target_is_mock},
+                       {"admin_token", env.options.admin_token},
+                       {"spare_key", env.options.spare_api_key}});
   scope.set("receivers", json::object());
-  Receivers receivers;  // live for the scenario, stopped when it ends
-  core::Redactor redactor = env_.redactor;
-  Clock::time_point last_started{};
   scope.set("captures", json::object());
   scope.set("vars", json::object());
-  bool stop = false;
+  return scope;
+}
+
+// A failed vars step when the suite's vars do not render; nullopt when they do.
+std::optional<StepResult> render_vars(const Suite& suite, core::TemplateScope& scope) {
   try {
     for (const auto& [name, value] : suite.vars.items())
       scope.root("vars")[name] = core::render_tree(value, scope);
+    return std::nullopt;
   } catch (const core::TemplateError& e) {
     StepResult step;
     step.name = "vars";
     step.location = suite.describe("/vars");
     step.outcome = Outcome::failed;
     step.checks.push_back(failure("suite.template", e.what(), step.location));
-    result.steps.push_back(std::move(step));
-    stop = true;
+    return step;
   }
+}
 
-  bool deadline_hit = false;
-  for (const auto& step : scenario.steps) {
-    StepResult step_result;
-    step_result.name = step.name;
-    step_result.location = suite.describe(step.pointer);
-    if (!stop && Clock::now() >= env_.deadline) stop = deadline_hit = true;
-    if (stop) {
-      step_result.outcome = Outcome::skipped;
-      step_result.notes.push_back(deadline_hit ? "not run: the run deadline (--max-duration) was reached"
-                                               : "not run: an earlier step failed");
-      result.steps.push_back(std::move(step_result));
-      continue;
-    }
-    const auto step_started = Clock::now();
-    const auto previous_started = last_started;
-    last_started = step_started;
-    bool cut = false;
-    try {
-      StepRunner runner(env_, client_, suite, step, scope, receivers, redactor, previous_started,
-                        step_result);
-      runner.run();
-      cut = runner.cut_by_deadline();
-    } catch (const std::exception& e) {
-      // Whatever a target sends must end as a finding, never as a crashed run.
-      step_result.checks.push_back(failure("runner.internal",
-                                           std::string("gatecheck could not finish this step: ") + e.what(),
-                                           step_result.location));
-    }
-    step_result.duration_ms = ms_since(step_started);
-    const bool failed = std::any_of(step_result.checks.begin(), step_result.checks.end(),
-                                    [&](const CheckResult& c) { return counts(c, env_.options.fail_on); });
-    step_result.outcome = failed ? Outcome::failed : cut ? Outcome::skipped : Outcome::passed;
-    deadline_hit = deadline_hit || cut;
-    stop = failed || cut;
-    result.steps.push_back(std::move(step_result));
-  }
-  // Findings quote what the target sent, which may echo a key: everything kept is masked with every secret
-  // the scenario came to know, including ones captured after the text was written.
-  for (auto& step : result.steps) {
+StepResult skipped_step(const Suite& suite, const Step& step, bool deadline) {
+  StepResult result;
+  result.name = step.name;
+  result.location = suite.describe(step.pointer);
+  result.outcome = Outcome::skipped;
+  result.notes.push_back(deadline ? "not run: the run deadline (--max-duration) was reached"
+                                  : "not run: an earlier step failed");
+  return result;
+}
+
+// Findings quote what the target sent, which may echo a key: everything kept is masked with every secret the
+// scenario came to know, including ones captured after the text was written.
+void redact_results(std::vector<StepResult>& steps, const core::Redactor& redactor) {
+  for (auto& step : steps) {
     for (auto& check : step.checks) {
       check.message = redactor.redact(check.message);
       check.expected = redactor.redact(check.expected);
@@ -599,6 +588,60 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     step.request_excerpt = redactor.redact(step.request_excerpt);
     step.response_excerpt = redactor.redact(step.response_excerpt);
   }
+}
+
+}  // namespace
+
+ScenarioExecutor::StepRun ScenarioExecutor::run_step(const Suite& suite, const Step& step,
+                                                     ScenarioState& state) {
+  bool cut = false;
+  StepResult result;
+  result.name = step.name;
+  result.location = suite.describe(step.pointer);
+  const auto started = Clock::now();
+  const auto previous_started = state.last_started;
+  state.last_started = started;
+  try {
+    StepRunner runner(env_, client_, suite, step, state.scope, state.receivers, state.redactor,
+                      previous_started, result);
+    runner.run();
+    cut = runner.cut_by_deadline();
+  } catch (const std::exception& e) {
+    // Whatever a target sends must end as a finding, never as a crashed run.
+    result.checks.push_back(failure("runner.internal",
+                                    std::string("gatecheck could not finish this step: ") + e.what(),
+                                    result.location));
+  }
+  result.duration_ms = ms_since(started);
+  const bool failed = std::any_of(result.checks.begin(), result.checks.end(),
+                                  [&](const CheckResult& c) { return counts(c, env_.options.fail_on); });
+  result.outcome = failed ? Outcome::failed : cut ? Outcome::skipped : Outcome::passed;
+  return {std::move(result), cut};
+}
+
+ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenario) {
+  const auto started = Clock::now();
+  ScenarioResult result;
+  result.name = scenario.name;
+  result.location = suite.describe(scenario.pointer);
+  result.tags = scenario.tags;
+  ScenarioState state{scenario_scope(env_), {}, env_.redactor, {}};  // receivers stop when the scenario ends
+  auto vars_failed = render_vars(suite, state.scope);
+  bool stop = vars_failed.has_value();
+  if (vars_failed) result.steps.push_back(std::move(*vars_failed));
+  bool deadline_hit = false;
+  for (const auto& step : scenario.steps) {
+    if (!stop && Clock::now() >= env_.deadline) stop = deadline_hit = true;
+    if (stop) {
+      result.steps.push_back(skipped_step(suite, step, deadline_hit));
+      continue;
+    }
+    StepRun run = run_step(suite, step, state);
+    deadline_hit = deadline_hit || run.cut;
+    stop = run.result.outcome == Outcome::failed || run.cut;
+    result.steps.push_back(std::move(run.result));
+  }
+  redact_results(result.steps, state.redactor);
   const bool any_failed = std::any_of(result.steps.begin(), result.steps.end(),
                                       [](const StepResult& s) { return s.outcome == Outcome::failed; });
   result.outcome = any_failed ? Outcome::failed : deadline_hit ? Outcome::skipped : Outcome::passed;

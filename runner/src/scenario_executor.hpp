@@ -2,11 +2,15 @@
 // evaluates expectations and checks, and records captures for the steps after.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include <gatecheck/core/template.hpp>
 #include <gatecheck/net/http_client.hpp>
+#include <gatecheck/net/http_receiver.hpp>
 #include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/core/redact.hpp>
 #include <gatecheck/runner/report.hpp>
@@ -32,12 +36,28 @@ inline constexpr std::string_view kRunDeadlineReason = "run deadline reached";
 
 class ScenarioExecutor {
  public:
+  // What a scenario's steps share: the templates' names, the webhook receivers it started, the secrets it came
+  // to know, when the last step started (the trigger of an expected webhook is the step before it).
+  struct ScenarioState {
+    core::TemplateScope scope;
+    std::map<std::string, std::unique_ptr<net::HttpReceiver>> receivers;
+    core::Redactor redactor;
+    std::chrono::steady_clock::time_point last_started;
+  };
+
   ScenarioExecutor(const RunEnvironment& environment, net::HttpClient& client)
       : env_(environment), client_(client) {}
 
   ScenarioResult run(const Suite& suite, const Scenario& scenario);
 
  private:
+  // One step, run and timed; `cut`: the run deadline cut it short.
+  struct StepRun {
+    StepResult result;
+    bool cut = false;
+  };
+  StepRun run_step(const Suite& suite, const Step& step, ScenarioState& state);
+
   const RunEnvironment& env_;
   net::HttpClient& client_;
 };

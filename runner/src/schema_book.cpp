@@ -12,7 +12,7 @@ SchemaBook SchemaBook::load(const std::string& path) {
   const auto text = core::bundled_file(bundled);
   if (!text) throw std::runtime_error("the bundled schemas/openapi.yaml is missing from this build");
   return SchemaBook(schema::openapi::Document::from_json(core::parse_yaml(*text, std::string(bundled)).value,
-                                                       "https://gatecheck.dev/schemas/openapi.yaml"));
+                                                         "https://gatecheck.dev/schemas/openapi.yaml"));
 }
 
 schema::CompiledSchema SchemaBook::schema(const std::string& reference) {
@@ -30,9 +30,8 @@ schema::CompiledSchema SchemaBook::schema(const std::string& reference) {
   return document_.compile(uri);
 }
 
-std::optional<schema::CompiledSchema> SchemaBook::response_schema(const std::string& operation_id,
-                                                                        int status,
-                                                                        const std::string& content_type) {
+std::optional<schema::CompiledSchema> SchemaBook::response_schema(const std::string& operation_id, int status,
+                                                                  const std::string& content_type) {
   const std::lock_guard lock(mutex_);
   const auto* operation = document_.find_operation(operation_id);
   if (operation == nullptr)

@@ -32,16 +32,8 @@ class Recorder {
   }
 
   void verdict(const CheckInfo& check, const Verdict& verdict) {
-    CheckResult result;
-    result.id = std::string(check.id);
-    result.severity = check.severity;
-    result.passed = verdict.kind != Verdict::Kind::fail;
-    result.applicable = verdict.kind != Verdict::Kind::not_applicable;
-    result.message = verdict.message;
-    result.expected = verdict.expected;
-    result.actual = verdict.actual;
-    result.location = context_.suite.describe(context_.step.pointer + "/expect");
-    out_.push_back(std::move(result));
+    out_.push_back(check_result(check.id, check.severity, verdict,
+                                context_.suite.describe(context_.step.pointer + "/expect")));
   }
 
  private:
@@ -84,126 +76,137 @@ void validate(Recorder& record, const std::string& pointer, const schema::Compil
                    result.errors.front().instance_location);
 }
 
-void expect_one(Recorder& record, const json& expect, const Exchange& ex, const StepContext& context) {
+void expect_status(Recorder& record, const json& want, const Exchange& ex, const StepContext&) {
+  const auto outcome = match_status(want, ex.response.status);
+  record.assertion("expect.status", "/status", outcome.ok, "status", outcome.expected, outcome.actual);
+}
+
+void expect_headers(Recorder& record, const json& want, const Exchange& ex, const StepContext&) {
+  for (const auto& [name, expected] : want.items()) {
+    const auto outcome = match_text(expected, ex.response.headers.get(name));
+    record.assertion("expect.header", "/headers/" + core::json_pointer_escape(name), outcome.ok,
+                     "header " + name, outcome.expected, outcome.actual);
+  }
+}
+
+void expect_body(Recorder& record, const json& want, const Exchange& ex, const StepContext&) {
+  const auto outcome = match_text(want, ex.response.body);
+  record.assertion("expect.body", "/body", outcome.ok, "body", outcome.expected, outcome.actual);
+}
+
+void expect_json(Recorder& record, const json& want, const Exchange& ex, const StepContext&) {
+  const json view = ex.message_view();
+  for (const auto& [path, expected] : want.items())
+    match_path(record, "expect.json", "/json/" + core::json_pointer_escape(path), path, expected, view,
+               ex.events.empty() ? "body" : "assembled message");
+}
+
+void expect_events(Recorder& record, const json& want, const Exchange& ex, const StepContext&) {
+  const json view = ex.events_view();
+  for (const auto& [path, expected] : want.items())
+    match_path(record, "expect.events", "/events/" + core::json_pointer_escape(path), path, expected, view,
+               "events");
+}
+
+void expect_error(Recorder& record, const json& want, const Exchange& ex, const StepContext&) {
+  if (want.contains("status")) {
+    const json status = ex.response.status;
+    const auto outcome = match_value(want["status"], &status);
+    record.assertion("expect.error", "/error/status", outcome.ok, "error status", outcome.expected,
+                     outcome.actual);
+  }
+  const json* error = ex.body_json && ex.body_json->is_object() && ex.body_json->contains("error")
+                          ? &(*ex.body_json)["error"]
+                          : nullptr;
+  // Without an error object there is nothing to compare: error.envelope reports that, once.
+  if (error == nullptr || !error->is_object()) return;
+  for (const char* field : {"type", "code", "param", "message"}) {
+    if (!want.contains(field)) continue;
+    const json* got = error->contains(field) ? &(*error)[field] : nullptr;
+    const auto outcome = match_value(want[field], got);
+    record.assertion("expect.error", std::string("/error/") + field, outcome.ok,
+                     std::string("error.") + field, outcome.expected, outcome.actual);
+  }
+}
+
+// The JSON body against a schema, or the finding that there is no JSON body to hold against it.
+void validate_body(Recorder& record, const std::string& pointer, const schema::CompiledSchema& schema,
+                   const Exchange& ex) {
+  if (ex.body_json.has_value() && ex.events.empty())
+    return validate(record, pointer, schema, *ex.body_json, "the body");
+  record.assertion("expect.schema", pointer, false, "the body is not JSON", "JSON", "not JSON");
+}
+
+void expect_schema(Recorder& record, const json& want, const Exchange& ex, const StepContext& context) {
+  try {
+    validate_body(record, "/schema", context.env.schemas.schema(want.get<std::string>()), ex);
+  } catch (const std::exception& e) {
+    record.assertion("expect.schema", "/schema", false, e.what());
+  }
+}
+
+void expect_operation(Recorder& record, const json& want, const Exchange& ex, const StepContext& context) {
   const auto& response = ex.response;
-  if (expect.contains("status")) {
-    const auto outcome = match_status(expect["status"], response.status);
-    record.assertion("expect.status", "/status", outcome.ok, "status", outcome.expected, outcome.actual);
+  try {
+    const auto type = response.headers.get("content-type");
+    const auto schema = context.env.schemas.response_schema(want.get<std::string>(), response.status,
+                                                            type ? media_type(*type) : "application/json");
+    if (schema) return validate_body(record, "/operation", *schema, ex);
+    record.assertion("expect.schema", "/operation", false,
+                     "the operation declares no response for status " + std::to_string(response.status));
+  } catch (const std::exception& e) {
+    record.assertion("expect.schema", "/operation", false, e.what());
   }
-  if (expect.contains("headers")) {
-    for (const auto& [name, want] : expect["headers"].items()) {
-      const auto got = response.headers.get(name);
-      const auto outcome = match_text(want, got);
-      record.assertion("expect.header", "/headers/" + core::json_pointer_escape(name), outcome.ok,
-                       "header " + name, outcome.expected, outcome.actual);
+}
+
+void expect_chunk_schema(Recorder& record, const std::string& reference, const Exchange& ex,
+                         const StepContext& context) {
+  try {
+    const auto schema = context.env.schemas.schema(reference);
+    std::size_t checked = 0;
+    for (std::size_t i = 0; i < ex.events.size(); ++i) {
+      const auto& parsed = ex.event_json[i];
+      if (!parsed || !parsed->is_object() || parsed->contains("error")) continue;  // others: sse.json-chunks
+      ++checked;
+      if (!schema.validate(*parsed).valid)
+        return validate(record, "/sse/schema", schema, *parsed, "event " + std::to_string(i));
     }
+    record.assertion("expect.schema", "/sse/schema", true, std::to_string(checked) + " chunks valid");
+  } catch (const std::exception& e) {
+    record.assertion("expect.schema", "/sse/schema", false, e.what());
   }
-  if (expect.contains("body")) {
-    const auto outcome = match_text(expect["body"], response.body);
-    record.assertion("expect.body", "/body", outcome.ok, "body", outcome.expected, outcome.actual);
+}
+
+void expect_sse(Recorder& record, const json& want, const Exchange& ex, const StepContext& context) {
+  if (want.contains("schema")) expect_chunk_schema(record, want["schema"].get<std::string>(), ex, context);
+  if (want.contains("min_events")) {
+    const auto minimum = want["min_events"].get<std::size_t>();
+    record.assertion("expect.sse", "/sse/min_events", ex.events.size() >= minimum, "events in the stream",
+                     ">= " + std::to_string(minimum), std::to_string(ex.events.size()));
   }
-  if (expect.contains("json")) {
-    const json view = ex.message_view();
-    for (const auto& [path, want] : expect["json"].items())
-      match_path(record, "expect.json", "/json/" + core::json_pointer_escape(path), path, want, view,
-                 ex.events.empty() ? "body" : "assembled message");
-  }
-  if (expect.contains("events")) {
-    const json view = ex.events_view();
-    for (const auto& [path, want] : expect["events"].items())
-      match_path(record, "expect.events", "/events/" + core::json_pointer_escape(path), path, want, view,
-                 "events");
-  }
-  if (expect.contains("error")) {
-    const json& want = expect["error"];
-    if (want.contains("status")) {
-      const json status = response.status;
-      const auto outcome = match_value(want["status"], &status);
-      record.assertion("expect.error", "/error/status", outcome.ok, "error status", outcome.expected,
-                       outcome.actual);
-    }
-    const json* error = ex.body_json && ex.body_json->is_object() && ex.body_json->contains("error")
-                            ? &(*ex.body_json)["error"]
-                            : nullptr;
-    // Without an error object there is nothing to compare: error.envelope reports that, once.
-    for (const char* field : {"type", "code", "param", "message"}) {
-      if (!want.contains(field) || error == nullptr || !error->is_object()) continue;
-      const json* got =
-          error != nullptr && error->is_object() && error->contains(field) ? &(*error)[field] : nullptr;
-      const auto outcome = match_value(want[field], got);
-      record.assertion("expect.error", std::string("/error/") + field, outcome.ok,
-                       std::string("error.") + field, outcome.expected, outcome.actual);
-    }
-  }
-  const bool json_body = ex.body_json.has_value() && ex.events.empty();
-  if (expect.contains("schema")) {
-    try {
-      const auto schema = context.env.schemas.schema(expect["schema"].get<std::string>());
-      if (json_body) {
-        validate(record, "/schema", schema, *ex.body_json, "the body");
-      } else {
-        record.assertion("expect.schema", "/schema", false, "the body is not JSON", "JSON", "not JSON");
-      }
-    } catch (const std::exception& e) {
-      record.assertion("expect.schema", "/schema", false, e.what());
-    }
-  }
-  if (expect.contains("operation")) {
-    try {
-      const auto type = response.headers.get("content-type");
-      const auto schema =
-          context.env.schemas.response_schema(expect["operation"].get<std::string>(), response.status,
-                                              type ? media_type(*type) : "application/json");
-      if (!schema) {
-        record.assertion("expect.schema", "/operation", false,
-                         "the operation declares no response for status " + std::to_string(response.status));
-      } else if (json_body) {
-        validate(record, "/operation", *schema, *ex.body_json, "the body");
-      } else {
-        record.assertion("expect.schema", "/operation", false, "the body is not JSON", "JSON", "not JSON");
-      }
-    } catch (const std::exception& e) {
-      record.assertion("expect.schema", "/operation", false, e.what());
-    }
-  }
-  if (expect.contains("sse")) {
-    const json& sse = expect["sse"];
-    if (sse.contains("schema")) {
-      try {
-        const auto schema = context.env.schemas.schema(sse["schema"].get<std::string>());
-        std::size_t checked = 0;
-        bool ok = true;
-        for (std::size_t i = 0; i < ex.events.size() && ok; ++i) {
-          const auto& parsed = ex.event_json[i];
-          if (!parsed || !parsed->is_object() || parsed->contains("error"))
-            continue;  // others: sse.json-chunks
-          ++checked;
-          const auto result = schema.validate(*parsed);
-          if (!result.valid) {
-            ok = false;
-            validate(record, "/sse/schema", schema, *parsed, "event " + std::to_string(i));
-          }
-        }
-        if (ok)
-          record.assertion("expect.schema", "/sse/schema", true, std::to_string(checked) + " chunks valid");
-      } catch (const std::exception& e) {
-        record.assertion("expect.schema", "/sse/schema", false, e.what());
-      }
-    }
-    if (sse.contains("min_events")) {
-      const auto want = sse["min_events"].get<std::size_t>();
-      record.assertion("expect.sse", "/sse/min_events", ex.events.size() >= want, "events in the stream",
-                       ">= " + std::to_string(want), std::to_string(ex.events.size()));
-    }
-  }
-  if (expect.contains("within_ms")) {
-    const double took =
-        std::chrono::duration<double, std::milli>(response.timings.finished - response.timings.started)
-            .count();
-    const auto limit = expect["within_ms"].get<double>();
-    record.assertion("expect.duration", "/within_ms", took <= limit, "response time",
-                     "<= " + std::to_string(static_cast<long>(limit)) + " ms",
-                     std::to_string(static_cast<long>(took)) + " ms");
+}
+
+void expect_within(Recorder& record, const json& want, const Exchange& ex, const StepContext&) {
+  const auto& timings = ex.response.timings;
+  const double took = std::chrono::duration<double, std::milli>(timings.finished - timings.started).count();
+  const auto limit = want.get<double>();
+  record.assertion("expect.duration", "/within_ms", took <= limit, "response time",
+                   "<= " + std::to_string(static_cast<long>(limit)) + " ms",
+                   std::to_string(static_cast<long>(took)) + " ms");
+}
+
+// The `expect:` keys judged on one response, in report order: a key and its judge.
+using Expectation = void (*)(Recorder&, const json& want, const Exchange&, const StepContext&);
+constexpr std::pair<std::string_view, Expectation> kExpectations[] = {
+    {"status", &expect_status},   {"headers", &expect_headers},     {"body", &expect_body},
+    {"json", &expect_json},       {"events", &expect_events},       {"error", &expect_error},
+    {"schema", &expect_schema},   {"operation", &expect_operation}, {"sse", &expect_sse},
+    {"within_ms", &expect_within}};
+
+void expect_one(Recorder& record, const json& expect, const Exchange& ex, const StepContext& context) {
+  for (const auto& [key, judge] : kExpectations) {
+    const auto it = expect.find(key);
+    if (it != expect.end()) judge(record, *it, ex, context);
   }
 }
 

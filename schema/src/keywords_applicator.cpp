@@ -442,7 +442,9 @@ std::vector<PatternSchema> compile_patterns(Builder& builder, const json& value)
 
 }  // namespace
 
-void add_applicator_keywords(Builder& builder, Keywords& out) {
+namespace {
+
+void add_logic_keywords(Builder& builder, Keywords& out) {
   const json& schema = builder.schema();
   for (const char* keyword : {"allOf", "anyOf", "oneOf"}) {
     const json* value = find(schema, keyword);
@@ -480,7 +482,10 @@ void add_applicator_keywords(Builder& builder, Keywords& out) {
           std::make_unique<DependentSchemasKeyword>(keyword, builder.absolute(keyword), std::move(rules)));
     }
   }
+}
 
+void add_object_applicators(Builder& builder, Keywords& out) {
+  const json& schema = builder.schema();
   std::vector<std::string> property_names;
   if (const json* value = find(schema, "properties")) {
     if (!value->is_object()) builder.fail("properties", "expected an object");
@@ -508,7 +513,10 @@ void add_applicator_keywords(Builder& builder, Keywords& out) {
     out.push_back(
         std::make_unique<PropertyNamesKeyword>(builder.absolute("propertyNames"), builder.child(*value)));
   }
+}
 
+void add_array_applicators(Builder& builder, Keywords& out) {
+  const json& schema = builder.schema();
   const bool modern = builder.draft() == Draft::d2020_12;
   std::size_t prefix = 0;
   if (const json* value = find(schema, "prefixItems"); value != nullptr && modern) {
@@ -545,6 +553,14 @@ void add_applicator_keywords(Builder& builder, Keywords& out) {
     out.push_back(
         std::make_unique<ContainsKeyword>(builder.absolute("contains"), builder.child(*value), min, max));
   }
+}
+
+}  // namespace
+
+void add_applicator_keywords(Builder& builder, Keywords& out) {
+  add_logic_keywords(builder, out);
+  add_object_applicators(builder, out);
+  add_array_applicators(builder, out);
 }
 
 }  // namespace gatecheck::schema::detail

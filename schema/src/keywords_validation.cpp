@@ -300,7 +300,9 @@ void require_number(const Builder& builder, std::string_view keyword, const json
 
 }  // namespace
 
-void add_validation_keywords(Builder& builder, Keywords& out) {
+namespace {
+
+void add_type_keywords(Builder& builder, Keywords& out) {
   const json& schema = builder.schema();
   if (const json* type = find(schema, "type")) {
     unsigned bits = 0;
@@ -326,6 +328,10 @@ void add_validation_keywords(Builder& builder, Keywords& out) {
   if (const json* value = find(schema, "const")) {
     out.push_back(std::make_unique<ConstKeyword>(builder.absolute("const"), *value));
   }
+}
+
+void add_number_keywords(Builder& builder, Keywords& out) {
+  const json& schema = builder.schema();
   struct Bound {
     const char* name;
     bool lower;
@@ -350,6 +356,10 @@ void add_validation_keywords(Builder& builder, Keywords& out) {
     if (compare_numbers(*divisor, json(0)) <= 0) builder.fail("multipleOf", "must be greater than 0");
     out.push_back(std::make_unique<MultipleOfKeyword>(builder.absolute("multipleOf"), *divisor));
   }
+}
+
+void add_size_keywords(Builder& builder, Keywords& out) {
+  const json& schema = builder.schema();
   struct Count {
     const char* name;
     CountKeyword::Of of;
@@ -378,6 +388,10 @@ void add_validation_keywords(Builder& builder, Keywords& out) {
       unique != nullptr && unique->is_boolean() && unique->get<bool>()) {
     out.push_back(std::make_unique<UniqueItemsKeyword>(builder.absolute("uniqueItems")));
   }
+}
+
+void add_object_keywords(Builder& builder, Keywords& out) {
+  const json& schema = builder.schema();
   if (const json* required = find(schema, "required")) {
     // OpenAPI 3.0 / draft-03 put `required: true` on properties; it has no meaning in 2020-12.
     if (!required->is_boolean()) {
@@ -405,6 +419,15 @@ void add_validation_keywords(Builder& builder, Keywords& out) {
           "dependencies", builder.absolute("dependencies"), std::move(dependent)));
     }
   }
+}
+
+}  // namespace
+
+void add_validation_keywords(Builder& builder, Keywords& out) {
+  add_type_keywords(builder, out);
+  add_number_keywords(builder, out);
+  add_size_keywords(builder, out);
+  add_object_keywords(builder, out);
 }
 
 }  // namespace gatecheck::schema::detail

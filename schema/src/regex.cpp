@@ -480,14 +480,15 @@ std::string translate_ecma_regex(std::string_view pattern) {
   return Translator(pattern).run();
 }
 
-Regex Regex::compile(std::string_view pattern) {
+Regex Regex::compile(std::string_view pattern, Flags flags) {
   const std::string translated = translate_ecma_regex(pattern);
   std::unique_ptr<pcre2_compile_context, decltype(&pcre2_compile_context_free)> context(
       pcre2_compile_context_create(nullptr), &pcre2_compile_context_free);
   pcre2_set_compile_extra_options(context.get(), PCRE2_EXTRA_ALT_BSUX);
   pcre2_set_max_pattern_length(context.get(), 1024 * 1024);
   const std::uint32_t options = PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY | PCRE2_ALLOW_EMPTY_CLASS |
-                                PCRE2_MATCH_UNSET_BACKREF | PCRE2_NEVER_BACKSLASH_C;
+                                PCRE2_MATCH_UNSET_BACKREF | PCRE2_NEVER_BACKSLASH_C |
+                                (flags == Flags::ignore_case ? PCRE2_CASELESS : 0u);
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),

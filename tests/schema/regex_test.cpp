@@ -78,5 +78,10 @@ TEST(EcmaRegex, ErrorsNameThePattern) {
   }
 }
 
+TEST(Regex, TheIgnoreCaseFlagIsTheEcmaIFlag) {
+  EXPECT_TRUE(Regex::compile("^streaming /", Regex::Flags::ignore_case).test("Streaming / SSE"));
+  EXPECT_FALSE(Regex::compile("^streaming /").test("Streaming / SSE"));
+}
+
 }  // namespace
 }  // namespace gatecheck::schema

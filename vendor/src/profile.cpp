@@ -105,16 +105,9 @@ Profile load_profile(const std::string& name_or_path) {
   return parse_profile(resolve_extends(read_profile_document(name_or_path, {}), 0));
 }
 
-Profile parse_profile(const core::Document& document) {
-  schema::check_against_format(document, kProfileSchema);
-  const json& v = document.value;
-  Profile p;
-  p.raw = v;
-  p.source = document.source.file();
-  p.id = v.at("profile").get<std::string>();
-  p.name = string_of(v, "name", p.id);
-  p.base_path = v.at("base_path").get<std::string>();
+namespace {
 
+void read_auth(const json& v, Profile& p) {
   const json& auth = v.at("auth");
   for (const auto& scheme : auth.at("schemes")) {
     AuthScheme s;
@@ -126,7 +119,9 @@ Profile parse_profile(const core::Document& document) {
   const json messages = auth.value("messages", json::object());
   p.missing_key_message = string_of(messages, "missing", "No API key provided.");
   p.invalid_key_message = string_of(messages, "invalid", "Incorrect API key provided: {key}.");
+}
 
+void read_errors(const json& v, Profile& p) {
   const json& errors = v.at("errors");
   p.envelope = errors.at("envelope") == "simplio" ? ErrorEnvelope::simplio : ErrorEnvelope::openai;
   p.fixed_error_type = string_of(errors, "type");
@@ -134,7 +129,9 @@ Profile parse_profile(const core::Document& document) {
   for (const auto& [status, type] : types.items()) {
     p.error_types[std::stoi(status)] = type.get<std::string>();
   }
+}
 
+void read_rate_limits(const json& v, Profile& p, const core::Document& document) {
   const json limits_doc = v.value("rate_limits", json::object());
   const json headers = limits_doc.value("headers", json::object());
   auto& rl = p.rate_limits;
@@ -170,7 +167,9 @@ Profile parse_profile(const core::Document& document) {
     throw core::LoadError(document.source.file(), document.source.value_at("/rate_limits/default_plan"),
                           "default_plan '" + rl.default_plan + "' is not one of the plans");
   }
+}
 
+void read_models(const json& v, Profile& p, const core::Document& document) {
   const json& models = v.at("models");
   for (const auto& model : models.at("catalog")) {
     ModelClaim m;
@@ -192,14 +191,9 @@ Profile parse_profile(const core::Document& document) {
     }
     p.model_roles[role] = model.get<std::string>();
   }
-  for (const auto& capability : v.at("capabilities"))
-    p.capabilities.insert(capability.get<std::string>());
+}
 
-  const json streaming = v.value("streaming", json::object());
-  p.always_stream = streaming.value("always", false);
-  p.time_to_first_token_ms = streaming.value("time_to_first_token_ms", 0u);
-  p.inter_token_ms = streaming.value("inter_token_ms", 0u);
-
+void read_limits(const json& v, Profile& p) {
   const json limits = v.value("limits", json::object());
   p.max_body_bytes = limits.value("max_body_bytes", p.max_body_bytes);
   std::tie(p.temperature_min, p.temperature_max) = range_of(limits, "temperature", {0, 2});
@@ -210,7 +204,9 @@ Profile parse_profile(const core::Document& document) {
   p.default_max_tokens = limits.value("default_max_tokens", 0u);
   p.default_model = string_of(limits, "default_model");
   p.strict_parameters = limits.value("strict_parameters", true);
+}
 
+void read_webhooks(const json& v, Profile& p) {
   const json webhooks = v.value("webhooks", json::object());
   const json signature = webhooks.value("signature", json::object());
   const std::string scheme = string_of(signature, "scheme");
@@ -225,6 +221,34 @@ Profile parse_profile(const core::Document& document) {
   p.webhooks.attempts = retry.value("attempts", 4u);
   p.webhooks.initial_delay_ms = retry.value("initial_delay_ms", 200u);
   p.webhooks.multiplier = retry.value("multiplier", 2.0);
+}
+
+}  // namespace
+
+Profile parse_profile(const core::Document& document) {
+  schema::check_against_format(document, kProfileSchema);
+  const json& v = document.value;
+  Profile p;
+  p.raw = v;
+  p.source = document.source.file();
+  p.id = v.at("profile").get<std::string>();
+  p.name = string_of(v, "name", p.id);
+  p.base_path = v.at("base_path").get<std::string>();
+
+  read_auth(v, p);
+  read_errors(v, p);
+  read_rate_limits(v, p, document);
+  read_models(v, p, document);
+  for (const auto& capability : v.at("capabilities"))
+    p.capabilities.insert(capability.get<std::string>());
+
+  const json streaming = v.value("streaming", json::object());
+  p.always_stream = streaming.value("always", false);
+  p.time_to_first_token_ms = streaming.value("time_to_first_token_ms", 0u);
+  p.inter_token_ms = streaming.value("inter_token_ms", 0u);
+
+  read_limits(v, p);
+  read_webhooks(v, p);
   p.key_rotation = v.value("keys", json::object()).value("rotation", false);
   p.discovery_documents = v.value("discovery", json::object()).value("documents", std::vector<std::string>{});
 

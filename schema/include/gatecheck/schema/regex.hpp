@@ -24,9 +24,10 @@ class RegexError : public std::runtime_error {
 class Regex {
  public:
   enum class Outcome { match, no_match, limit };
+  enum class Flags { none, ignore_case };  // ignore_case: the `i` flag
 
   // Throws RegexError when the pattern is not a valid ECMA-262 unicode-mode pattern.
-  static Regex compile(std::string_view pattern);
+  static Regex compile(std::string_view pattern, Flags flags = Flags::none);
   // The reason a pattern is invalid, or an empty string when it is valid (the `regex` format).
   static std::string check(std::string_view pattern);
 
