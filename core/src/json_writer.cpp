@@ -2,6 +2,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <type_traits>
 
 #include <gatecheck/core/json_writer.hpp>
 #include <gatecheck/core/utf8.hpp>
@@ -149,39 +150,44 @@ JsonWriter& JsonWriter::value(bool flag) {
   return *this;
 }
 
+namespace {
+
+// The shortest text that reads back as the same number (std::to_chars); JSON has no NaN or infinity: null.
+template <typename Number>
+void append_number(std::string& out, Number number) {
+  if constexpr (std::is_floating_point_v<Number>) {
+    if (!std::isfinite(number)) {
+      out += "null";
+      return;
+    }
+  }
+  char buffer[32];
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, number).ptr);
+}
+
+}  // namespace
+
 JsonWriter& JsonWriter::value(std::int64_t number) {
   separate();
-  char buffer[24];
-  out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, number).ptr);
+  append_number(out_, number);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::uint64_t number) {
   separate();
-  char buffer[24];
-  out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, number).ptr);
+  append_number(out_, number);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(double number) {
   separate();
-  if (!std::isfinite(number)) {
-    out_ += "null";
-    return *this;
-  }
-  char buffer[32];
-  out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, number).ptr);
+  append_number(out_, number);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(float number) {
   separate();
-  if (!std::isfinite(number)) {
-    out_ += "null";
-    return *this;
-  }
-  char buffer[32];
-  out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, number).ptr);
+  append_number(out_, number);
   return *this;
 }
 

@@ -179,14 +179,13 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
-std::string percent_encode_fragment(std::string_view text) {
+std::string percent_encode(std::string_view text, bool (*keep)(unsigned char)) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
+  out.reserve(text.size());
   for (const char c : text) {
     const auto b = static_cast<unsigned char>(c);
-    const bool allowed = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
-                         std::string_view("-._~!$&'()*+,;=:@/?").find(c) != std::string_view::npos;
-    if (allowed) {
+    if (keep(b)) {
       out += c;
     } else {
       out += '%';
@@ -197,19 +196,22 @@ std::string percent_encode_fragment(std::string_view text) {
   return out;
 }
 
+bool is_unreserved(unsigned char b) {
+  return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '-' || b == '.' ||
+         b == '_' || b == '~';
+}
+
+std::string percent_encode_fragment(std::string_view text) {
+  return percent_encode(text, [](unsigned char b) {
+    return is_unreserved(b) ||
+           std::string_view("!$&'()*+,;=:@/?").find(static_cast<char>(b)) != std::string_view::npos;
+  });
+}
+
 std::string file_uri(const std::filesystem::path& path) {
-  std::string out = "file://";
-  for (const char c : std::filesystem::absolute(path).lexically_normal().generic_string()) {
-    if (c == ' ' || c == '#' || c == '%' || c == '?') {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      out += '%';
-      out += kHex[static_cast<unsigned char>(c) >> 4];
-      out += kHex[static_cast<unsigned char>(c) & 0x0F];
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return "file://" +
+         percent_encode(std::filesystem::absolute(path).lexically_normal().generic_string(),
+                        [](unsigned char b) { return b != ' ' && b != '#' && b != '%' && b != '?'; });
 }
 
 std::filesystem::path file_path(std::string_view uri) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include <gatecheck/core/headers.hpp>
+#include <gatecheck/core/uri.hpp>
 #include <gatecheck/core/url.hpp>
 
 namespace gatecheck::core {
@@ -136,21 +137,7 @@ std::string join_url_path(std::string_view base, std::string_view path) {
 }
 
 std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto b = static_cast<unsigned char>(c);
-    const bool unreserved = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
-                            b == '-' || b == '.' || b == '_' || b == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[b >> 4];
-      out += kHex[b & 0x0F];
-    }
-  }
-  return out;
+  return percent_encode(text, &is_unreserved);
 }
 
 }  // namespace gatecheck::core

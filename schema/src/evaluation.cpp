@@ -141,6 +141,17 @@ bool evaluate_node(const Node& node, const json& instance, Context& ctx, Evaluat
   return valid;
 }
 
+bool Keyword::hold_property(const Node& node, const std::string& key, const json& value, Context& ctx,
+                            const std::string& refusal) const {
+  if (node.is_boolean && !node.boolean_value) {
+    report(ctx, refusal, {}, key);
+    return false;
+  }
+  const LocationPush keyword(ctx, ctx.keyword_location, name());
+  const LocationPush at(ctx, ctx.instance_location, key);
+  return evaluate_node(node, value, ctx, nullptr);
+}
+
 }  // namespace gatecheck::schema::detail
 
 namespace gatecheck::schema {

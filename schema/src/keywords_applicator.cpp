@@ -268,15 +268,8 @@ class AdditionalPropertiesKeyword final : public Keyword {
         by_pattern = by_pattern || pattern.test(it.key());
       if (by_pattern) continue;
       if (evaluated != nullptr) evaluated->mark_property(index, instance.size());
-      if (node_->is_boolean && !node_->boolean_value) {
-        valid = false;
-        if (!ctx.collecting()) return false;
-        report(ctx, "property '" + it.key() + "' is not allowed" + allowed_list(), {}, it.key());
-        continue;
-      }
-      const LocationPush keyword(ctx, ctx.keyword_location, name());
-      const LocationPush at(ctx, ctx.instance_location, it.key());
-      if (!evaluate_node(*node_, *it, ctx, nullptr)) {
+      if (!hold_property(*node_, it.key(), *it, ctx,
+                         "property '" + it.key() + "' is not allowed" + allowed_list())) {
         valid = false;
         if (!ctx.collecting()) return false;
       }

@@ -17,16 +17,8 @@ class UnevaluatedPropertiesKeyword final : public Keyword {
     std::size_t index = 0;
     for (auto it = instance.begin(); it != instance.end(); ++it, ++index) {
       if (evaluated != nullptr && evaluated->property_evaluated(index)) continue;
-      if (node_->is_boolean && !node_->boolean_value) {
-        valid = false;
-        if (!ctx.collecting()) return false;
-        report(ctx, "property '" + it.key() + "' is not allowed (unevaluatedProperties is false)", {},
-               it.key());
-        continue;
-      }
-      const LocationPush keyword(ctx, ctx.keyword_location, name());
-      const LocationPush at(ctx, ctx.instance_location, it.key());
-      if (!evaluate_node(*node_, *it, ctx, nullptr)) {
+      if (!hold_property(*node_, it.key(), *it, ctx,
+                         "property '" + it.key() + "' is not allowed (unevaluatedProperties is false)")) {
         valid = false;
         if (!ctx.collecting()) return false;
       }

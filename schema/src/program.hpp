@@ -122,6 +122,12 @@ class Keyword {
   void report(Context& ctx, std::string message, std::string_view keyword_suffix = {},
               std::string_view instance_suffix = {}) const;
 
+ protected:
+  // Holds one member of an object to `node` (additionalProperties, unevaluatedProperties): a false schema
+  // refuses it with `refusal`, any other is evaluated at the member. False when the member fails.
+  bool hold_property(const struct Node& node, const std::string& key, const json& value, Context& ctx,
+                     const std::string& refusal) const;
+
  private:
   std::string name_;
   std::string absolute_location_;

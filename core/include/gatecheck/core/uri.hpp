@@ -15,6 +15,10 @@ std::string resolve_uri(std::string_view base, std::string_view reference);
 std::pair<std::string, std::string> split_fragment(std::string_view uri);
 bool is_absolute_uri(std::string_view uri);  // has a scheme
 std::string percent_decode(std::string_view text);
+// Percent-encodes (upper-case hex) every byte `keep` rejects: the one encoder behind the ones below.
+std::string percent_encode(std::string_view text, bool (*keep)(unsigned char));
+// RFC 3986 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~".
+bool is_unreserved(unsigned char byte);
 // Percent-encodes what may not appear in a URI fragment (for absoluteKeywordLocation).
 std::string percent_encode_fragment(std::string_view text);
 // file:///absolute/path for a local file, and back.
