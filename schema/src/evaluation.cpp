@@ -152,6 +152,17 @@ bool Keyword::hold_property(const Node& node, const std::string& key, const json
   return evaluate_node(node, value, ctx, nullptr);
 }
 
+bool Keyword::hold_item(const Node& node, std::size_t index, const json& value, Context& ctx,
+                        const std::string& refusal) const {
+  if (node.is_boolean && !node.boolean_value) {
+    report(ctx, refusal, {}, std::to_string(index));
+    return false;
+  }
+  const LocationPush keyword(ctx, ctx.keyword_location, name());
+  const LocationPush at(ctx, ctx.instance_location, "", index);
+  return evaluate_node(node, value, ctx, nullptr);
+}
+
 }  // namespace gatecheck::schema::detail
 
 namespace gatecheck::schema {

@@ -351,18 +351,9 @@ class ItemsKeyword final : public Keyword {
     bool valid = true;
     for (std::size_t i = start_; i < instance.size(); ++i) {
       if (evaluated != nullptr) evaluated->mark_item(i, instance.size());
-      if (node_->is_boolean && !node_->boolean_value) {
-        valid = false;
-        if (!ctx.collecting()) return false;
-        report(ctx,
-               "item " + std::to_string(i) + " is not allowed (" + name() + " is false; at most " +
-                   std::to_string(start_) + " items)",
-               {}, std::to_string(i));
-        continue;
-      }
-      const LocationPush keyword(ctx, ctx.keyword_location, name());
-      const LocationPush at(ctx, ctx.instance_location, "", i);
-      if (!evaluate_node(*node_, instance[i], ctx, nullptr)) {
+      if (!hold_item(*node_, i, instance[i], ctx,
+                     "item " + std::to_string(i) + " is not allowed (" + name() + " is false; at most " +
+                         std::to_string(start_) + " items)")) {
         valid = false;
         if (!ctx.collecting()) return false;
       }

@@ -41,16 +41,8 @@ class UnevaluatedItemsKeyword final : public Keyword {
     bool valid = true;
     for (std::size_t i = 0; i < instance.size(); ++i) {
       if (evaluated != nullptr && evaluated->item_evaluated(i)) continue;
-      if (node_->is_boolean && !node_->boolean_value) {
-        valid = false;
-        if (!ctx.collecting()) return false;
-        report(ctx, "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)", {},
-               std::to_string(i));
-        continue;
-      }
-      const LocationPush keyword(ctx, ctx.keyword_location, name());
-      const LocationPush at(ctx, ctx.instance_location, "", i);
-      if (!evaluate_node(*node_, instance[i], ctx, nullptr)) {
+      if (!hold_item(*node_, i, instance[i], ctx,
+                     "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)")) {
         valid = false;
         if (!ctx.collecting()) return false;
       }

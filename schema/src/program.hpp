@@ -127,6 +127,9 @@ class Keyword {
   // refuses it with `refusal`, any other is evaluated at the member. False when the member fails.
   bool hold_property(const struct Node& node, const std::string& key, const json& value, Context& ctx,
                      const std::string& refusal) const;
+  // The same for one item of an array (items, additionalItems, unevaluatedItems).
+  bool hold_item(const struct Node& node, std::size_t index, const json& value, Context& ctx,
+                 const std::string& refusal) const;
 
  private:
   std::string name_;
