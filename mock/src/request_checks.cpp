@@ -30,6 +30,15 @@ void invalid_item_type(const std::string& path, std::string_view expected, const
                                    path, "invalid_type")};
 }
 
+std::optional<JsonValue> ParamReader::find(std::string_view name) const {
+  for (auto it = members_.rbegin(); it != members_.rend(); ++it) {
+    if (it->first != name) continue;
+    if (it->second.is(JsonValue::Kind::null)) return std::nullopt;
+    return it->second;
+  }
+  return std::nullopt;
+}
+
 std::string ParamReader::param(std::string_view name) const {
   return path_.empty() ? std::string(name) : path_ + "." + std::string(name);
 }
@@ -89,7 +98,7 @@ std::optional<std::int64_t> ParamReader::integer(std::string_view name, std::int
 }
 
 void ParamReader::only(const std::vector<std::string_view>& known) const {
-  for (const auto& [name, value] : object_.members()) {
+  for (const auto& [name, value] : members_) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       throw Rejected{ApiError::invalid("Unrecognized request argument supplied: " + std::string(name),
                                        param(name), "unknown_parameter")};

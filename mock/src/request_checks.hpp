@@ -17,12 +17,13 @@ struct Rejected {
   ApiError error;
 };
 
-// Reading typed parameters of one object at a `param` path ("messages[0].content"). A null member is absent.
+// Reading typed parameters of one object at a `param` path ("messages[0].content"). A null member is absent;
+// a repeated key means its last value. The members are listed once, when the reader is made.
 class ParamReader {
  public:
-  ParamReader(JsonValue object, std::string path) : object_(object), path_(std::move(path)) {}
+  ParamReader(JsonValue object, std::string path) : members_(object.members()), path_(std::move(path)) {}
 
-  std::optional<JsonValue> find(std::string_view name) const { return object_.find(name); }
+  std::optional<JsonValue> find(std::string_view name) const;
   JsonValue required(std::string_view name) const;  // missing_required_parameter
   std::string param(std::string_view name) const;   // "path.name" or "name"
 
@@ -38,7 +39,7 @@ class ParamReader {
   [[noreturn]] void invalid_value(std::string_view name, const std::string& message) const;
 
  private:
-  JsonValue object_;
+  std::vector<std::pair<std::string_view, JsonValue>> members_;
   std::string path_;
 };
 

@@ -5,8 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/core/document.hpp>
-
 #include "request_checks.hpp"
 
 namespace gatecheck::mock {
@@ -15,11 +13,27 @@ namespace {
 using nlohmann::json;
 using simdjson::dom::element_type;
 
+// A container as a value of its own: simdjson_result::value_unsafe() returns a reference into the temporary
+// result, which a range-for over it would outlive.
+simdjson::dom::object object_of(simdjson::dom::element element) {
+  simdjson::dom::object object = element.get_object().value_unsafe();
+  return object;
+}
+simdjson::dom::array array_of(simdjson::dom::element element) {
+  simdjson::dom::array array = element.get_array().value_unsafe();
+  return array;
+}
+
 constexpr std::size_t kMaxDepth = 128;
 
 // One parser and one padded buffer per thread, reused: after the first request nothing is allocated for a
 // parse unless a body is larger than any before it. A cache, not state: nothing in it outlives a request.
+// The parser's own depth limit refuses deep nesting while it parses (no separate pass over the body).
 struct Scratch {
+  Scratch() {
+    // Failing to reserve up front is not fatal: the parse allocates what it needs, or reports MEMALLOC.
+    if (const auto error = parser.allocate(4096, kMaxDepth)) static_cast<void>(error);
+  }
   simdjson::dom::parser parser;
   std::vector<char> padded;
 };
@@ -42,17 +56,19 @@ Scratch& scratch() {
 }  // namespace
 
 RequestJson::RequestJson(std::string_view body) {
-  // Deeper than any real request: converting or comparing such a value would overflow the stack.
-  if (!core::json_nesting_within(body, kMaxDepth)) {
-    throw Rejected{ApiError::invalid("The JSON body nests arrays and objects more than 128 levels deep.",
-                                     nullptr, "invalid_json")};
-  }
   Scratch& s = scratch();
   if (s.padded.size() < body.size() + simdjson::SIMDJSON_PADDING)
     s.padded.resize(body.size() + simdjson::SIMDJSON_PADDING);
   if (!body.empty()) std::memcpy(s.padded.data(), body.data(), body.size());
   simdjson::dom::element element;
-  if (s.parser.parse(s.padded.data(), body.size(), false).get(element)) not_json();
+  if (const auto error = s.parser.parse(s.padded.data(), body.size(), false).get(element)) {
+    // Deeper than any real request: converting or comparing such a value would overflow the stack.
+    if (error == simdjson::DEPTH_ERROR) {
+      throw Rejected{ApiError::invalid("The JSON body nests arrays and objects more than 128 levels deep.",
+                                       nullptr, "invalid_json")};
+    }
+    not_json();
+  }
   root_ = JsonValue(element);
   if (!root_.is(JsonValue::Kind::object)) {
     throw Rejected{ApiError::invalid(
@@ -112,38 +128,43 @@ std::uint64_t JsonValue::unsigned_value() const {
 
 std::optional<JsonValue> JsonValue::find(std::string_view key) const {
   std::optional<JsonValue> found;
-  for (const auto field : element_.get_object().value_unsafe())
+  for (const auto field : object_of(element_))
     if (field.key == key) found = JsonValue(field.value);
   if (found && found->is(Kind::null)) return std::nullopt;
   return found;
 }
 
 std::vector<std::pair<std::string_view, JsonValue>> JsonValue::members() const {
+  const simdjson::dom::object object = object_of(element_);
   std::vector<std::pair<std::string_view, JsonValue>> out;
-  for (const auto field : element_.get_object().value_unsafe())
+  out.reserve(object.size());
+  for (const auto field : object)
     out.emplace_back(field.key, JsonValue(field.value));
   return out;
 }
 
 std::vector<std::pair<std::string_view, JsonValue>> JsonValue::sorted_members() const {
-  auto out = members();
+  auto members = this->members();
   // Stable: among repeats of a key the last stays last, and is the one kept.
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::pair<std::string_view, JsonValue>> unique;
-  for (std::size_t i = 0; i < out.size(); ++i)
-    if (i + 1 == out.size() || out[i + 1].first != out[i].first) unique.push_back(out[i]);
-  return unique;
+  std::stable_sort(members.begin(), members.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto last_of_each = std::unique(members.rbegin(), members.rend(),
+                                        [](const auto& a, const auto& b) { return a.first == b.first; });
+  members.erase(members.begin(), last_of_each.base());
+  return members;
 }
 
 std::vector<JsonValue> JsonValue::items() const {
+  const simdjson::dom::array array = array_of(element_);
   std::vector<JsonValue> out;
-  for (const auto item : element_.get_array().value_unsafe())
+  out.reserve(array.size());
+  for (const auto item : array)
     out.emplace_back(item);
   return out;
 }
 
 std::size_t JsonValue::size() const {
-  if (element_.type() == element_type::ARRAY) return element_.get_array().value_unsafe().size();
+  if (element_.type() == element_type::ARRAY) return array_of(element_).size();
   if (element_.type() == element_type::OBJECT) return sorted_members().size();
   return 0;
 }
@@ -176,13 +197,13 @@ json JsonValue::to_json() const {
   switch (element_.type()) {
     case element_type::OBJECT: {
       json out = json::object();
-      for (const auto field : element_.get_object().value_unsafe())
+      for (const auto field : object_of(element_))
         out[std::string(field.key)] = JsonValue(field.value).to_json();  // a repeated key: the last wins
       return out;
     }
     case element_type::ARRAY: {
       json out = json::array();
-      for (const auto item : element_.get_array().value_unsafe())
+      for (const auto item : array_of(element_))
         out.push_back(JsonValue(item).to_json());
       return out;
     }

@@ -4,6 +4,7 @@
 #include <gatecheck/core/bundled.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/core/template.hpp>
+#include <gatecheck/runner/checks.hpp>
 #include <gatecheck/runner/suite.hpp>
 #include <gatecheck/schema/format_check.hpp>
 
@@ -68,6 +69,40 @@ std::string unknown_name(const core::TemplateName& name, const KnownNames& known
   return {};
 }
 
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Why `id` cannot be named here; empty when it can. The registry is the one list of checks.
+std::string check_problem(const std::string& id, bool webhook_step) {
+  if (const CheckInfo* check = find_check(id)) {
+    if ((check->scope == CheckScope::webhook) == webhook_step) return {};
+    return webhook_step ? "'" + id + "' judges responses; name it under a request's expect.checks"
+                        : "'" + id + "' judges webhook deliveries; name it under an expect_webhook step";
+  }
+  std::string_view closest;
+  std::size_t best = 4;  // farther than this is no suggestion
+  for (const auto& check : check_catalog()) {
+    const std::size_t distance = edit_distance(id, check.id);
+    if (distance < best) best = distance, closest = check.id;
+  }
+  return "unknown check '" + id + "'" +
+         (closest.empty() ? "" : " (did you mean '" + std::string(closest) + "'?)") +
+         "; gatecheck checks lists them";
+}
+
 class StepChecker {
  public:
   explicit StepChecker(const core::Document& document) : document_(document) {}
@@ -98,6 +133,7 @@ class StepChecker {
   }
 
   void expect(const json& expect, const std::string& pointer) const {
+    if (expect.contains("checks")) checks(expect["checks"], json_pointer_append(pointer, "checks"), false);
     if (expect.contains("status")) status(expect["status"], json_pointer_append(pointer, "status"));
     if (expect.contains("error"))
       for (const auto& [field, value] : expect["error"].items())
@@ -134,6 +170,12 @@ class StepChecker {
       for (std::size_t i = 0; i < value.size(); ++i)
         templates(value[i], json_pointer_append(pointer, i), known);
     }
+  }
+
+  void checks(const json& ids, const std::string& pointer, bool webhook_step) const {
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (const auto problem = check_problem(ids[i].get<std::string>(), webhook_step); !problem.empty())
+        fail(json_pointer_append(pointer, i), problem);
   }
 
   void capture(const json& capture, const std::string& pointer) const {
@@ -200,6 +242,8 @@ Step parse_step(const json& spec, const std::string& pointer, const StepChecker&
   step.spec = spec;
   if (spec.contains("expect")) checker.expect(spec["expect"], pointer + "/expect");
   if (spec.contains("capture")) checker.capture(spec["capture"], pointer + "/capture");
+  if (step.kind == StepKind::expect_webhook && spec["expect_webhook"].contains("checks"))
+    checker.checks(spec["expect_webhook"]["checks"], pointer + "/expect_webhook/checks", true);
   // A step's templates render before it runs: its own captures and receiver are for the steps after.
   checker.templates(spec, pointer, known);
   if (spec.contains("capture"))

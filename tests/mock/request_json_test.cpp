@@ -65,6 +65,12 @@ TEST(RequestJson, RefusesWhatIsNotAJsonObjectAsTheApiDoes) {
   EXPECT_EQ(rejection("[1]"), "Invalid type for request body: expected an object, but got an array instead.");
   EXPECT_EQ(rejection(std::string(200, '[') + std::string(200, ']')),
             "The JSON body nests arrays and objects more than 128 levels deep.");
+  EXPECT_EQ(rejection(std::string(5000, '[') + std::string(5000, ']')),
+            "The JSON body nests arrays and objects more than 128 levels deep.")
+      << "a body larger than the parser's first allocation keeps the limit";
+  EXPECT_EQ(rejection("{\"a\":" + std::string(127, '[') + std::string(127, ']') + "}"), "accepted");
+  EXPECT_EQ(rejection("{\"a\":" + std::string(128, '[') + std::string(128, ']') + "}"),
+            "The JSON body nests arrays and objects more than 128 levels deep.");
   EXPECT_EQ(rejection(R"({"a":1})"), "accepted");
 }
 

@@ -285,6 +285,37 @@ scenarios:
               AllOf(StartsWith("suite.yaml:5:25: "), HasSubstr("unknown name 'secrets'")));
 }
 
+TEST(SuiteLoader, ChecksAreNamedFromTheRegistryInTheStepThatCanJudgeThem) {
+  EXPECT_EQ(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect:
+          checks: [sse.done-sentinel, sse.done-sentinal]
+)"),
+            "suite.yaml:7:39: unknown check 'sse.done-sentinal' (did you mean 'sse.done-sentinel'?); "
+            "gatecheck checks "
+            "lists them");
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect: {checks: [webhook.signature-valid]}
+)"),
+              AllOf(StartsWith("suite.yaml:6:27: "), HasSubstr("name it under an expect_webhook step")));
+  std::string every;
+  for (const auto& check : check_catalog())
+    if (check.scope != CheckScope::webhook) every += (every.empty() ? "" : ", ") + std::string(check.id);
+  EXPECT_NO_THROW(
+      parse("suite: demo\nscenarios:\n  - name: x\n    steps:\n      - request: {path: /models}\n"
+            "        expect: {checks: [" +
+            every + "]}\n"));
+}
+
 TEST(SuiteLoader, NamesAStepCapturesAreKnownToTheStepsAfterIt) {
   const Suite suite = parse(R"(
 suite: demo
