@@ -47,7 +47,8 @@ Verdict evaluate_check(const CheckInfo& check, const CheckContext& context);
 Verdict evaluate_check(std::string_view id, const CheckContext& context);
 
 // A verdict as the report keeps it.
-CheckResult check_result(std::string_view id, Severity severity, const Verdict& verdict, std::string location);
+CheckResult check_result(std::string_view id, Severity severity, const Verdict& verdict,
+                         std::string location);
 
 // The judges, one per check, by family (one file each).
 Verdict complete_response(const CheckContext& context, const Exchange* exchange);

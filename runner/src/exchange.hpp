@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/net/http_client.hpp>
 #include <gatecheck/core/sse.hpp>
+#include <gatecheck/net/http_client.hpp>
 
 namespace gatecheck::runner {
 

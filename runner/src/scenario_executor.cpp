@@ -14,6 +14,7 @@
 #include <gatecheck/runner/checks.hpp>
 
 #include "check_evaluation.hpp"
+#include "expectations.hpp"
 #include "matcher.hpp"
 #include "parallel.hpp"
 #include "request_builder.hpp"
@@ -52,20 +53,11 @@ double network_ms(const Exchange& ex) {
       .count();
 }
 
-bool expects_429(const json& expect) {
-  if (!expect.is_object()) return false;
-  if (expect.contains("ratelimit")) return true;
-  if (expect.contains("error") && expect["error"].value("status", 0) == 429) return true;
-  return expect.contains("status") && match_status(expect["status"], 429).ok;
-}
-
 // A single streamed request whose expectations run a check that compares it with its non-streamed twin.
-bool needs_twin(const json& expect, const std::vector<Exchange>& exchanges) {
-  if (exchanges.size() != 1) return false;
+bool needs_twin(const Expectations& expect, const std::vector<Exchange>& exchanges) {
+  if (exchanges.size() != 1 || !expect.needs_twin()) return false;
   const Exchange& ex = exchanges.front();
-  if (!ex.stream_requested() || ex.response.error || ex.response.status / 100 != 2) return false;
-  const auto checks = requested_checks(expect);
-  return std::any_of(checks.begin(), checks.end(), [](const CheckInfo* check) { return check->needs_twin; });
+  return ex.stream_requested() && !ex.response.error && ex.response.status / 100 == 2;
 }
 
 CheckResult failure(const std::string& id, const std::string& message, const std::string& location) {
@@ -99,6 +91,7 @@ class StepRunner {
     json rendered;
     try {
       rendered = core::render_tree(step_.spec, scope_);
+      if (step_.expect) expect_ = render_expectations(*step_.expect, scope_);
     } catch (const core::TemplateError& e) {
       result_.checks.push_back(failure("suite.template", e.what(), suite_.describe(step_.pointer)));
       return;
@@ -131,12 +124,11 @@ class StepRunner {
                               std::to_string(cut->response.body.size()) + " body bytes");
       return;
     }
-    const json expect = rendered.value("expect", json::object());
     // A check that compares with the non-streamed twin judges what the executor sent before judging.
     std::optional<Exchange> twin;
-    if (needs_twin(expect, exchanges)) twin = without_stream(exchanges.front());
+    if (needs_twin(expect_, exchanges)) twin = without_stream(exchanges.front());
     const StepContext context{suite_, step_, env_, twin ? &*twin : nullptr};
-    evaluate_expectations(expect, views, context, result_.checks);
+    evaluate_expectations(expect_, views, context, result_.checks);
     if (cut_by_deadline_) {  // a twin or a 429 retry the deadline cut off: nothing here is judged
       result_.checks.clear();
       result_.notes.push_back("not judged: the run deadline (--max-duration) cut a request of this step off");
@@ -181,8 +173,7 @@ class StepRunner {
       client = &*own;
     }
     send(ex, *client);
-    if (rendered.value("retry_on_429", !expects_429(rendered.value("expect", json::object()))))
-      wait_out_429(ex, *client);
+    if (rendered.value("retry_on_429", !expect_.expects_429())) wait_out_429(ex, *client);
     return ex;
   }
 
@@ -510,6 +501,7 @@ class StepRunner {
   core::Redactor& redactor_;  // the scenario's: the run's secrets plus the ones its steps use or capture
   Clock::time_point previous_step_started_;  // the trigger of an expected webhook is the step before it
   StepResult& result_;
+  Expectations expect_;  // the step's, rendered
   bool cut_by_deadline_ = false;
 };
 

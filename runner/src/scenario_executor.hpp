@@ -8,14 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gatecheck/core/redact.hpp>
 #include <gatecheck/core/template.hpp>
 #include <gatecheck/net/http_client.hpp>
 #include <gatecheck/net/http_receiver.hpp>
-#include <gatecheck/vendor/profile.hpp>
-#include <gatecheck/core/redact.hpp>
 #include <gatecheck/runner/report.hpp>
 #include <gatecheck/runner/runner.hpp>
 #include <gatecheck/runner/suite.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 #include "schema_book.hpp"
 
@@ -25,7 +25,7 @@ namespace gatecheck::runner {
 struct RunEnvironment {
   const RunOptions& options;
   vendor::Profile profile;  // with --model overrides applied
-  std::string base_url;   // the target, without a trailing slash
+  std::string base_url;     // the target, without a trailing slash
   SchemaBook& schemas;
   core::Redactor redactor;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();  // the run's
@@ -36,8 +36,8 @@ inline constexpr std::string_view kRunDeadlineReason = "run deadline reached";
 
 class ScenarioExecutor {
  public:
-  // What a scenario's steps share: the templates' names, the webhook receivers it started, the secrets it came
-  // to know, when the last step started (the trigger of an expected webhook is the step before it).
+  // What a scenario's steps share: the templates' names, the webhook receivers it started, the secrets it
+  // came to know, when the last step started (the trigger of an expected webhook is the step before it).
   struct ScenarioState {
     core::TemplateScope scope;
     std::map<std::string, std::unique_ptr<net::HttpReceiver>> receivers;

@@ -21,7 +21,7 @@ class SchemaBook {
   schema::CompiledSchema schema(const std::string& reference);
   // The response schema of an operation for a status and content type; nullopt when it declares none.
   std::optional<schema::CompiledSchema> response_schema(const std::string& operation_id, int status,
-                                                              const std::string& content_type);
+                                                        const std::string& content_type);
 
  private:
   std::mutex mutex_;

@@ -1,5 +1,5 @@
-// Evaluates a rendered `expect:` block against the exchanges of a step, appending one CheckResult per
-// assertion and per catalog check.
+// Evaluates a rendered `expect:` block (expectations.hpp) against the exchanges of a step, appending one
+// CheckResult per assertion and per catalog check.
 #pragma once
 
 #include <vector>
@@ -11,6 +11,7 @@
 #include <gatecheck/runner/suite.hpp>
 
 #include "exchange.hpp"
+#include "expectations.hpp"
 #include "scenario_executor.hpp"
 
 namespace gatecheck::runner {
@@ -22,11 +23,7 @@ struct StepContext {
   const Exchange* twin = nullptr;  // the single request sent again without streaming, when a check needs it
 };
 
-// The catalog checks an `expect:` block runs: those it names, and those its other keys imply (error: ->
-// error.envelope and error.status-matches-type; sse.first_event_within_ms -> latency.first-event).
-std::vector<const CheckInfo*> requested_checks(const nlohmann::json& expect);
-
-void evaluate_expectations(const nlohmann::json& expect, const std::vector<const Exchange*>& exchanges,
+void evaluate_expectations(const Expectations& expect, const std::vector<const Exchange*>& exchanges,
                            const StepContext& context, std::vector<CheckResult>& out);
 
 }  // namespace gatecheck::runner

@@ -8,6 +8,7 @@
 #include <gatecheck/runner/suite.hpp>
 #include <gatecheck/schema/format_check.hpp>
 
+#include "expectations.hpp"
 #include "matcher.hpp"
 
 namespace gatecheck::runner {
@@ -240,7 +241,10 @@ Step parse_step(const json& spec, const std::string& pointer, const StepChecker&
   step.kind = kind_of(spec);
   step.name = spec.contains("name") ? spec["name"].get<std::string>() : derive_step_name(spec);
   step.spec = spec;
-  if (spec.contains("expect")) checker.expect(spec["expect"], pointer + "/expect");
+  if (spec.contains("expect")) {
+    checker.expect(spec["expect"], pointer + "/expect");
+    step.expect = std::make_shared<const Expectations>(read_expectations(spec["expect"]));
+  }
   if (spec.contains("capture")) checker.capture(spec["capture"], pointer + "/capture");
   if (step.kind == StepKind::expect_webhook && spec["expect_webhook"].contains("checks"))
     checker.checks(spec["expect_webhook"]["checks"], pointer + "/expect_webhook/checks", true);

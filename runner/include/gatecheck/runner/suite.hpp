@@ -16,11 +16,14 @@ namespace gatecheck::runner {
 
 enum class StepKind { request, burst, webhook_receiver, expect_webhook };
 
+struct Expectations;  // a step's `expect:`, typed at load (runner/src/expectations.hpp)
+
 struct Step {
   StepKind kind = StepKind::request;
-  std::string name;  // given, or derived ("POST /chat/completions")
-  nlohmann::json spec;
-  std::string pointer;  // JSON Pointer of the step in its file
+  std::string name;     // given, or derived ("POST /chat/completions")
+  nlohmann::json spec;  // the step as written: requests render from it when the step runs
+  std::shared_ptr<const Expectations> expect;  // null: the step has no `expect:`
+  std::string pointer;                         // JSON Pointer of the step in its file
 };
 
 struct Scenario {
