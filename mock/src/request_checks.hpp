@@ -39,7 +39,7 @@ class ParamReader {
   [[noreturn]] void invalid_value(std::string_view name, const std::string& message) const;
 
  private:
-  std::vector<std::pair<std::string_view, JsonValue>> members_;
+  JsonMembers members_;
   std::string path_;
 };
 

@@ -134,16 +134,16 @@ std::optional<JsonValue> JsonValue::find(std::string_view key) const {
   return found;
 }
 
-std::vector<std::pair<std::string_view, JsonValue>> JsonValue::members() const {
+JsonMembers JsonValue::members() const {
   const simdjson::dom::object object = object_of(element_);
-  std::vector<std::pair<std::string_view, JsonValue>> out;
+  JsonMembers out;
   out.reserve(object.size());
   for (const auto field : object)
     out.emplace_back(field.key, JsonValue(field.value));
   return out;
 }
 
-std::vector<std::pair<std::string_view, JsonValue>> JsonValue::sorted_members() const {
+JsonMembers JsonValue::sorted_members() const {
   auto members = this->members();
   // Stable: among repeats of a key the last stays last, and is the one kept.
   std::stable_sort(members.begin(), members.end(),
@@ -154,9 +154,9 @@ std::vector<std::pair<std::string_view, JsonValue>> JsonValue::sorted_members() 
   return members;
 }
 
-std::vector<JsonValue> JsonValue::items() const {
+JsonItems JsonValue::items() const {
   const simdjson::dom::array array = array_of(element_);
-  std::vector<JsonValue> out;
+  JsonItems out;
   out.reserve(array.size());
   for (const auto item : array)
     out.emplace_back(item);

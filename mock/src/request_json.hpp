@@ -15,9 +15,15 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <nlohmann/json_fwd.hpp>
 
 namespace gatecheck::mock {
+
+class JsonValue;
+// Members and items on the stack for the small objects and arrays requests are made of.
+using JsonMembers = boost::container::small_vector<std::pair<std::string_view, JsonValue>, 8>;
+using JsonItems = boost::container::small_vector<JsonValue, 8>;
 
 class JsonValue {
  public:
@@ -39,11 +45,11 @@ class JsonValue {
 
   // Objects: the member's last value, nullopt when absent or null. Members in document order, repeats kept.
   std::optional<JsonValue> find(std::string_view key) const;
-  std::vector<std::pair<std::string_view, JsonValue>> members() const;
+  JsonMembers members() const;
   // Members in key order, a repeated key once (its last value): the order the content seed hashes in.
-  std::vector<std::pair<std::string_view, JsonValue>> sorted_members() const;
+  JsonMembers sorted_members() const;
   // Arrays.
-  std::vector<JsonValue> items() const;
+  JsonItems items() const;
   std::size_t size() const;  // members or items
 
   // As the API names its type in a 400: "a string", "an integer", "a decimal number", ...
