@@ -7,7 +7,6 @@
 #include <gatecheck/core/duration.hpp>
 #include <gatecheck/core/headers.hpp>
 
-#include "request_checks.hpp"
 #include "text.hpp"
 
 namespace gatecheck::mock {

@@ -25,6 +25,11 @@ struct ApiError {
   }
 };
 
+// How any stage of the pipeline refuses a request: thrown, caught once by the app, rendered once.
+struct Rejected {
+  ApiError error;
+};
+
 // {"error": {...}} as the profile's envelope style says. `trace_id` feeds envelopes that carry one.
 std::string render_error(const vendor::Profile& profile, const ApiError& error, std::string_view trace_id);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "chat_request.hpp"
+#include "controls.hpp"
 #include "exchange.hpp"
 #include "fault_set.hpp"
 
@@ -36,11 +37,6 @@ struct ChatAnswer {
 
 ChatAnswer compose_answer(const ChatRequest& request, std::int64_t created, const FaultSet& faults);
 std::string render_completion(const ChatAnswer& answer);
-
-struct StreamTiming {
-  std::chrono::microseconds first_token{0};
-  std::chrono::microseconds between_tokens{0};
-};
 
 struct StreamOptions {
   bool include_usage = false;

@@ -3,6 +3,7 @@
 #include <gatecheck/core/document.hpp>
 
 #include "call_context.hpp"
+#include "chat_answer.hpp"
 #include "chat_request.hpp"
 #include "request_checks.hpp"
 

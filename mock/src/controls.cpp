@@ -4,7 +4,7 @@
 #include <string>
 
 #include "control_number.hpp"
-#include "request_checks.hpp"
+#include "api_error.hpp"
 
 namespace gatecheck::mock {
 namespace {

@@ -2,16 +2,22 @@
 // a 400 naming it before any other work, and no later stage reads a control header again.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 
 #include <gatecheck/mock/server.hpp>
 
-#include "chat_answer.hpp"
 #include "exchange.hpp"
 #include "fault_set.hpp"
 
 namespace gatecheck::mock {
+
+// How a stream is paced: before the first token, and between tokens.
+struct StreamTiming {
+  std::chrono::microseconds first_token{0};
+  std::chrono::microseconds between_tokens{0};
+};
 
 struct Controls {
   FaultSet faults;                      // --fault plus x-gatecheck-fault

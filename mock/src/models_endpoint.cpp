@@ -2,7 +2,6 @@
 #include <gatecheck/core/json_writer.hpp>
 
 #include "call_context.hpp"
-#include "request_checks.hpp"
 
 namespace gatecheck::mock {
 namespace {

@@ -13,10 +13,6 @@
 
 namespace gatecheck::mock {
 
-struct Rejected {
-  ApiError error;
-};
-
 // Reading typed parameters of one object at a `param` path ("messages[0].content"). A null member is absent;
 // a repeated key means its last value. The members are listed once, when the reader is made.
 class ParamReader {

@@ -65,7 +65,7 @@ class JsonValue {
 
 class RequestJson {
  public:
-  // Throws Rejected (request_checks.hpp) with the API's wording: not JSON, nested past 128 levels, or not an
+  // Throws Rejected (api_error.hpp) with the API's wording: not JSON, nested past 128 levels, or not an
   // object.
   explicit RequestJson(std::string_view body);
   JsonValue root() const { return root_; }

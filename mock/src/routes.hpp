@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "call_context.hpp"
-#include "request_checks.hpp"
+#include "api_error.hpp"
 
 namespace gatecheck::mock {
 
