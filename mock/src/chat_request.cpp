@@ -1,7 +1,10 @@
 #include "chat_request.hpp"
 
 #include <algorithm>
+#include <bitset>
+#include <charconv>
 #include <climits>
+#include <iterator>
 
 #include <gatecheck/schema/validator.hpp>
 
@@ -56,7 +59,12 @@ bool valid_function_name(const std::string& name) {
 }
 
 std::string indexed(std::string_view base, std::size_t i) {
-  return std::string(base) + "[" + std::to_string(i) + "]";
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  std::string out;
+  out.reserve(base.size() + static_cast<std::size_t>(end - digits) + 2);
+  out.append(base).append(1, '[').append(digits, end).append(1, ']');
+  return out;
 }
 
 // The object at `path`, or the API's invalid_type 400.
@@ -95,11 +103,12 @@ void read_content_part(const JsonValue& part, const std::string& path, ChatMessa
   }
 }
 
-void read_content(const JsonValue& content, const std::string& path, ChatMessage& message) {
+void read_content(const JsonValue& content, const ParamReader& reader, ChatMessage& message) {
   if (content.is(Kind::string)) {
     message.text = std::string(content.text());
     return;
   }
+  const std::string path = reader.param("content");
   if (!content.is(Kind::array)) invalid_item_type(path, "one of a string or array of objects", content);
   const auto parts = content.items();
   for (std::size_t i = 0; i < parts.size(); ++i)
@@ -144,7 +153,7 @@ ChatMessage read_message(const JsonValue& item, std::size_t index) {
   } else if (role != "function") {
     reader.required("content");
   }
-  if (content) read_content(*content, reader.param("content"), message);
+  if (content) read_content(*content, reader, message);
   if (role == "tool") message.tool_call_id = *reader.string("tool_call_id", true);
   return message;
 }
@@ -444,16 +453,20 @@ void check_scalar(const ChatParameter& parameter, const ParamReader& reader, con
   }
 }
 
-// Members the profile does not allow (strict profiles refuse what the API does not know).
-void check_known(const ParamReader& reader, const vendor::Profile& profile) {
-  if (!profile.strict_parameters) return;
-  static const std::vector<std::string_view> known = [] {
-    std::vector<std::string_view> names;
-    for (const auto& parameter : kChatParameters)
-      names.push_back(parameter.name);
-    return names;
-  }();
-  reader.only(known);
+using Rows = std::bitset<std::size(kChatParameters)>;
+
+// The rows the body names. A member no row names is refused under a strict profile (the API's "Unrecognized
+// request argument") and otherwise left to the content seed.
+Rows named_rows(const JsonValue& root, const ParamReader& reader, const vendor::Profile& profile) {
+  Rows named;
+  for (const auto& [name, value] : root.members()) {
+    if (const ChatParameter* row = find_parameter(name)) {
+      named.set(static_cast<std::size_t>(row - std::begin(kChatParameters)));
+    } else if (profile.strict_parameters) {
+      reader.unknown(name);
+    }
+  }
+  return named;
 }
 
 // Everything that shapes the answer, but not how it is delivered: a streamed and a non-streamed request for
@@ -491,11 +504,12 @@ ChatRequest read_chat_request(std::string_view body, const vendor::Profile& prof
                               std::uint64_t server_seed) {
   const RequestJson document(body);
   const ParamReader reader(document.root(), "");
-  check_known(reader, profile);
+  const Rows named = named_rows(document.root(), reader, profile);
   ChatRequest request;
-  for (const auto& parameter : kChatParameters) {
-    check_scalar(parameter, reader, profile);
-    if (parameter.read != nullptr) parameter.read(reader, request, profile);
+  for (std::size_t row = 0; row < named.size(); ++row) {
+    const ChatParameter& parameter = kChatParameters[row];
+    if (named[row]) check_scalar(parameter, reader, profile);
+    if (parameter.read != nullptr) parameter.read(reader, request, profile);  // readers also apply defaults
   }
   request.content_seed = content_seed_of(document.root(), server_seed);
   request.prompt_tokens = prompt_tokens_of(request);

@@ -3,8 +3,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "control_number.hpp"
 #include "api_error.hpp"
+#include "control_number.hpp"
 
 namespace gatecheck::mock {
 namespace {

@@ -98,12 +98,13 @@ std::optional<std::int64_t> ParamReader::integer(std::string_view name, std::int
 }
 
 void ParamReader::only(const std::vector<std::string_view>& known) const {
-  for (const auto& [name, value] : members_) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      throw Rejected{ApiError::invalid("Unrecognized request argument supplied: " + std::string(name),
-                                       param(name), "unknown_parameter")};
-    }
-  }
+  for (const auto& [name, value] : members_)
+    if (std::find(known.begin(), known.end(), name) == known.end()) unknown(name);
+}
+
+void ParamReader::unknown(std::string_view name) const {
+  throw Rejected{ApiError::invalid("Unrecognized request argument supplied: " + std::string(name),
+                                   param(name), "unknown_parameter")};
 }
 
 }  // namespace gatecheck::mock

@@ -33,6 +33,7 @@ class ParamReader {
   [[noreturn]] void invalid_type(std::string_view name, std::string_view expected,
                                  const JsonValue& got) const;
   [[noreturn]] void invalid_value(std::string_view name, const std::string& message) const;
+  [[noreturn]] void unknown(std::string_view name) const;  // "Unrecognized request argument supplied"
 
  private:
   JsonMembers members_;

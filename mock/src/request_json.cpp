@@ -145,9 +145,11 @@ JsonMembers JsonValue::members() const {
 
 JsonMembers JsonValue::sorted_members() const {
   auto members = this->members();
-  // Stable: among repeats of a key the last stays last, and is the one kept.
-  std::stable_sort(members.begin(), members.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Insertion sort: stable (among repeats of a key the last stays last, and is the one kept) and
+  // allocation-free for the handful of members a request object has.
+  for (std::size_t i = 1; i < members.size(); ++i)
+    for (std::size_t j = i; j > 0 && members[j].first < members[j - 1].first; --j)
+      std::swap(members[j], members[j - 1]);
   const auto last_of_each = std::unique(members.rbegin(), members.rend(),
                                         [](const auto& a, const auto& b) { return a.first == b.first; });
   members.erase(members.begin(), last_of_each.base());

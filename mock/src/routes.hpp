@@ -4,8 +4,8 @@
 
 #include <string_view>
 
-#include "call_context.hpp"
 #include "api_error.hpp"
+#include "call_context.hpp"
 
 namespace gatecheck::mock {
 
