@@ -25,8 +25,9 @@ std::string reset_value(vendor::ResetFormat format, double seconds, bool fault_p
     case vendor::ResetFormat::duration:
       return fault_past ? "0s" : core::format_go_duration(seconds);
     case vendor::ResetFormat::epoch_seconds: {
-      const auto epoch = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-      return std::to_string(fault_past ? epoch - 60 : epoch + static_cast<std::int64_t>(std::ceil(seconds)));
+      // The reset instant rounded up to a whole second: never before the window is full again.
+      const double epoch = std::chrono::duration<double>(now.time_since_epoch()).count();
+      return std::to_string(static_cast<std::int64_t>(fault_past ? epoch - 60 : std::ceil(epoch + seconds)));
     }
     case vendor::ResetFormat::seconds:
       return fault_past ? "0" : std::to_string(static_cast<std::int64_t>(std::ceil(seconds)));

@@ -11,12 +11,18 @@
 namespace gatecheck::runner {
 namespace {
 
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+// The wall-clock time the response arrived, in Unix seconds: an epoch reset is judged against when it was
+// sent, not against when the check runs (a slow run, a sanitizer build, must not make it "past").
+double arrived_at(const Exchange& ex) {
+  const auto finished = ex.response.timings.finished;
+  const auto since =
+      finished == net::Clock::time_point{} ? net::Clock::duration{} : net::Clock::now() - finished;
+  return std::chrono::duration<double>((std::chrono::system_clock::now() - since).time_since_epoch()).count();
 }
 
-// Seconds until the window resets, in the profile's format; nullopt when the value does not parse.
-std::optional<double> reset_seconds(std::string_view value, vendor::ResetFormat format) {
+// Seconds until the window resets, in the profile's format, as of `arrived` (Unix seconds); nullopt when the
+// value does not parse.
+std::optional<double> reset_seconds(std::string_view value, vendor::ResetFormat format, double arrived) {
   switch (format) {
     case vendor::ResetFormat::duration:
       return core::parse_go_duration(value);
@@ -28,7 +34,7 @@ std::optional<double> reset_seconds(std::string_view value, vendor::ResetFormat 
     }
     case vendor::ResetFormat::epoch_seconds: {
       const auto at = core::parse_decimal(value);
-      return at ? std::optional<double>(*at - now_seconds()) : std::nullopt;
+      return at ? std::optional<double>(*at - arrived) : std::nullopt;
     }
   }
   return std::nullopt;
@@ -94,7 +100,7 @@ Verdict reset_in_future(const CheckContext& context) {
     const auto remaining_value = core::parse_decimal(*remaining);
     if (!limit_value || !remaining_value || *remaining_value >= *limit_value) continue;  // window untouched
     ++judged;
-    const auto seconds = reset_seconds(*reset, names.reset_format);
+    const auto seconds = reset_seconds(*reset, names.reset_format, arrived_at(ex));
     if (!seconds)
       return Verdict::fail("response #" + std::to_string(i + 1) + ": " + names.reset_requests +
                                " does not parse in the profile's reset format",

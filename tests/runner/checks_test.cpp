@@ -801,6 +801,36 @@ TEST(RatelimitResetInFuture, APartlyUsedWindowResetsLater) {
                             "no response with a partly used window"));
 }
 
+// An epoch reset is judged against when the response arrived, not when the check runs: a slow run (a
+// sanitizer build, a long burst) must not turn a correct reset into one "in the past".
+TEST(RatelimitResetInFuture, AnEpochResetIsJudgedAgainstWhenTheResponseArrived) {
+  static const vendor::Profile simosphere = vendor::load_profile("simosphere");
+  const auto epoch = [](std::chrono::seconds offset) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                              (std::chrono::system_clock::now() + offset).time_since_epoch())
+                              .count());
+  };
+  const auto epoch_limited = [](std::string reset, std::chrono::seconds age) {
+    Exchange ex = answered(chat_request(), 200, completion(assistant("Hi")),
+                           {{"Content-Type", "application/json"},
+                            {"X-RateLimit-Limit", "60"},
+                            {"X-RateLimit-Remaining", "59"},
+                            {"X-RateLimit-Reset", std::move(reset)}});
+    ex.response.timings.finished = net::Clock::now() - age;  // arrived `age` ago
+    return ex;
+  };
+  const auto judge = [&](const Exchange& ex) {
+    const std::vector<const Exchange*> one = {&ex};
+    return evaluate_check("ratelimit.reset-in-future",
+                          CheckContext{one, simosphere, std::nullopt, nullptr, nullptr});
+  };
+  // Reset 3 s from now, read 10 s after the response arrived: 13 s after it, in the future then. Passes.
+  EXPECT_TRUE(Passes(judge(epoch_limited(epoch(std::chrono::seconds(-7)), std::chrono::seconds(10)))));
+  // A reset already over when the response arrived fails, however soon the check runs.
+  EXPECT_TRUE(FailsWith(judge(epoch_limited(epoch(std::chrono::seconds(-30)), std::chrono::seconds(0))),
+                        "resets in the past"));
+}
+
 TEST(RatelimitRetryAfterOn429, A429SaysWhenToComeBack) {
   const Exchange ok = limited(200, "1", "1s");
   const Exchange seconds = limited(429, "0", "1s", {{"Retry-After", "20"}});
