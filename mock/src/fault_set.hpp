@@ -3,9 +3,10 @@
 
 #include <bitset>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gatecheck/mock/faults.hpp>
 
@@ -15,12 +16,19 @@ class FaultSet {
  public:
   void add(const FaultSpec& spec) {
     bits_.set(static_cast<std::size_t>(spec.fault));
-    if (spec.parameter) parameters_[spec.fault] = *spec.parameter;
+    if (!spec.parameter) return;
+    for (auto& [fault, value] : parameters_)
+      if (fault == spec.fault) {
+        value = *spec.parameter;  // a later spec of the same fault wins
+        return;
+      }
+    parameters_.emplace_back(spec.fault, *spec.parameter);
   }
   bool has(Fault fault) const { return bits_.test(static_cast<std::size_t>(fault)); }
   std::uint64_t parameter(Fault fault, std::uint64_t fallback) const {
-    const auto it = parameters_.find(fault);
-    return it == parameters_.end() ? fallback : it->second;
+    for (const auto& [which, value] : parameters_)
+      if (which == fault) return value;
+    return fallback;
   }
   bool empty() const { return bits_.none(); }
   std::string names() const {
@@ -35,7 +43,7 @@ class FaultSet {
 
  private:
   std::bitset<64> bits_;
-  std::map<Fault, std::uint64_t> parameters_;
+  std::vector<std::pair<Fault, std::uint64_t>> parameters_;  // the few faults that take a parameter
 };
 
 }  // namespace gatecheck::mock
