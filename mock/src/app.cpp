@@ -161,10 +161,11 @@ Reply App::handle(const Request& request) {
   const std::uint64_t number = counter_.fetch_add(1, std::memory_order_relaxed);
   CallContext context{request,       options_, {}, make_id("req_", instance_ ^ mix64(number), 24),
                       now_seconds(), {},       0};
+  context.controls.faults = server_faults(options_);
   std::optional<Admission> admission;
   Reply reply;
   try {
-    context.controls = read_controls(request, options_);
+    read_controls(request, options_, context.controls);
     reply = serve(context, admission);
   } catch (const Rejected& rejected) {
     reply = error_reply(context, rejected.error);
@@ -186,14 +187,15 @@ Reply App::handle(const Request& request) {
 // Answers that come before routing: they need no key and touch no bucket.
 std::optional<Reply> App::front_door(const CallContext& context) {
   const Request& request = context.request;
+  // The redirect-answer fault answers before anything else under the base path, as a redirecting proxy would.
+  if (context.faults().has(Fault::redirect_answer) &&
+      request.path.starts_with(options_.profile.base_path + "/"))
+    return redirect(request);
   if (request.method == "OPTIONS" && request.header("origin") &&
       request.header("access-control-request-method"))
     return preflight(request);
   if (request.path == "/health") return json_reply(200, R"({"status":"ok"})");
   if (is_admin_path(request.path)) return admin_api(context, state_, now_seconds());
-  if (context.faults().has(Fault::redirect_answer) &&
-      request.path.starts_with(options_.profile.base_path + "/"))
-    return redirect(request);
   if (request.method == "GET")
     if (auto document = discovery_document(context)) return document;
   if (auto scripted = stub_reply(request, options_.stubs, state_.stub_hits)) return scripted;

@@ -22,7 +22,7 @@ bool asks_for_stream(std::string_view body, const vendor::Profile& profile) {
 Reply answer(CallContext& context) {
   const auto& profile = context.profile();
   ChatRequest request = read_chat_request(context.request.body, profile, context.options.seed);
-  request.length = context.controls.length;
+  request.length = context.controls.length.get();
   // Generation is bounded: n answers of `length` tokens are all held in memory until sent.
   const std::uint64_t longest = request.length.value_or(40);
   if (request.n * longest > context.options.max_generated_tokens) {
@@ -59,7 +59,7 @@ Reply answer(CallContext& context) {
   StreamOptions options;
   options.include_usage = request.include_usage;
   options.timing = context.controls.timing;
-  options.error_after_pieces = context.controls.stream_error_after;
+  options.error_after_pieces = context.controls.stream_error_after.get();
   Reply reply;
   reply.stream = make_chat_stream(std::move(composed), options, context.faults());
   reply.headers.emplace_back("Content-Type", context.faults().has(Fault::sse_content_type)

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "api_error.hpp"
 #include "control_number.hpp"
@@ -20,33 +21,61 @@ constexpr NumberControl kInterToken{"x-gatecheck-itl-ms", 0, kMaxControlMillisec
 constexpr NumberControl kLength{"x-gatecheck-length", 1, 100'000};
 constexpr NumberControl kStreamErrorAfter{"x-gatecheck-stream-error-after", 0, 1'000'000};
 
-std::optional<std::uint64_t> number(const Request& request, const NumberControl& control) {
+// The header's value, or the API's 400 naming it.
+std::optional<std::uint64_t> parse(const Request& request, const NumberControl& control,
+                                   std::optional<ApiError>& problem) {
   const auto value = request.header(control.header);
   if (!value) return std::nullopt;
   const auto parsed = parse_control_number(*value, control.min, control.max);
   if (!parsed) {
-    throw Rejected{ApiError::invalid(std::string(control.header) + " must be a whole number from " +
-                                         std::to_string(control.min) + " to " + std::to_string(control.max) +
-                                         ", got '" + std::string(*value) + "'",
-                                     std::string(control.header), "invalid_header")};
+    problem = ApiError::invalid(std::string(control.header) + " must be a whole number from " +
+                                    std::to_string(control.min) + " to " + std::to_string(control.max) +
+                                    ", got '" + std::string(*value) + "'",
+                                std::string(control.header), "invalid_header");
   }
   return parsed;
 }
 
+std::optional<std::uint64_t> number(const Request& request, const NumberControl& control) {
+  std::optional<ApiError> problem;
+  const auto value = parse(request, control, problem);
+  if (problem) throw Rejected{std::move(*problem)};
+  return value;
+}
+
+DeferredControl deferred(const Request& request, const NumberControl& control) {
+  std::optional<ApiError> problem;
+  const auto value = parse(request, control, problem);
+  return DeferredControl(value, std::move(problem));
+}
+
 }  // namespace
 
-Controls read_controls(const Request& request, const ServerOptions& options) {
-  Controls controls;
+std::optional<std::uint64_t> DeferredControl::get() const {
+  if (problem_) throw Rejected{*problem_};
+  return value_;
+}
+
+FaultSet server_faults(const ServerOptions& options) {
+  FaultSet faults;
   for (const auto& spec : options.faults)
-    controls.faults.add(spec);
+    faults.add(spec);
+  return faults;
+}
+
+void read_controls(const Request& request, const ServerOptions& options, Controls& controls) {
   if (const auto listed = request.header("x-gatecheck-fault")) {
+    std::vector<FaultSpec> specs;
     try {
-      for (const auto& spec : parse_fault_list(*listed))
-        controls.faults.add(spec);
+      specs = parse_fault_list(*listed);
     } catch (const std::invalid_argument& e) {
       throw Rejected{ApiError::invalid(e.what(), "x-gatecheck-fault", "invalid_header")};
     }
+    for (const auto& spec : specs)
+      controls.faults.add(spec);
   }
+  controls.length = deferred(request, kLength);
+  controls.stream_error_after = deferred(request, kStreamErrorAfter);
   const auto& profile = options.profile;
   const auto first = number(request, kTimeToFirstToken);
   const auto between = number(request, kInterToken);
@@ -54,9 +83,6 @@ Controls read_controls(const Request& request, const ServerOptions& options) {
       first.value_or(options.time_to_first_token_ms.value_or(profile.time_to_first_token_ms)));
   controls.timing.between_tokens =
       std::chrono::milliseconds(between.value_or(options.inter_token_ms.value_or(profile.inter_token_ms)));
-  controls.length = number(request, kLength);
-  controls.stream_error_after = number(request, kStreamErrorAfter);
-  return controls;
 }
 
 }  // namespace gatecheck::mock

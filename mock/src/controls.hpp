@@ -8,6 +8,7 @@
 
 #include <gatecheck/mock/server.hpp>
 
+#include "api_error.hpp"
 #include "exchange.hpp"
 #include "fault_set.hpp"
 
@@ -19,14 +20,32 @@ struct StreamTiming {
   std::chrono::microseconds between_tokens{0};
 };
 
-struct Controls {
-  FaultSet faults;                      // --fault plus x-gatecheck-fault
-  StreamTiming timing;                  // x-gatecheck-ttft-ms / -itl-ms, else options, else profile
-  std::optional<std::uint64_t> length;  // x-gatecheck-length: tokens of text, exactly
-  std::optional<std::uint64_t> stream_error_after;  // x-gatecheck-stream-error-after: pieces before the error
+// A control that only one endpoint reads, parsed with the rest: its value, or the 400 that endpoint answers
+// when it reads it (so a malformed one matters only where it applies, after that endpoint's own checks).
+class DeferredControl {
+ public:
+  DeferredControl() = default;
+  DeferredControl(std::optional<std::uint64_t> value, std::optional<ApiError> problem)
+      : value_(value), problem_(std::move(problem)) {}
+  // Throws Rejected when the header was malformed.
+  std::optional<std::uint64_t> get() const;
+
+ private:
+  std::optional<std::uint64_t> value_;
+  std::optional<ApiError> problem_;
 };
 
-// Throws Rejected (400, code invalid_header) naming the header.
-Controls read_controls(const Request& request, const ServerOptions& options);
+struct Controls {
+  FaultSet faults;                     // --fault plus x-gatecheck-fault
+  StreamTiming timing;                 // x-gatecheck-ttft-ms / -itl-ms, else options, else profile
+  DeferredControl length;              // x-gatecheck-length: tokens of text, exactly (chat)
+  DeferredControl stream_error_after;  // x-gatecheck-stream-error-after: pieces before the error (streams)
+};
+
+// The server's own faults (--fault): in force even when a request's control headers are malformed.
+FaultSet server_faults(const ServerOptions& options);
+// Adds what the request's control headers say to `controls`, which starts from server_faults(): a malformed
+// header throws Rejected (400, code invalid_header) naming it, and what was read before it stays in force.
+void read_controls(const Request& request, const ServerOptions& options, Controls& controls);
 
 }  // namespace gatecheck::mock

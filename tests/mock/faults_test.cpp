@@ -249,5 +249,39 @@ TEST(ControlHeaders, NumbersWithTrailingJunkAreRefusedNamingTheHeader) {
   EXPECT_EQ(mock.post("/v1/chat/completions", kChat, {{"x-gatecheck-length", "5"}}).status, 200);
 }
 
+// Controls are read once, but each answers where it applies: as the mock always did.
+TEST(ControlHeaders, AControlOnlyOneEndpointReadsIsJudgedThereAfterItsOwnChecks) {
+  MockApp mock;
+  EXPECT_EQ(mock.get("/v1/models", {{"x-gatecheck-length", "abc"}}).status, 200) << "models ignore it";
+  EXPECT_EQ(mock.post("/v1/chat/completions", kChat, {{"x-gatecheck-stream-error-after", "x"}}).status, 200)
+      << "a non-streamed answer ignores the stream control";
+  const auto bad_body =
+      mock.post("/v1/chat/completions", R"({"model":"gpt-4o-mini"})", {{"x-gatecheck-length", "abc"}});
+  EXPECT_EQ(bad_body.status, 400);
+  EXPECT_NE(bad_body.body.find("\"param\":\"messages\""), std::string::npos)
+      << "the body's 400 wins: " << bad_body.body;
+  EXPECT_EQ(mock.send("POST", "/v1/chat/completions", kChat, {{"x-gatecheck-length", "abc"}}, false).status,
+            401)
+      << "no key: the 401 wins";
+}
+
+TEST(ControlHeaders, AMalformedControlLeavesTheServersFaultsInForce) {
+  auto options = MockApp::default_options();
+  options.faults = parse_fault_list("error-status-mismatch");
+  MockApp mock(options);
+  EXPECT_EQ(mock.post("/v1/chat/completions", kChat, {{"x-gatecheck-ttft-ms", "abc"}}).status, 500)
+      << "the 400 for the header is sent as the fault says";
+}
+
+TEST(ControlHeaders, TheRedirectFaultAnswersBeforeAPreflight) {
+  MockApp mock;
+  const auto answer = mock.send("OPTIONS", "/v1/chat/completions", "",
+                                {{"origin", "https://app.example"},
+                                 {"access-control-request-method", "POST"},
+                                 {"x-gatecheck-fault", "redirect-answer"}},
+                                false);
+  EXPECT_EQ(answer.status, 302);
+}
+
 }  // namespace
 }  // namespace gatecheck::mock
