@@ -41,8 +41,9 @@ TEST(MockCommand, PrintsItsPortServesAndStopsCleanlyOnSigterm) {
 TEST(MockCommand, BindsLoopbackByDefault) {
   ChildProcess mock({gatecheck_binary(), "mock", "--port", "0", "--quiet"});
   ASSERT_TRUE(mock.read_line(10s).has_value());
-  // The banner goes to stderr right after the port line; give it a moment.
-  for (int i = 0; i < 100 && mock.error_output().find("listening") == std::string::npos; ++i) {
+  // The banner goes to stderr right after the port line; give it a moment, and wait for the whole line (a
+  // read may end mid-banner).
+  for (int i = 0; i < 100 && mock.error_output().find("(Ctrl-C stops it)") == std::string::npos; ++i) {
     std::this_thread::sleep_for(20ms);
   }
   EXPECT_NE(mock.error_output().find("listening on http://127.0.0.1:"), std::string::npos)
