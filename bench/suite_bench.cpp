@@ -10,10 +10,10 @@
 #include <thread>
 #include <vector>
 
-#include <gatecheck/net/http_client.hpp>
-#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/net/http_client.hpp>
 #include <gatecheck/runner/runner.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 namespace {
 

@@ -457,9 +457,9 @@ using Rows = std::bitset<std::size(kChatParameters)>;
 
 // The rows the body names. A member no row names is refused under a strict profile (the API's "Unrecognized
 // request argument") and otherwise left to the content seed.
-Rows named_rows(const JsonValue& root, const ParamReader& reader, const vendor::Profile& profile) {
+Rows named_rows(const ParamReader& reader, const vendor::Profile& profile) {
   Rows named;
-  for (const auto& [name, value] : root.members()) {
+  for (const auto& [name, value] : reader.members()) {
     if (const ChatParameter* row = find_parameter(name)) {
       named.set(static_cast<std::size_t>(row - std::begin(kChatParameters)));
     } else if (profile.strict_parameters) {
@@ -504,7 +504,7 @@ ChatRequest read_chat_request(std::string_view body, const vendor::Profile& prof
                               std::uint64_t server_seed) {
   const RequestJson document(body);
   const ParamReader reader(document.root(), "");
-  const Rows named = named_rows(document.root(), reader, profile);
+  const Rows named = named_rows(reader, profile);
   ChatRequest request;
   for (std::size_t row = 0; row < named.size(); ++row) {
     const ChatParameter& parameter = kChatParameters[row];

@@ -1,6 +1,6 @@
 // The content seed: a hash of every request parameter that shapes the answer, so the same request generates
-// the same answer. The steps of the hash, named: the chat reader (chat_request.cpp) walks a request with them,
-// and the fuzz target chat_request holds it to depending on content, not layout.
+// the same answer. The steps of the hash, named: the chat reader (chat_request.cpp) walks a request with
+// them, and the fuzz target chat_request holds it to depending on content, not layout.
 #pragma once
 
 #include <cstdint>

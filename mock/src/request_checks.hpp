@@ -20,8 +20,9 @@ class ParamReader {
   ParamReader(JsonValue object, std::string path) : members_(object.members()), path_(std::move(path)) {}
 
   std::optional<JsonValue> find(std::string_view name) const;
-  JsonValue required(std::string_view name) const;  // missing_required_parameter
-  std::string param(std::string_view name) const;   // "path.name" or "name"
+  const JsonMembers& members() const { return members_; }  // in document order, repeats kept
+  JsonValue required(std::string_view name) const;         // missing_required_parameter
+  std::string param(std::string_view name) const;          // "path.name" or "name"
 
   std::optional<std::string> string(std::string_view name, bool is_required = false) const;
   std::optional<bool> boolean(std::string_view name) const;

@@ -126,14 +126,6 @@ std::uint64_t JsonValue::unsigned_value() const {
   return element_.get_uint64().value_unsafe();
 }
 
-std::optional<JsonValue> JsonValue::find(std::string_view key) const {
-  std::optional<JsonValue> found;
-  for (const auto field : object_of(element_))
-    if (field.key == key) found = JsonValue(field.value);
-  if (found && found->is(Kind::null)) return std::nullopt;
-  return found;
-}
-
 JsonMembers JsonValue::members() const {
   const simdjson::dom::object object = object_of(element_);
   JsonMembers out;
@@ -163,12 +155,6 @@ JsonItems JsonValue::items() const {
   for (const auto item : array)
     out.emplace_back(item);
   return out;
-}
-
-std::size_t JsonValue::size() const {
-  if (element_.type() == element_type::ARRAY) return array_of(element_).size();
-  if (element_.type() == element_type::OBJECT) return sorted_members().size();
-  return 0;
 }
 
 std::string JsonValue::described_type() const {

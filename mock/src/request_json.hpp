@@ -43,14 +43,12 @@ class JsonValue {
   std::optional<std::int64_t> integer() const;
   std::uint64_t unsigned_value() const;
 
-  // Objects: the member's last value, nullopt when absent or null. Members in document order, repeats kept.
-  std::optional<JsonValue> find(std::string_view key) const;
+  // Objects: the members in document order, repeats kept.
   JsonMembers members() const;
   // Members in key order, a repeated key once (its last value): the order the content seed hashes in.
   JsonMembers sorted_members() const;
   // Arrays.
   JsonItems items() const;
-  std::size_t size() const;  // members or items
 
   // As the API names its type in a 400: "a string", "an integer", "a decimal number", ...
   std::string described_type() const;

@@ -90,7 +90,10 @@ class StepRunner {
   void run() {
     json rendered;
     try {
-      rendered = core::render_tree(step_.spec, scope_);
+      // `expect:` renders from its typed form; everything else from the step as written.
+      rendered = json::object();
+      for (const auto& [key, value] : step_.spec.items())
+        if (key != "expect") rendered[key] = core::render_tree(value, scope_);
       if (step_.expect) expect_ = render_expectations(*step_.expect, scope_);
     } catch (const core::TemplateError& e) {
       result_.checks.push_back(failure("suite.template", e.what(), suite_.describe(step_.pointer)));

@@ -27,18 +27,18 @@ std::string rejection(std::string_view body) {
   return "accepted";
 }
 
-TEST(RequestJson, ANullMemberIsAbsentAndARepeatedKeyMeansItsLastValue) {
+TEST(ParamReader, ANullMemberIsAbsentAndARepeatedKeyMeansItsLastValue) {
   const RequestJson body(R"({"a":null,"b":1,"b":2,"c":{"x":true}})");
-  EXPECT_FALSE(body.root().find("a").has_value());
-  EXPECT_FALSE(body.root().find("missing").has_value());
-  EXPECT_EQ(body.root().find("b")->integer(), 2);
-  EXPECT_EQ(body.root().size(), 3u) << "a repeated key counts once";
-  EXPECT_TRUE(body.root().find("c")->find("x")->flag());
+  EXPECT_FALSE(ParamReader(body.root(), "").find("a").has_value());
+  EXPECT_FALSE(ParamReader(body.root(), "").find("missing").has_value());
+  EXPECT_EQ(ParamReader(body.root(), "").find("b")->integer(), 2);
+  EXPECT_EQ(body.root().sorted_members().size(), 3u) << "a repeated key counts once";
+  EXPECT_TRUE(ParamReader(*ParamReader(body.root(), "").find("c"), "c").find("x")->flag());
 }
 
 TEST(RequestJson, NumbersKeepTheirKindAndAreWrittenBackAsNlohmannWritesThem) {
   const RequestJson body(R"({"i":-7,"big":18446744073709551615,"d":2.5,"e":1E2,"p":2.0})");
-  const JsonValue root = body.root();
+  const ParamReader root(body.root(), "");
   EXPECT_EQ(root.find("i")->integer(), -7);
   EXPECT_TRUE(root.find("big")->is(Kind::integer));
   EXPECT_FALSE(root.find("big")->integer().has_value()) << "above INT64_MAX";
@@ -50,7 +50,7 @@ TEST(RequestJson, NumbersKeepTheirKindAndAreWrittenBackAsNlohmannWritesThem) {
 
 TEST(RequestJson, StringsAreUnescaped) {
   const RequestJson body(R"({"s":"caf\u00e9 \"quoted\"\n"})");
-  EXPECT_EQ(body.root().find("s")->text(), "caf\xC3\xA9 \"quoted\"\n");
+  EXPECT_EQ(ParamReader(body.root(), "").find("s")->text(), "caf\xC3\xA9 \"quoted\"\n");
 }
 
 TEST(RequestJson, ConvertsToTheValueNlohmannReads) {

@@ -19,8 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <gatecheck/vendor/profile.hpp>
 #include <gatecheck/mock/faults.hpp>
+#include <gatecheck/vendor/profile.hpp>
 
 namespace gatecheck::mock {
 
