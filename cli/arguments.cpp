@@ -38,7 +38,8 @@ std::chrono::milliseconds Arguments::duration(const std::string& name, std::chro
   // A Go duration ("90s", "1m30s", "1500ms"), or a bare number of seconds.
   const bool bare = !text->empty() && text->find_first_not_of("0123456789.") == std::string::npos;
   const auto seconds = bare ? core::parse_decimal(*text) : core::parse_go_duration(*text);
-  const bool parsed = seconds && *seconds >= 0 && *seconds <= 1e9;
+  // Whole milliseconds: "500us" would round to 0, which means "no limit", so it is refused, not rounded.
+  const bool parsed = seconds && *seconds >= 0 && *seconds <= 1e9 && (*seconds == 0 || *seconds >= 0.001);
   const std::chrono::milliseconds value(parsed ? static_cast<std::int64_t>(*seconds * 1000) : -1);
   if (!parsed || value < min || value > max) {
     throw UsageError(name + " expects a duration such as 90s, 30m or 2h, got '" + *text + "'");

@@ -138,6 +138,13 @@ TEST(RunCommand, AMalformedMaxDurationIsAUsageError) {
   EXPECT_NE(result.err.find("--max-duration"), std::string::npos) << result.err;
 }
 
+TEST(RunCommand, MaxDurationReadsGoDurationsAndRefusesOneThatRoundsToNoLimit) {
+  EXPECT_EQ(run_program({gatecheck_binary(), "run", "--list", "--max-duration", "1m30s"}, 30s).exit_code, 0);
+  const auto tiny = run_program({gatecheck_binary(), "run", "--list", "--max-duration", "500us"}, 30s);
+  EXPECT_EQ(tiny.exit_code, 2) << "0 ms would mean no limit";
+  EXPECT_NE(tiny.err.find("--max-duration"), std::string::npos) << tiny.err;
+}
+
 TEST(RunCommand, ShardsSplitTheScenariosWithoutOverlap) {
   const auto all = run_program({gatecheck_binary(), "run", "--list"}, 30s);
   const auto one = run_program({gatecheck_binary(), "run", "--list", "--shard", "1/2"}, 30s);
