@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/json_path.hpp>
@@ -14,27 +16,39 @@ bool is_name_char(char c) {
   return is_name_start(c) || (c >= '0' && c <= '9') || c == '-';
 }
 
+using nlohmann::json;
+using Segments = std::vector<JsonPath::Segment>;
+
+}  // namespace
+
+// A filter expression as a tree: logical nodes hold children; tests and comparisons hold operands.
+struct JsonPath::FilterNode {
+  enum class Kind { any, all, negate, exists, compare };
+  struct Operand {
+    enum class Kind { relative, absolute, literal } kind = Kind::literal;
+    Segments path;  // from @ (relative) or $ (absolute)
+    json literal;
+  };
+  Kind kind = Kind::exists;
+  std::vector<FilterNode> children;
+  Operand left, right;
+  std::string op;  // == != < <= > >=
+};
+
+namespace {
+
+using FilterNode = JsonPath::FilterNode;
+constexpr int kMaxFilterDepth = 32;  // parentheses and negations: untrusted suites must not exhaust the stack
+constexpr int kMaxDescendantSegments = 3;
+
 class PathParser {
  public:
   explicit PathParser(std::string_view text) : text_(text) {}
 
-  std::vector<JsonPath::Segment> parse() {
-    std::vector<JsonPath::Segment> segments;
+  Segments parse() {
     if (!consume('$')) fail("a JSONPath starts with '$'");
-    while (offset_ < text_.size()) {
-      if (consume('.')) {
-        if (peek() == '.') fail("recursive descent '..' is not supported");
-        if (consume('*')) {
-          segments.emplace_back(JsonPath::Wildcard{});
-        } else {
-          segments.emplace_back(JsonPath::Name{parse_name()});
-        }
-      } else if (consume('[')) {
-        segments.push_back(parse_bracket());
-      } else {
-        fail("expected '.' or '['");
-      }
-    }
+    Segments segments = parse_segments(0);
+    if (offset_ < text_.size()) fail("expected '.' or '['");
     return segments;
   }
 
@@ -50,6 +64,35 @@ class PathParser {
     }
     return false;
   }
+  bool consume(std::string_view word) {
+    if (text_.substr(offset_, word.size()) != word) return false;
+    offset_ += word.size();
+    return true;
+  }
+
+  // Segments until something that does not start one (the end, or the rest of a filter expression).
+  Segments parse_segments(int depth) {
+    Segments segments;
+    while (peek() == '.' || peek() == '[') {
+      if (consume('.')) {
+        if (consume('.')) {
+          // Each `..` multiplies the work by the document's size: a bound keeps a path's cost polynomial.
+          if (++descendants_ > kMaxDescendantSegments) fail("more than 3 '..' in one path");
+          segments.emplace_back(JsonPath::Descendants{});
+          if (peek() == '[') continue;  // ..[0]
+        }
+        if (consume('*')) {
+          segments.emplace_back(JsonPath::Wildcard{});
+        } else {
+          segments.emplace_back(JsonPath::Name{parse_name()});
+        }
+      } else {
+        ++offset_;  // '['
+        segments.push_back(parse_bracket(depth));
+      }
+    }
+    return segments;
+  }
 
   std::string parse_name() {
     if (!is_name_start(peek()))
@@ -60,7 +103,7 @@ class PathParser {
     return std::string(text_.substr(start, offset_ - start));
   }
 
-  JsonPath::Segment parse_bracket() {
+  JsonPath::Segment parse_bracket(int depth) {
     skip_spaces();
     JsonPath::Segment segment;
     const char c = peek();
@@ -71,10 +114,13 @@ class PathParser {
       segment = JsonPath::Name{parse_quoted(c)};
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       segment = JsonPath::Index{parse_index()};
-    } else if (c == '?' || c == ':') {
-      fail("filters and slices are not supported; use an index, '*' or a quoted name");
+    } else if (c == '?') {
+      ++offset_;
+      segment = JsonPath::Filter{std::make_shared<const FilterNode>(parse_or(depth + 1))};
+    } else if (c == ':') {
+      fail("slices are not supported; use an index, '*', a filter or a quoted name");
     } else {
-      fail("expected an index, '*' or a quoted name");
+      fail("expected an index, '*', a filter or a quoted name");
     }
     skip_spaces();
     if (peek() == ',') fail("union selectors are not supported");
@@ -85,6 +131,97 @@ class PathParser {
   void skip_spaces() {
     while (peek() == ' ')
       ++offset_;
+  }
+
+  static FilterNode logical(FilterNode::Kind kind, FilterNode first) {
+    FilterNode node;
+    node.kind = kind;
+    node.children.push_back(std::move(first));
+    return node;
+  }
+
+  FilterNode parse_or(int depth) {
+    if (depth > kMaxFilterDepth) fail("the filter nests too deeply");
+    FilterNode node = parse_and(depth);
+    skip_spaces();
+    if (peek() != '|') return node;
+    FilterNode any = logical(FilterNode::Kind::any, std::move(node));
+    while (consume("||"))
+      any.children.push_back(parse_and(depth));
+    return any;
+  }
+
+  FilterNode parse_and(int depth) {
+    FilterNode node = parse_unary(depth);
+    skip_spaces();
+    if (peek() != '&') return node;
+    FilterNode all = logical(FilterNode::Kind::all, std::move(node));
+    while (consume("&&"))
+      all.children.push_back(parse_unary(depth));
+    return all;
+  }
+
+  FilterNode parse_unary(int depth) {
+    skip_spaces();
+    if (depth > kMaxFilterDepth) fail("the filter nests too deeply");
+    if (consume('!')) return logical(FilterNode::Kind::negate, parse_unary(depth + 1));
+    if (consume('(')) {
+      FilterNode inner = parse_or(depth + 1);
+      skip_spaces();
+      if (!consume(')')) fail("expected ')'");
+      return inner;
+    }
+    FilterNode node;
+    node.left = parse_operand(depth);
+    skip_spaces();
+    for (const std::string_view op : {"==", "!=", "<=", ">=", "<", ">"}) {
+      if (!consume(op)) continue;
+      node.kind = FilterNode::Kind::compare;
+      node.op = std::string(op);
+      skip_spaces();
+      node.right = parse_operand(depth);
+      skip_spaces();
+      return node;
+    }
+    if (node.left.kind == FilterNode::Operand::Kind::literal)
+      fail("a literal alone is not a test; compare it (@.id == 'x') or test a path (@.id)");
+    return node;  // an existence test
+  }
+
+  FilterNode::Operand parse_operand(int depth) {
+    FilterNode::Operand operand;
+    const char c = peek();
+    if (c == '@' || c == '$') {
+      ++offset_;
+      operand.kind = c == '@' ? FilterNode::Operand::Kind::relative : FilterNode::Operand::Kind::absolute;
+      operand.path = parse_segments(depth + 1);
+    } else if (c == '\'' || c == '"') {
+      operand.literal = parse_quoted(c);
+    } else if (consume("true")) {
+      operand.literal = true;
+    } else if (consume("false")) {
+      operand.literal = false;
+    } else if (consume("null")) {
+      operand.literal = nullptr;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      operand.literal = parse_number();
+    } else {
+      fail("expected @, $, a string, a number, true, false or null");
+    }
+    return operand;
+  }
+
+  json parse_number() {
+    const std::size_t start = offset_;
+    while (offset_ < text_.size() &&
+           std::string_view("+-.eE0123456789").find(text_[offset_]) != std::string_view::npos)
+      ++offset_;
+    json number = parse_untrusted_json(text_.substr(start, offset_ - start));
+    if (!number.is_number()) {
+      offset_ = start;
+      fail("expected a number");
+    }
+    return number;
   }
 
   std::int64_t parse_index() {
@@ -134,39 +271,112 @@ class PathParser {
 
   std::string_view text_;
   std::size_t offset_ = 0;
+  int descendants_ = 0;
 };
 
-void walk(const nlohmann::json& node, std::string& pointer, const std::vector<JsonPath::Segment>& segments,
-          std::size_t at, std::vector<JsonPath::Match>& out) {
-  if (at == segments.size()) {
-    out.push_back({pointer, &node});
-    return;
+// Applies segments to a node, collecting the selected nodes with their pointers.
+class Walker {
+ public:
+  Walker(const json& root, std::vector<JsonPath::Match>& out) : root_(root), out_(out) {}
+
+  void walk(const json& node, std::string& pointer, const Segments& segments, std::size_t at) {
+    if (at == segments.size()) {
+      out_.push_back({pointer, &node});
+      return;
+    }
+    const std::size_t mark = pointer.size();
+    const auto descend = [&](const json& child, std::string_view token, std::size_t next) {
+      pointer += '/';
+      pointer += json_pointer_escape(token);
+      walk(child, pointer, segments, next);
+      pointer.resize(mark);
+    };
+    const auto children = [&](std::size_t next, const auto& keep) {
+      if (node.is_array()) {
+        for (std::size_t i = 0; i < node.size(); ++i)
+          if (keep(node[i])) descend(node[i], std::to_string(i), next);
+      } else if (node.is_object()) {
+        for (const auto& [key, child] : node.items())
+          if (keep(child)) descend(child, key, next);
+      }
+    };
+    const auto every = [](const json&) { return true; };
+    const auto& segment = segments[at];
+    if (const auto* name = std::get_if<JsonPath::Name>(&segment)) {
+      if (!node.is_object()) return;
+      const auto it = node.find(name->value);
+      if (it != node.end()) descend(*it, name->value, at + 1);
+    } else if (const auto* index = std::get_if<JsonPath::Index>(&segment)) {
+      if (!node.is_array()) return;
+      const auto size = static_cast<std::int64_t>(node.size());
+      const std::int64_t i = index->value < 0 ? size + index->value : index->value;
+      if (i >= 0 && i < size) descend(node[static_cast<std::size_t>(i)], std::to_string(i), at + 1);
+    } else if (std::holds_alternative<JsonPath::Descendants>(segment)) {
+      walk(node, pointer, segments, at + 1);  // the node itself, then each descendant, in document order
+      children(at, every);
+    } else if (const auto* filter = std::get_if<JsonPath::Filter>(&segment)) {
+      children(at + 1, [&](const json& child) { return test(*filter->expression, child); });
+    } else {
+      children(at + 1, every);
+    }
   }
-  const std::size_t mark = pointer.size();
-  const auto descend = [&](const nlohmann::json& child, std::string_view token) {
-    pointer += '/';
-    pointer += json_pointer_escape(token);
-    walk(child, pointer, segments, at + 1, out);
-    pointer.resize(mark);
-  };
-  const auto& segment = segments[at];
-  if (const auto* name = std::get_if<JsonPath::Name>(&segment)) {
-    if (!node.is_object()) return;
-    const auto it = node.find(name->value);
-    if (it != node.end()) descend(*it, name->value);
-  } else if (const auto* index = std::get_if<JsonPath::Index>(&segment)) {
-    if (!node.is_array()) return;
-    const auto size = static_cast<std::int64_t>(node.size());
-    const std::int64_t i = index->value < 0 ? size + index->value : index->value;
-    if (i >= 0 && i < size) descend(node[static_cast<std::size_t>(i)], std::to_string(i));
-  } else if (node.is_array()) {
-    for (std::size_t i = 0; i < node.size(); ++i)
-      descend(node[i], std::to_string(i));
-  } else if (node.is_object()) {
-    for (const auto& [key, child] : node.items())
-      descend(child, key);
+
+ private:
+  std::vector<JsonPath::Match> select(const FilterNode::Operand& operand, const json& current) const {
+    std::vector<JsonPath::Match> matches;
+    Walker inner(root_, matches);
+    std::string pointer;
+    inner.walk(operand.kind == FilterNode::Operand::Kind::relative ? current : root_, pointer, operand.path,
+               0);
+    return matches;
   }
-}
+
+  // RFC 9535 2.3.5.2: an operand is a value, or Nothing when its path selects no single node.
+  std::optional<json> value(const FilterNode::Operand& operand, const json& current) const {
+    if (operand.kind == FilterNode::Operand::Kind::literal) return operand.literal;
+    auto matches = select(operand, current);
+    if (matches.size() != 1) return std::nullopt;
+    return *matches.front().value;
+  }
+
+  static bool less(const std::optional<json>& a, const std::optional<json>& b) {
+    if (!a || !b) return false;
+    if (a->is_number() && b->is_number()) return a->get<double>() < b->get<double>();
+    if (a->is_string() && b->is_string())
+      return a->get_ref<const std::string&>() < b->get_ref<const std::string&>();
+    return false;
+  }
+
+  static bool compare(const std::string& op, const std::optional<json>& a, const std::optional<json>& b) {
+    const bool equal = (!a && !b) || (a && b && *a == *b);
+    if (op == "==") return equal;
+    if (op == "!=") return !equal;
+    if (op == "<") return less(a, b);
+    if (op == ">") return less(b, a);
+    if (op == "<=") return less(a, b) || equal;
+    return less(b, a) || equal;  // >=
+  }
+
+  bool test(const FilterNode& node, const json& current) const {
+    const auto holds = [&](const FilterNode& child) { return test(child, current); };
+    switch (node.kind) {
+      case FilterNode::Kind::any:
+        return std::any_of(node.children.begin(), node.children.end(), holds);
+      case FilterNode::Kind::all:
+        return std::all_of(node.children.begin(), node.children.end(), holds);
+      case FilterNode::Kind::negate:
+        return !holds(node.children.front());
+      case FilterNode::Kind::exists:
+        return !select(node.left, current).empty();
+      case FilterNode::Kind::compare:
+        return compare(node.op, value(node.left, current), value(node.right, current));
+    }
+    return false;
+  }
+
+  const json& root_;
+  std::vector<JsonPath::Match>& out_;
+};
 
 }  // namespace
 
@@ -184,7 +394,7 @@ JsonPath JsonPath::parse(std::string_view text) {
 std::vector<JsonPath::Match> JsonPath::evaluate(const nlohmann::json& root) const {
   std::vector<Match> out;
   std::string pointer;
-  walk(root, pointer, segments_, 0, out);
+  Walker(root, out).walk(root, pointer, segments_, 0);
   return out;
 }
 
@@ -211,10 +421,9 @@ const nlohmann::json* JsonPath::find(const nlohmann::json& root) const {
 }
 
 bool JsonPath::is_singular() const {
-  for (const auto& segment : segments_) {
-    if (std::holds_alternative<Wildcard>(segment)) return false;
-  }
-  return true;
+  return std::all_of(segments_.begin(), segments_.end(), [](const Segment& segment) {
+    return std::holds_alternative<Name>(segment) || std::holds_alternative<Index>(segment);
+  });
 }
 
 std::string json_path_from_pointer(std::string_view pointer, const nlohmann::json* root) {

@@ -70,7 +70,9 @@ json evaluate(std::string_view expr, std::string_view whole, const TemplateScope
   if (expr.empty()) throw TemplateError("empty expression in '" + std::string(whole) + "'");
   if (auto literal = parse_literal(expr)) return *literal;
   const JsonPath path = parse_expression(expr, whole);
-  if (!path.is_singular()) throw TemplateError("'*' is not allowed in template '" + std::string(whole) + "'");
+  if (!path.is_singular())
+    throw TemplateError("wildcards, filters and '..' are not allowed in template '" + std::string(whole) +
+                        "': a template names one value");
   const auto& segments = path.segments();
   const auto& root_name = std::get<JsonPath::Name>(segments.front()).value;
   if (root_name == "env") {

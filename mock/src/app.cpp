@@ -100,6 +100,13 @@ void add_rate_limit_headers(const vendor::RateLimitClaims& names, const RateDeci
   const auto add = [&](const std::string& name, std::string value) {
     if (!name.empty()) reply.headers.emplace_back(name, std::move(value));
   };
+  if (faults.has(Fault::ratelimit_other_convention)) {  // IETF structured fields, which no profile claims
+    const auto remaining = stuck ? decision.limit_requests : decision.remaining_requests;
+    add("RateLimit", "\"requests\";r=" + std::to_string(remaining) + ";t=" +
+                         reset_value(vendor::ResetFormat::seconds, decision.reset_requests_seconds, past));
+    add("RateLimit-Policy", "\"requests\";q=" + std::to_string(decision.limit_requests) + ";w=60");
+    return;
+  }
   add(names.limit_requests, std::to_string(decision.limit_requests));
   add(names.remaining_requests,
       std::to_string(stuck ? decision.limit_requests : decision.remaining_requests));
@@ -110,6 +117,18 @@ void add_rate_limit_headers(const vendor::RateLimitClaims& names, const RateDeci
   add(names.reset_tokens, reset_value(names.reset_format, decision.reset_tokens_seconds, past));
 }
 
+// What a runner cannot see through a gateway: which of its controls arrived, and how a stream is paced
+// (whatever set the pace: a header, the server's options or the profile), so that buffering can be told
+// from a producer that sends everything at once.
+void add_control_report(const Controls& controls, Reply& reply) {
+  if (reply.scripted) return;  // a stub says what it was scripted to say, and nothing about controls
+  if (!controls.honoured.empty()) reply.headers.emplace_back("x-gatecheck-honoured", controls.honoured);
+  if (!reply.stream) return;
+  const auto ms = [](std::chrono::microseconds value) { return std::to_string(value.count() / 1000); };
+  reply.headers.emplace_back("x-gatecheck-pacing", "ttft-ms=" + ms(controls.timing.first_token) +
+                                                       ", itl-ms=" + ms(controls.timing.between_tokens));
+}
+
 // Transport faults act in the server, after the answer is composed.
 void add_transport_faults(const FaultSet& faults, Reply& reply) {
   if (faults.has(Fault::connection_reset)) reply.reset_connection = true;
@@ -117,6 +136,10 @@ void add_transport_faults(const FaultSet& faults, Reply& reply) {
     reply.first_byte_delay = std::chrono::milliseconds(faults.parameter(Fault::slow_first_byte, 3000));
   if (!reply.stream) return;
   if (faults.has(Fault::buffered_stream)) reply.buffered = true;
+  if (faults.has(Fault::stream_bursts)) {
+    reply.buffered = true;
+    reply.flush_every = std::chrono::milliseconds(faults.parameter(Fault::stream_bursts, 100));
+  }
   if (faults.has(Fault::stream_cut)) reply.cut_after_events = faults.parameter(Fault::stream_cut, 3);
 }
 
@@ -152,7 +175,8 @@ Reply App::error_reply(const CallContext& context, const ApiError& error) const 
   }
   reply.headers.emplace_back("Content-Type", "application/json");
   for (const auto& header : error.headers)
-    reply.headers.push_back(header);
+    if (!(context.faults().has(Fault::no_allow_on_405) && core::iequals(header.first, "allow")))
+      reply.headers.push_back(header);
   return reply;
 }
 
@@ -198,8 +222,15 @@ std::optional<Reply> App::front_door(const CallContext& context) {
   if (is_admin_path(request.path)) return admin_api(context, state_, now_seconds());
   if (request.method == "GET")
     if (auto document = discovery_document(context)) return document;
-  if (auto scripted = stub_reply(request, options_.stubs, state_.stub_hits)) return scripted;
+  if (auto scripted = stub_reply(request, options_.stubs, state_.stub_hits)) {
+    scripted->scripted = true;
+    return scripted;
+  }
   if (request.body_too_large) throw Rejected{too_large(options_.profile)};
+  // A defect on purpose: a server that chokes on JSON escapes (\" \\ \n \uXXXX) in any prompt.
+  if (context.faults().has(Fault::escaping_breaks) && request.body.find('\\') != std::string_view::npos)
+    throw Rejected{ApiError{
+        500, "The server had an error while processing your request.", "server_error", nullptr, nullptr, {}}};
   return std::nullopt;
 }
 
@@ -251,6 +282,7 @@ void App::compose(const CallContext& context, Reply& reply, const Admission* adm
     reply.set_header("Vary", "Origin");
     reply.set_header("Access-Control-Expose-Headers", exposed_headers_);
   }
+  add_control_report(context.controls, reply);
   add_transport_faults(context.faults(), reply);
   reply.fault_names = context.faults().names();
 }

@@ -458,6 +458,8 @@ ChatAnswer compose_answer(const ChatRequest& request, std::int64_t created, cons
     answer.completion_tokens += answer.choices.back().completion_tokens;
   }
   answer.prompt_tokens = request.prompt_tokens;
+  if (faults.has(Fault::usage_zero)) answer.prompt_tokens = answer.completion_tokens = 0;
+  answer.off_spec = faults.has(Fault::fields_off_spec);
   answer.total_tokens =
       answer.prompt_tokens + answer.completion_tokens + (faults.has(Fault::usage_inconsistent) ? 7 : 0);
   return answer;
@@ -469,18 +471,21 @@ std::string render_completion(const ChatAnswer& answer) {
   JsonWriter w(out);
   w.begin_object();
   w.key("id").value(answer.id).key("object").value("chat.completion");
-  w.key("created").value(answer.created).key("model").value(answer.model);
+  w.key("created");
+  answer.off_spec ? w.value(std::to_string(answer.created)) : w.value(answer.created);
+  w.key("model").value(answer.model);
   w.key("choices").begin_array();
   for (std::size_t i = 0; i < answer.choices.size(); ++i) {
     const auto& choice = answer.choices[i];
-    w.begin_object().key("index").value(static_cast<std::uint64_t>(i));
+    w.begin_object().key("index");
+    answer.off_spec ? w.value(std::to_string(i)) : w.value(static_cast<std::uint64_t>(i));
     w.key("message").begin_object().key("role").value("assistant").key("content");
     if (choice.tool_calls.empty()) {
       w.value(choice.content());
     } else {
       w.null();
     }
-    w.key("refusal").null();
+    if (!answer.off_spec) w.key("refusal").null();
     if (!choice.tool_calls.empty()) {
       w.key("tool_calls").begin_array();
       for (const auto& call : choice.tool_calls)
@@ -488,7 +493,8 @@ std::string render_completion(const ChatAnswer& answer) {
       w.end_array();
     }
     w.key("annotations").begin_array().end_array().end_object();
-    w.key("logprobs").null().key("finish_reason").value(choice.finish_reason).end_object();
+    if (!answer.off_spec) w.key("logprobs").null();
+    w.key("finish_reason").value(choice.finish_reason).end_object();
   }
   w.end_array();
   w.key("usage");

@@ -33,6 +33,7 @@ struct ChatAnswer {
   std::uint32_t prompt_tokens = 0;
   std::uint32_t completion_tokens = 0;
   std::uint32_t total_tokens = 0;
+  bool off_spec = false;  // the fields-off-spec fault: types and members as a careless re-serialiser has them
 };
 
 ChatAnswer compose_answer(const ChatRequest& request, std::int64_t created, const FaultSet& faults);

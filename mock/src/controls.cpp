@@ -21,12 +21,20 @@ constexpr NumberControl kInterToken{"x-gatecheck-itl-ms", 0, kMaxControlMillisec
 constexpr NumberControl kLength{"x-gatecheck-length", 1, 100'000};
 constexpr NumberControl kStreamErrorAfter{"x-gatecheck-stream-error-after", 0, 1'000'000};
 
-// The header's value, or the API's 400 naming it.
+void honour(std::string& honoured, std::string_view header, std::string_view value) {
+  honoured += honoured.empty() ? "" : ", ";
+  honoured += header.substr(std::string_view("x-gatecheck-").size());
+  honoured += '=';
+  honoured += value;
+}
+
+// The header's value, or the API's 400 naming it; a value read is listed as honoured.
 std::optional<std::uint64_t> parse(const Request& request, const NumberControl& control,
-                                   std::optional<ApiError>& problem) {
+                                   std::optional<ApiError>& problem, std::string& honoured) {
   const auto value = request.header(control.header);
   if (!value) return std::nullopt;
   const auto parsed = parse_control_number(*value, control.min, control.max);
+  if (parsed) honour(honoured, control.header, std::to_string(*parsed));
   if (!parsed) {
     problem = ApiError::invalid(std::string(control.header) + " must be a whole number from " +
                                     std::to_string(control.min) + " to " + std::to_string(control.max) +
@@ -36,16 +44,17 @@ std::optional<std::uint64_t> parse(const Request& request, const NumberControl& 
   return parsed;
 }
 
-std::optional<std::uint64_t> number(const Request& request, const NumberControl& control) {
+std::optional<std::uint64_t> number(const Request& request, const NumberControl& control,
+                                    std::string& honoured) {
   std::optional<ApiError> problem;
-  const auto value = parse(request, control, problem);
+  const auto value = parse(request, control, problem, honoured);
   if (problem) throw Rejected{std::move(*problem)};
   return value;
 }
 
-DeferredControl deferred(const Request& request, const NumberControl& control) {
+DeferredControl deferred(const Request& request, const NumberControl& control, std::string& honoured) {
   std::optional<ApiError> problem;
-  const auto value = parse(request, control, problem);
+  const auto value = parse(request, control, problem, honoured);
   return DeferredControl(value, std::move(problem));
 }
 
@@ -73,12 +82,13 @@ void read_controls(const Request& request, const ServerOptions& options, Control
     }
     for (const auto& spec : specs)
       controls.faults.add(spec);
+    honour(controls.honoured, "x-gatecheck-fault", *listed);
   }
-  controls.length = deferred(request, kLength);
-  controls.stream_error_after = deferred(request, kStreamErrorAfter);
+  controls.length = deferred(request, kLength, controls.honoured);
+  controls.stream_error_after = deferred(request, kStreamErrorAfter, controls.honoured);
   const auto& profile = options.profile;
-  const auto first = number(request, kTimeToFirstToken);
-  const auto between = number(request, kInterToken);
+  const auto first = number(request, kTimeToFirstToken, controls.honoured);
+  const auto between = number(request, kInterToken, controls.honoured);
   controls.timing.first_token = std::chrono::milliseconds(
       first.value_or(options.time_to_first_token_ms.value_or(profile.time_to_first_token_ms)));
   controls.timing.between_tokens =

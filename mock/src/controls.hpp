@@ -40,6 +40,9 @@ struct Controls {
   StreamTiming timing;                 // x-gatecheck-ttft-ms / -itl-ms, else options, else profile
   DeferredControl length;              // x-gatecheck-length: tokens of text, exactly (chat)
   DeferredControl stream_error_after;  // x-gatecheck-stream-error-after: pieces before the error (streams)
+  // The control headers read and in force, as the x-gatecheck-honoured answer header lists them
+  // ("itl-ms=3, stream-error-after=3"): a runner behind a gateway learns which of its controls arrived.
+  std::string honoured;
 };
 
 // The server's own faults (--fault): in force even when a request's control headers are malformed.

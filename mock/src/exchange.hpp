@@ -49,7 +49,9 @@ struct Reply {
   bool reset_connection = false;                // TCP RST instead of an answer
   std::optional<std::size_t> cut_after_events;  // close abruptly after this many events
   bool buffered = false;                        // hold every event back, send them together at the end
+  std::optional<std::chrono::milliseconds> flush_every;  // buffered: flush what is held this often
   bool close_after = false;
+  bool scripted = false;  // a stub's answer: the request's controls were not applied to it
 
   // For the journal and the log line.
   std::string fault_names;

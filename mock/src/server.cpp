@@ -383,7 +383,8 @@ struct Server::Impl {
     co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     std::string event;
-    std::string held;  // the buffered-stream fault: everything waits for the end
+    std::string held;  // the buffered-stream faults: events wait for the end, or for the next flush
+    auto held_since = Clock::now();
     std::chrono::microseconds delay{0};
     auto due = Clock::now();
     std::size_t sent = 0;
@@ -407,8 +408,11 @@ struct Server::Impl {
           co_return false;  // the client went away
       }
       if (reply.buffered) {
+        if (held.empty()) held_since = Clock::now();
         held += event;
-        continue;
+        if (!reply.flush_every || Clock::now() - held_since < *reply.flush_every) continue;
+        event = std::move(held);  // a buffering proxy's flush
+        held.clear();
       }
       if (reply.cut_after_events && sent == *reply.cut_after_events) {
         // The stream-cut fault: no final chunk, the connection just ends.

@@ -51,9 +51,8 @@ void write_console(std::ostream& out, const runner::RunReport& report, const Con
   for (const auto& suite : report.suites) {
     for (const auto& scenario : suite.scenarios) {
       const std::string title = suite.name + " / " + scenario.name;
-      if (scenario.outcome == Outcome::skipped) {
-        if (style.show_passed)
-          out << paint("33", "SKIP") << "  " << title << " (" << scenario.skip_reason << ")\n";
+      if (scenario.outcome == Outcome::skipped) {  // always shown: a skip is something not judged
+        out << paint("33", "SKIP") << "  " << title << " (" << scenario.skip_reason << ")\n";
         continue;
       }
       bool warnings = false;
@@ -75,6 +74,11 @@ void write_console(std::ostream& out, const runner::RunReport& report, const Con
           out << "    note: " << note << "\n";
         for (const auto& check : step.checks) {
           if (check.passed) continue;
+          if (!check.caused_by.empty()) {  // shown under its cause, not as another finding
+            out << "      - " << check.id << " (caused by " << check.caused_by << "): " << check.message
+                << "\n";
+            continue;
+          }
           out << "    " << paint(check.severity == runner::Severity::must ? "31" : "33", "x " + check.id)
               << " [" << runner::to_string(check.severity) << "] " << check.message << "\n";
           if (!check.expected.empty()) out << "        expected: " << check.expected << "\n";

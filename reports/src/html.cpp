@@ -43,7 +43,8 @@ code{font-size:13px}
                "</small></summary>\n<table><tr><th>check</th><th>outcome</th><th>detail</th></tr>\n";
         for (const auto& check : step.checks) {
           const char* cls = !check.passed ? "failed" : check.applicable ? "passed" : "skipped";
-          std::string detail = check.message;
+          std::string detail =
+              (check.caused_by.empty() ? "" : "caused by " + check.caused_by + ": ") + check.message;
           if (!check.expected.empty() || !check.actual.empty())
             detail += " (expected " + check.expected + ", actual " + check.actual + ")";
           out += "<tr><td><code>" + xml_escape(check.id) + "</code> " +
@@ -52,6 +53,7 @@ code{font-size:13px}
                  xml_escape(detail) + "</td></tr>\n";
         }
         out += "</table>\n";
+        if (!step.skip_reason.empty()) out += "<p>" + xml_escape(step.skip_reason) + "</p>\n";
         for (const auto& note : step.notes)
           out += "<p>" + xml_escape(note) + "</p>\n";
         if (!step.request_excerpt.empty()) out += "<pre>" + xml_escape(step.request_excerpt) + "</pre>\n";

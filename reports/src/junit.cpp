@@ -35,9 +35,10 @@ std::string junit_xml(const runner::RunReport& report) {
         for (const auto& step : scenario.steps) {
           for (const auto& check : step.checks) {
             if (check.passed) continue;
-            const std::string line =
-                check.id + " [" + std::string(runner::to_string(check.severity)) + "]: " + check.message;
-            if (message.empty()) message = line;
+            const std::string line = check.id + " [" + std::string(runner::to_string(check.severity)) + "]" +
+                                     (check.caused_by.empty() ? "" : " (caused by " + check.caused_by + ")") +
+                                     ": " + check.message;
+            if (message.empty() && check.is_finding()) message = line;
             details += check.location + ": " + step.name + ": " + line + "\n";
             if (!check.expected.empty() || !check.actual.empty())
               details += "  expected: " + check.expected + "\n  actual:   " + check.actual + "\n";

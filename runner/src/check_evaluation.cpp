@@ -40,7 +40,7 @@ CheckResult check_result(std::string_view id, Severity severity, const Verdict& 
                          std::string location) {
   CheckResult result;
   result.id = std::string(id);
-  result.severity = severity;
+  result.severity = verdict.severity.value_or(severity);
   result.passed = verdict.kind != Verdict::Kind::fail;
   result.applicable = verdict.kind != Verdict::Kind::not_applicable;
   result.message = verdict.message;
@@ -85,6 +85,14 @@ Verdict final_status(const CheckContext& context, const Exchange*) {
         seen);
   }
   return Verdict::pass();
+}
+
+Verdict allow_on_405(const CheckContext&, const Exchange* ex) {
+  if (ex->response.status != 405)
+    return Verdict::not_applicable("not a 405: status " + std::to_string(ex->response.status));
+  const auto allow = ex->response.headers.get("allow");
+  if (allow) return Verdict::pass("Allow: " + std::string(*allow));
+  return Verdict::fail("a 405 does not say which methods the resource allows", "an Allow header", "absent");
 }
 
 Verdict evaluate_check(const CheckInfo& check, const CheckContext& context) {

@@ -24,12 +24,17 @@ struct Verdict {
   std::string message;
   std::string expected;
   std::string actual;
+  // Set when the check's severity depends on what could be known: sse.incremental is MUST when the producer
+  // announced its pacing, SHOULD when it judges an unknown producer's burst structure.
+  std::optional<Severity> severity;
 
-  static Verdict pass(std::string message = {}) { return {Kind::pass, std::move(message), {}, {}}; }
+  static Verdict pass(std::string message = {}) { return {Kind::pass, std::move(message), {}, {}, {}}; }
   static Verdict fail(std::string message, std::string expected = {}, std::string actual = {}) {
-    return {Kind::fail, std::move(message), std::move(expected), std::move(actual)};
+    return {Kind::fail, std::move(message), std::move(expected), std::move(actual), {}};
   }
-  static Verdict not_applicable(std::string why) { return {Kind::not_applicable, std::move(why), {}, {}}; }
+  static Verdict not_applicable(std::string why) {
+    return {Kind::not_applicable, std::move(why), {}, {}, {}};
+  }
 };
 
 struct CheckContext {
@@ -53,6 +58,7 @@ CheckResult check_result(std::string_view id, Severity severity, const Verdict& 
 // The judges, one per check, by family (one file each).
 Verdict complete_response(const CheckContext& context, const Exchange* exchange);
 Verdict final_status(const CheckContext& context, const Exchange* exchange);
+Verdict allow_on_405(const CheckContext& context, const Exchange* exchange);
 Verdict sse_content_type(const CheckContext& context, const Exchange* exchange);
 Verdict sse_framing(const CheckContext& context, const Exchange* exchange);
 Verdict sse_json_chunks(const CheckContext& context, const Exchange* exchange);
@@ -75,6 +81,7 @@ Verdict error_status_matches_type(const CheckContext& context, const Exchange* e
 Verdict error_http_status_before_stream(const CheckContext& context, const Exchange* exchange);
 Verdict error_structured_in_stream(const CheckContext& context, const Exchange* exchange);
 Verdict ratelimit_headers_present(const CheckContext& context, const Exchange* exchange);
+Verdict ratelimit_profile_names(const CheckContext& context, const Exchange* exchange);
 Verdict ratelimit_remaining_decreases(const CheckContext& context, const Exchange* exchange);
 Verdict ratelimit_reset_in_future(const CheckContext& context, const Exchange* exchange);
 Verdict ratelimit_retry_after_on_429(const CheckContext& context, const Exchange* exchange);

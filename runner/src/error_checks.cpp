@@ -54,13 +54,20 @@ Verdict status_matches_type(const Exchange& ex, const vendor::Profile& profile) 
   const json* error = ex.body_json ? error_object(&*ex.body_json) : nullptr;
   if (error == nullptr || !error->is_object() || !error->contains("type") || !(*error)["type"].is_string())
     return Verdict::not_applicable("no error.type to compare (error.envelope)");
-  const std::string expected = profile.error_type(status);
-  if (expected.empty())
-    return Verdict::not_applicable("the profile names no type for status " + std::to_string(status));
+  const auto accepted = profile.error_types_for(status);
   const std::string actual = (*error)["type"].get<std::string>();
-  if (actual == expected) return Verdict::pass();
+  if (accepted.empty()) {
+    // No claim for this status: a 5xx is a server_error, a 4xx anything but one.
+    if ((status >= 500) == (actual == "server_error")) return Verdict::pass();
+    return Verdict::fail("status " + std::to_string(status) + " carries an error of type '" + actual + "'",
+                         status >= 500 ? "server_error" : "a client error type", "'" + actual + "'");
+  }
+  if (std::find(accepted.begin(), accepted.end(), actual) != accepted.end()) return Verdict::pass();
+  std::string wanted;
+  for (const auto& type : accepted)
+    wanted += (wanted.empty() ? "'" : " or '") + type + "'";
   return Verdict::fail("status " + std::to_string(status) + " carries an error of type '" + actual + "'",
-                       "type '" + expected + "' for status " + std::to_string(status), "'" + actual + "'");
+                       "type " + wanted + " for status " + std::to_string(status), "'" + actual + "'");
 }
 
 Verdict status_before_stream(const Exchange& ex) {

@@ -107,9 +107,12 @@ Expectations render_expectations(const Expectations& expect, const core::Templat
   };
   render(out.status);
   render(out.body);
-  for (auto* list : {&out.headers, &out.json, &out.events})
-    for (auto& entry : *list)
+  for (auto* list : {&out.headers, &out.json, &out.events}) {
+    for (auto& entry : *list) {
+      entry.path = render_text(entry.path, scope);  // $.data[?@.id == '{{ profile.models.chat }}']
       entry.want = render_value(entry.want, scope);
+    }
+  }
   if (out.error) {
     render(out.error->status);
     for (auto& [field, e] : out.error->fields)

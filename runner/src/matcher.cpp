@@ -9,13 +9,15 @@
 #include <gatecheck/schema/regex.hpp>
 #include <gatecheck/schema/validator.hpp>
 
+#include "exchange.hpp"
+
 namespace gatecheck::runner {
 namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 12> kOperators = {
-    "eq", "ne", "gt", "gte", "lt", "lte", "in", "matches", "exists", "type", "len", "contains"};
+constexpr std::array<std::string_view, 13> kOperators = {
+    "eq", "ne", "gt", "gte", "lt", "lte", "in", "matches", "exists", "type", "len", "contains", "media_type"};
 constexpr std::string_view kStartsWith = "starts_with";
 constexpr std::array<std::string_view, 7> kTypes = {"string", "number", "integer", "boolean",
                                                     "object", "array",  "null"};
@@ -43,7 +45,9 @@ constexpr std::pair<std::string_view, std::string_view> kAliases[] = {{"length",
                                                                       {"greater_than", "gt"},
                                                                       {"less_than", "lt"},
                                                                       {"min", "gte"},
-                                                                      {"max", "lte"}};
+                                                                      {"max", "lte"},
+                                                                      {"mime", "media_type"},
+                                                                      {"content_type", "media_type"}};
 
 std::optional<std::string_view> alias_of(std::string_view key) {
   for (const auto& [alias, op] : kAliases)
@@ -153,6 +157,9 @@ bool check_operator(const std::string& op, const json& operand, const json* actu
     if (actual->is_object()) return operand.is_string() && actual->contains(operand.get<std::string>());
     return false;
   }
+  if (op == "media_type")  // RFC 9110 8.3.1: type and subtype are case-insensitive; parameters aside
+    return actual->is_string() && media_type(actual->get_ref<const std::string&>()) ==
+                                      media_type(operand.get_ref<const std::string&>());
   if (op == kStartsWith)
     return actual->is_string() && actual->get_ref<const std::string&>().starts_with(text_of(operand));
   return false;
@@ -233,6 +240,9 @@ std::string matcher_problem(const json& expectation) {
       }
     }
     if ((op == "starts_with") && !operand.is_string()) return "starts_with takes a string";
+    if (op == "media_type" &&
+        (!operand.is_string() || operand.get_ref<const std::string&>().find('/') == std::string::npos))
+      return "media_type takes a type/subtype such as application/json";
   }
   return {};
 }

@@ -1,5 +1,6 @@
 // Suite matchers: a literal means equality; an object whose keys are all operators (eq ne gt gte lt lte in
-// matches exists type len contains starts_with) is a matcher whose operators must all hold.
+// matches exists type len contains starts_with
+// media_type) is a matcher whose operators must all hold.
 #pragma once
 
 #include <optional>

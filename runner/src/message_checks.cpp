@@ -17,12 +17,28 @@ bool is_count(const json& value) {
   return (value.is_number_unsigned() || value.is_number_integer()) && value.get<std::int64_t>() >= 0;
 }
 
+// Whether any choice says something: content text or tool calls.
+bool has_output(const json& view) {
+  if (!view.contains("choices") || !view["choices"].is_array()) return false;
+  for (const auto& choice : view["choices"]) {
+    const json message = choice.is_object() ? choice.value("message", json::object()) : json::object();
+    if (!message.is_object()) continue;
+    const json content = message.value("content", json(nullptr));
+    if (content.is_string() && !content.get_ref<const std::string&>().empty()) return true;
+    if (message.contains("tool_calls") && message["tool_calls"].is_array() && !message["tool_calls"].empty())
+      return true;
+  }
+  return false;
+}
+
 Verdict usage_consistent(const Exchange& ex) {
   const json view = ex.message_view();
-  if (!view.is_object() || !view.contains("usage") || view["usage"].is_null()) {
-    if (ex.stream_requested()) return Verdict::not_applicable("the stream carries no usage");
-    return Verdict::fail("the answer has no usage object", "usage", "absent");
-  }
+  // usage is optional in the reference (CreateChatCompletionResponse does not require it): absent is not a
+  // defect, and not a pass either.
+  if (!view.is_object() || !view.contains("usage") || view["usage"].is_null())
+    return Verdict::not_applicable(ex.stream_requested()
+                                       ? "the stream carries no usage"
+                                       : "the answer carries no usage (optional in the API)");
   const json& usage = view["usage"];
   for (const char* field : {"prompt_tokens", "completion_tokens", "total_tokens"}) {
     if (!usage.contains(field) || !is_count(usage[field]))
@@ -41,6 +57,13 @@ Verdict usage_consistent(const Exchange& ex) {
                          std::to_string(prompt) + " + " + std::to_string(completion) + " = " +
                              std::to_string(prompt + completion),
                          std::to_string(total));
+  // A count of nothing for something said is an unmetered answer: billing and quotas built on it are wrong.
+  if (completion == 0 && has_output(view))
+    return Verdict::fail("usage counts 0 completion tokens for an answer with content",
+                         "completion_tokens > 0", "0");
+  if (prompt == 0 && ex.request_json.is_object() && ex.request_json.contains("messages"))
+    return Verdict::fail("usage counts 0 prompt tokens for a request with messages", "prompt_tokens > 0",
+                         "0");
   return Verdict::pass();
 }
 
@@ -59,6 +82,9 @@ std::vector<ToolCall> tool_calls(const json& view) {
     const json& message = choice["message"];
     if (!message.contains("tool_calls") || !message["tool_calls"].is_array()) continue;
     for (const auto& call : message["tool_calls"]) {
+      // A custom tool's call carries free-form `custom.input`, not JSON arguments: legal, and not judged
+      // here.
+      if (call.is_object() && call.value("type", "function") == "custom") continue;
       const json function = call.is_object() ? call.value("function", json::object()) : json::object();
       calls.push_back({c, function.value("name", ""),
                        function.contains("arguments") && function["arguments"].is_string()
@@ -80,7 +106,7 @@ const json* requested_tool(const json& request, const std::string& name) {
 
 Verdict arguments(const Exchange& ex, bool against_schema) {
   const auto calls = tool_calls(ex.message_view());
-  if (calls.empty()) return Verdict::not_applicable("the answer has no tool calls");
+  if (calls.empty()) return Verdict::not_applicable("the answer has no function tool calls");
   for (const auto& call : calls) {
     const std::string who = "choice " + std::to_string(call.choice) + ", tool call '" + call.name + "'";
     const json parsed = core::parse_untrusted_json(call.arguments);
@@ -130,7 +156,11 @@ Verdict json_mode(const Exchange& ex) {
       }
     }
   }
+  std::size_t judged = 0;
   for (const auto& choice : view["choices"]) {
+    // The API says content cut by max_tokens may be incomplete JSON: not a defect, and not judged.
+    if (choice.value("finish_reason", json(nullptr)) == "length") continue;
+    ++judged;
     const json message = choice.value("message", json::object());
     if (!message.contains("content") || !message["content"].is_string()) {
       if (message.contains("refusal") && message["refusal"].is_string())
@@ -150,6 +180,8 @@ Verdict json_mode(const Exchange& ex) {
                              "valid against response_format.json_schema.schema", describe_value(parsed));
     }
   }
+  if (judged == 0)
+    return Verdict::not_applicable("every choice was cut by finish_reason length; the API allows cut JSON");
   return Verdict::pass();
 }
 

@@ -1,12 +1,12 @@
-// ratelimit.*: the headers a profile claims, read across every response of a step (usually a burst).
-#include <charconv>
+// ratelimit.*: the rate-limit contract, read across every response of a step (usually a burst) under
+// whichever convention the target uses (ratelimit_conventions.hpp); the profile's naming is a check of its
+// own, so that another convention never hides a broken contract.
 #include <chrono>
-#include <ctime>
-#include <limits>
 
 #include <gatecheck/core/duration.hpp>
 
 #include "check_evaluation.hpp"
+#include "ratelimit_conventions.hpp"
 
 namespace gatecheck::runner {
 namespace {
@@ -20,96 +20,98 @@ double arrived_at(const Exchange& ex) {
   return std::chrono::duration<double>((std::chrono::system_clock::now() - since).time_since_epoch()).count();
 }
 
-// Seconds until the window resets, in the profile's format, as of `arrived` (Unix seconds); nullopt when the
-// value does not parse.
-std::optional<double> reset_seconds(std::string_view value, vendor::ResetFormat format, double arrived) {
-  switch (format) {
-    case vendor::ResetFormat::duration:
-      return core::parse_go_duration(value);
-    case vendor::ResetFormat::seconds:
-      return core::parse_decimal(value);
-    case vendor::ResetFormat::milliseconds: {
-      const auto ms = core::parse_decimal(value);
-      return ms ? std::optional<double>(*ms / 1000.0) : std::nullopt;
-    }
-    case vendor::ResetFormat::epoch_seconds: {
-      const auto at = core::parse_decimal(value);
-      return at ? std::optional<double>(*at - arrived) : std::nullopt;
-    }
-  }
-  return std::nullopt;
+bool answered(const Exchange& ex) {
+  return !ex.response.error && ex.response.status != 0;
 }
 
 bool success(const Exchange& ex) {
-  return !ex.response.error && ex.response.status >= 200 && ex.response.status < 300;
+  return answered(ex) && ex.response.status >= 200 && ex.response.status < 300;
+}
+
+std::optional<RateLimitReading> reading(const CheckContext& context, const Exchange& ex) {
+  return read_rate_limit(ex.response.headers, context.profile, arrived_at(ex));
+}
+
+std::string response_name(std::size_t i, const Exchange& ex) {
+  return "response #" + std::to_string(i + 1) + " (status " + std::to_string(ex.response.status) + ")";
 }
 
 Verdict headers_present(const CheckContext& context) {
-  const auto& names = context.profile.rate_limits;
-  std::vector<std::string> wanted;
-  for (const auto* name : {&names.limit_requests, &names.remaining_requests, &names.reset_requests})
-    if (!name->empty()) wanted.push_back(*name);
-  if (wanted.empty()) return Verdict::not_applicable("the profile claims no rate-limit headers");
   std::size_t judged = 0;
   for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
     const Exchange& ex = *context.exchanges[i];
-    if (ex.response.error || ex.response.status == 0) continue;
+    if (!answered(ex)) continue;
     ++judged;
-    for (const auto& name : wanted) {
-      if (!ex.response.headers.contains(name))
-        return Verdict::fail("response #" + std::to_string(i + 1) + " (status " +
-                                 std::to_string(ex.response.status) + ") lacks " + name,
-                             name, "absent");
-    }
+    const auto found = reading(context, ex);
+    if (!found)
+      return Verdict::fail(response_name(i, ex) + " announces no rate limit under any known convention",
+                           "limit, remaining and reset (x-ratelimit-*-requests, X-RateLimit-* or RateLimit)",
+                           "none");
+    const char* missing = !found->limit ? "limit" : !found->reset_seconds ? "a readable reset" : nullptr;
+    if (missing != nullptr)
+      return Verdict::fail(
+          response_name(i, ex) + " announces remaining under " + found->convention + " but not " + missing,
+          "limit, remaining and reset", found->reset_text.empty() ? "absent" : found->reset_text);
   }
   if (judged == 0) return Verdict::not_applicable("no response arrived");
   return Verdict::pass(std::to_string(judged) + " responses");
 }
 
+Verdict profile_names(const CheckContext& context) {
+  const auto& claimed = context.profile.rate_limits.remaining_requests;
+  if (claimed.empty()) return Verdict::not_applicable("the profile claims no rate-limit header names");
+  for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
+    const Exchange& ex = *context.exchanges[i];
+    if (!answered(ex)) continue;
+    const auto found = reading(context, ex);
+    if (!found) return Verdict::not_applicable("no rate-limit headers to name (ratelimit.headers-present)");
+    if (!found->profile_names)
+      return Verdict::fail(response_name(i, ex) + " announces its limits as " + found->convention +
+                               ", not under the names the profile claims",
+                           claimed + " (the profile's)", found->convention);
+  }
+  return Verdict::pass();
+}
+
 Verdict remaining_decreases(const CheckContext& context) {
-  const auto& name = context.profile.rate_limits.remaining_requests;
-  if (name.empty()) return Verdict::not_applicable("the profile claims no remaining header");
   std::vector<double> values;
+  std::string convention;
   for (const Exchange* ex : context.exchanges) {
     if (!success(*ex)) continue;
-    if (const auto text = ex->response.headers.get(name))
-      if (const auto value = core::parse_decimal(*text)) values.push_back(*value);
+    if (const auto found = reading(context, *ex); found && found->remaining) {
+      values.push_back(*found->remaining);
+      convention = found->convention;
+    }
   }
-  if (values.size() < 2) return Verdict::not_applicable("fewer than two successful responses with " + name);
+  if (values.size() < 2)
+    return Verdict::not_applicable("fewer than two successful responses announcing what remains");
   for (std::size_t i = 1; i < values.size(); ++i)
     if (values[i] < values[0])
-      return Verdict::pass(name + " went from " + std::to_string(static_cast<long long>(values[0])));
-  return Verdict::fail(
-      name + " never went below its first value over " + std::to_string(values.size()) + " requests",
-      "a decreasing count", "stays at " + std::to_string(static_cast<long long>(values[0])));
+      return Verdict::pass("remaining went from " + std::to_string(static_cast<long long>(values[0])) + " (" +
+                           convention + ")");
+  return Verdict::fail("the remaining count (" + convention + ") never went below its first value over " +
+                           std::to_string(values.size()) + " requests",
+                       "a decreasing count", "stays at " + std::to_string(static_cast<long long>(values[0])));
 }
 
 Verdict reset_in_future(const CheckContext& context) {
-  const auto& names = context.profile.rate_limits;
-  if (names.reset_requests.empty()) return Verdict::not_applicable("the profile claims no reset header");
   std::size_t judged = 0;
   for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
     const Exchange& ex = *context.exchanges[i];
     if (!success(ex)) continue;
-    const auto reset = ex.response.headers.get(names.reset_requests);
-    const auto limit =
-        names.limit_requests.empty() ? std::nullopt : ex.response.headers.get(names.limit_requests);
-    const auto remaining = ex.response.headers.get(names.remaining_requests);
-    if (!reset || !limit || !remaining) continue;
-    const auto limit_value = core::parse_decimal(*limit);
-    const auto remaining_value = core::parse_decimal(*remaining);
-    if (!limit_value || !remaining_value || *remaining_value >= *limit_value) continue;  // window untouched
+    const auto found = reading(context, ex);
+    if (!found || !found->limit || !found->remaining || found->reset_text.empty()) continue;
+    if (*found->remaining >= *found->limit) continue;  // window untouched
     ++judged;
-    const auto seconds = reset_seconds(*reset, names.reset_format, arrived_at(ex));
-    if (!seconds)
-      return Verdict::fail("response #" + std::to_string(i + 1) + ": " + names.reset_requests +
-                               " does not parse in the profile's reset format",
-                           "a reset time", "'" + std::string(*reset) + "'");
-    if (*seconds <= 0)
-      return Verdict::fail("response #" + std::to_string(i + 1) + ": the window is partly used (" +
-                               std::string(*remaining) + " of " + std::string(*limit) +
+    if (!found->reset_seconds)
+      return Verdict::fail(response_name(i, ex) + ": the reset (" + found->convention + ") does not parse",
+                           "a reset time", "'" + found->reset_text + "'");
+    if (*found->reset_seconds <= 0)
+      return Verdict::fail(response_name(i, ex) + ": the window is partly used (" +
+                               std::to_string(static_cast<long long>(*found->remaining)) + " of " +
+                               std::to_string(static_cast<long long>(*found->limit)) +
                                " left) but resets in the past",
-                           "a reset after now", "'" + std::string(*reset) + "'");
+                           "a reset after now", "'" + found->reset_text + "'");
   }
   if (judged == 0) return Verdict::not_applicable("no response with a partly used window");
   return Verdict::pass(std::to_string(judged) + " responses");
@@ -136,6 +138,9 @@ Verdict retry_after_on_429(const CheckContext& context) {
 
 Verdict ratelimit_headers_present(const CheckContext& context, const Exchange*) {
   return headers_present(context);
+}
+Verdict ratelimit_profile_names(const CheckContext& context, const Exchange*) {
+  return profile_names(context);
 }
 Verdict ratelimit_remaining_decreases(const CheckContext& context, const Exchange*) {
   return remaining_decreases(context);

@@ -49,7 +49,7 @@ Totals RunReport::totals() const {
         totals.requests += static_cast<std::size_t>(step.requests);
         for (const auto& check : step.checks) {
           ++totals.checks;
-          if (!check.passed) ++totals.checks_failed;
+          if (check.is_finding()) ++totals.checks_failed;
         }
       }
     }
@@ -80,6 +80,7 @@ json to_json(const RunReport& report) {
           if (!check.message.empty()) c["message"] = check.message;
           if (!check.expected.empty()) c["expected"] = check.expected;
           if (!check.actual.empty()) c["actual"] = check.actual;
+          if (!check.caused_by.empty()) c["caused_by"] = check.caused_by;
           checks.push_back(std::move(c));
         }
         json s = {{"name", step.name},
@@ -91,6 +92,7 @@ json to_json(const RunReport& report) {
                   {"retries", step.retries},
                   {"notes", step.notes},
                   {"checks", std::move(checks)}};
+        if (!step.skip_reason.empty()) s["skip_reason"] = step.skip_reason;
         if (!step.request_excerpt.empty()) s["request"] = step.request_excerpt;
         if (!step.response_excerpt.empty()) s["response"] = step.response_excerpt;
         steps.push_back(std::move(s));
@@ -169,6 +171,7 @@ RunReport report_from_json(const json& j) {
         step.retries = t.value("retries", 0);
         step.requests = t.value("requests", 0);
         step.notes = t.value("notes", std::vector<std::string>{});
+        step.skip_reason = t.value("skip_reason", "");
         step.request_excerpt = t.value("request", "");
         step.response_excerpt = t.value("response", "");
         for (const auto& k : t.value("checks", json::array())) {
@@ -182,6 +185,7 @@ RunReport report_from_json(const json& j) {
           check.expected = k.value("expected", "");
           check.actual = k.value("actual", "");
           check.location = k.value("location", "");
+          check.caused_by = k.value("caused_by", "");
           step.checks.push_back(std::move(check));
         }
         scenario.steps.push_back(std::move(step));

@@ -66,6 +66,10 @@ Exchange build_exchange(const json& spec, const RunEnvironment& env) {
   if (spec.contains("json")) {
     exchange.request_json = spec["json"];
     request.body = spec["json"].dump();
+    // Valid JSON of a chosen size (insignificant whitespace, RFC 8259 section 2): a size limit is then
+    // judged apart from JSON parsing.
+    if (spec.contains("json_bytes"))
+      request.body.resize(std::max(request.body.size(), spec["json_bytes"].get<std::size_t>()), ' ');
     if (!request.headers.contains("content-type")) request.headers.set("Content-Type", "application/json");
   } else if (spec.contains("body")) {
     request.body = spec["body"].get<std::string>();

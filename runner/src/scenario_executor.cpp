@@ -17,6 +17,7 @@
 #include "expectations.hpp"
 #include "matcher.hpp"
 #include "parallel.hpp"
+#include "ratelimit_conventions.hpp"
 #include "request_builder.hpp"
 #include "step_expectations.hpp"
 #include "webhook_checks.hpp"
@@ -26,6 +27,10 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
+
+// The most requests a `count: auto` burst sends unless the step says otherwise (burst.max_count): enough for
+// OpenAI's tier-1 limits, bounded so that a target with a high limit costs a run seconds, not minutes.
+constexpr std::size_t kBurstCap = 2000;
 
 // A suite's millisecond value, clamped in double before converting: the schema's "integer" admits 1e30, and a
 // double beyond int64 is undefined behaviour to convert.
@@ -130,7 +135,7 @@ class StepRunner {
     // A check that compares with the non-streamed twin judges what the executor sent before judging.
     std::optional<Exchange> twin;
     if (needs_twin(expect_, exchanges)) twin = without_stream(exchanges.front());
-    const StepContext context{suite_, step_, env_, twin ? &*twin : nullptr};
+    const StepContext context{suite_, step_, env_, twin ? &*twin : nullptr, burst_capped_};
     evaluate_expectations(expect_, views, context, result_.checks);
     if (cut_by_deadline_) {  // a twin or a 429 retry the deadline cut off: nothing here is judged
       result_.checks.clear();
@@ -206,26 +211,69 @@ class StepRunner {
     }
   }
 
+  static std::size_t literal_count(const json& count) {
+    if (count.is_number_unsigned() || count.is_number_integer()) return count.get<std::size_t>();
+    const auto text = core::to_template_text(count);
+    try {
+      return static_cast<std::size_t>(std::stoul(text));
+    } catch (const std::exception&) {
+      throw std::invalid_argument("burst count '" + text + "' is not a number (or auto)");
+    }
+  }
+
+  // `count: auto`: the first request reads what remains of the target's window (under any convention, else
+  // the profile's claimed plan); the burst then sends that many and a margin for refills, up to max_count.
+  // A limit above the cap is noted: the step cannot expect its 429, and a higher limit is never a failure.
+  std::size_t automatic_count(const json& spec, const Exchange& probe) {
+    const std::size_t cap = spec.value("max_count", kBurstCap);
+    if (probe.response.status == 429) return 1;
+    double remaining = 0;
+    std::string source;
+    const double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (const auto found = read_rate_limit(probe.response.headers, env_.profile, now);
+        found && found->remaining) {
+      remaining = *found->remaining;
+      source = "announces " + std::to_string(static_cast<long long>(remaining)) + " remaining (" +
+               found->convention + ")";
+    } else if (const auto plan = env_.profile.rate_limits.plans.find(env_.profile.rate_limits.default_plan);
+               plan != env_.profile.rate_limits.plans.end() && plan->second.requests_per_minute > 0) {
+      remaining = static_cast<double>(plan->second.requests_per_minute);
+      source =
+          "claims " + std::to_string(plan->second.requests_per_minute) + " requests per minute (profile)";
+    } else {
+      remaining = static_cast<double>(cap);
+      source = "announces no limit";
+    }
+    const double wanted = remaining * 1.1 + 10;  // refills while the burst runs
+    result_.notes.push_back("burst sized from the target's limit: it " + source);
+    if (wanted <= static_cast<double>(cap)) return static_cast<std::size_t>(wanted) + 1;
+    burst_capped_ = "the target " + source + ", more than the burst cap of " + std::to_string(cap) +
+                    " requests (burst.max_count): its 429 was not reached, which is no defect";
+    return cap;
+  }
+
   std::vector<Exchange> burst(const json& rendered) {
     const json& spec = rendered["burst"];
-    std::size_t count = 0;
-    if (spec["count"].is_number_unsigned() || spec["count"].is_number_integer()) {
-      count = spec["count"].get<std::size_t>();
-    } else {
-      const auto text = core::to_template_text(spec["count"]);
-      try {
-        count = static_cast<std::size_t>(std::stoul(text));
-      } catch (const std::exception&) {
-        throw std::invalid_argument("burst count '" + text + "' is not a number");
-      }
+    const bool automatic = spec["count"] == "auto";
+    std::size_t count = automatic ? 0 : literal_count(spec["count"]);
+    const bool stop_on_429 = spec.value("stop_on_429", true);
+    const Exchange prototype = build_exchange(spec["request"], env_);
+    std::optional<Exchange> probe;
+    if (automatic) {
+      probe = prototype;
+      send(*probe, client_);
+      count = automatic_count(spec, *probe);
     }
     count = std::min<std::size_t>(count, 100'000);
     const std::size_t concurrency =
         std::clamp<std::size_t>(spec.value("concurrency", 1), 1, std::max<std::size_t>(count, 1));
-    const bool stop_on_429 = spec.value("stop_on_429", true);
-    const Exchange prototype = build_exchange(spec["request"], env_);
     std::vector<std::optional<Exchange>> slots(count);
     std::atomic<std::size_t> next{0};
+    if (probe) {
+      slots[next++] = std::move(probe);
+      if (slots.front()->response.status == 429) next = count;
+    }
     std::atomic<bool> stop{false};
     // Bounded whatever the target does: bodies kept small, a deadline for the whole burst, and a stop after a
     // run of transport errors (a dead target is one finding, not a thousand timeouts).
@@ -506,10 +554,27 @@ class StepRunner {
   StepResult& result_;
   Expectations expect_;  // the step's, rendered
   bool cut_by_deadline_ = false;
+  std::string burst_capped_;  // see automatic_count
 };
 
 bool counts(const CheckResult& check, Severity fail_on) {
-  return !check.passed && fails_run(check.severity, fail_on);
+  return check.is_finding() && fails_run(check.severity, fail_on);
+}
+
+// Why a step judged nothing, or empty when it judged something: a step whose catalog checks all had nothing
+// to judge (the injected error never came, the refusal was accepted), or one of whose assertions could not
+// be applied (a burst that could not reach the limit), proves nothing, whatever else held.
+std::string unjudged(const StepResult& step) {
+  for (const auto& check : step.checks)
+    if (find_check(check.id) == nullptr && !check.applicable) return check.id + ": " + check.message;
+  std::string reasons;
+  for (const auto& check : step.checks) {
+    if (find_check(check.id) == nullptr) continue;
+    if (check.applicable) return {};
+    if (reasons.find(check.message) == std::string::npos)
+      reasons += (reasons.empty() ? "" : "; ") + check.id + ": " + check.message;
+  }
+  return reasons.empty() ? std::string() : "nothing was judged: " + reasons;
 }
 
 }  // namespace
@@ -559,13 +624,39 @@ std::optional<StepResult> render_vars(const Suite& suite, core::TemplateScope& s
   }
 }
 
+// Failed when a step failed; else skipped, with the reason, when the deadline cut it, a step judged nothing,
+// or no step checked anything at all: nothing passes without judging.
+Outcome scenario_outcome(const std::vector<StepResult>& steps, bool deadline_hit, std::string& skip_reason) {
+  if (std::any_of(steps.begin(), steps.end(),
+                  [](const StepResult& s) { return s.outcome == Outcome::failed; }))
+    return Outcome::failed;
+  if (deadline_hit) {
+    skip_reason = std::string(kRunDeadlineReason) + " during the scenario";
+    return Outcome::skipped;
+  }
+  for (const auto& step : steps) {
+    if (step.outcome != Outcome::skipped) continue;
+    skip_reason = "step '" + step.name + "': " + step.skip_reason;
+    return Outcome::skipped;
+  }
+  const bool checked = std::any_of(steps.begin(), steps.end(), [](const StepResult& s) {
+    return std::any_of(s.checks.begin(), s.checks.end(), [](const CheckResult& c) { return c.applicable; });
+  });
+  if (!checked) {
+    skip_reason = "nothing was checked: no step holds an expectation or check against an answer";
+    return Outcome::skipped;
+  }
+  return Outcome::passed;
+}
+
 StepResult skipped_step(const Suite& suite, const Step& step, bool deadline) {
   StepResult result;
   result.name = step.name;
   result.location = suite.describe(step.pointer);
   result.outcome = Outcome::skipped;
-  result.notes.push_back(deadline ? "not run: the run deadline (--max-duration) was reached"
-                                  : "not run: an earlier step failed");
+  result.skip_reason =
+      deadline ? "not run: the run deadline (--max-duration) was reached" : "not run: an earlier step failed";
+  result.notes.push_back(result.skip_reason);
   return result;
 }
 
@@ -610,7 +701,9 @@ ScenarioExecutor::StepRun ScenarioExecutor::run_step(const Suite& suite, const S
   result.duration_ms = ms_since(started);
   const bool failed = std::any_of(result.checks.begin(), result.checks.end(),
                                   [&](const CheckResult& c) { return counts(c, env_.options.fail_on); });
-  result.outcome = failed ? Outcome::failed : cut ? Outcome::skipped : Outcome::passed;
+  if (!failed && cut) result.skip_reason = std::string(kRunDeadlineReason) + " during the step";
+  if (!failed && !cut) result.skip_reason = unjudged(result);
+  result.outcome = failed ? Outcome::failed : result.skip_reason.empty() ? Outcome::passed : Outcome::skipped;
   return {std::move(result), cut};
 }
 
@@ -637,11 +730,7 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     result.steps.push_back(std::move(run.result));
   }
   redact_results(result.steps, state.redactor);
-  const bool any_failed = std::any_of(result.steps.begin(), result.steps.end(),
-                                      [](const StepResult& s) { return s.outcome == Outcome::failed; });
-  result.outcome = any_failed ? Outcome::failed : deadline_hit ? Outcome::skipped : Outcome::passed;
-  if (!any_failed && deadline_hit)
-    result.skip_reason = std::string(kRunDeadlineReason) + " during the scenario";
+  result.outcome = scenario_outcome(result.steps, deadline_hit, result.skip_reason);
   result.duration_ms = ms_since(started);
   return result;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/json_path.hpp>
 #include <gatecheck/runner/checks.hpp>
 
@@ -29,6 +30,12 @@ class Recorder {
     result.actual = std::move(actual);
     result.location = context_.suite.describe(context_.step.pointer + "/expect" + pointer);
     out_.push_back(std::move(result));
+  }
+
+  // An assertion whose premise the target could not meet: recorded as not judged, which skips the step.
+  void not_judged(const std::string& id, const std::string& pointer, std::string why) {
+    assertion(id, pointer, true, std::move(why));
+    out_.back().applicable = false;
   }
 
   void verdict(const CheckInfo& check, const Verdict& verdict) {
@@ -76,9 +83,29 @@ void validate(Recorder& record, const std::string& pointer, const schema::Compil
                    result.errors.front().instance_location);
 }
 
-void expect_status(Recorder& record, const Expected& status, const Exchange& ex) {
+// The parameter an expected error names, when the step names one literally (error: {param: temperature}).
+std::string expected_param(const Expectations& expect) {
+  if (!expect.error) return {};
+  for (const auto& [field, expected] : expect.error->fields)
+    if (field == "param" && expected.want.is_string()) return expected.want.get<std::string>();
+  return {};
+}
+
+void expect_status(Recorder& record, const Expectations& expect, const Exchange& ex) {
+  const Expected& status = *expect.status;
   const auto outcome = match_status(status.want, ex.response.status);
-  record.assertion("expect.status", status.pointer, outcome.ok, "status", outcome.expected, outcome.actual);
+  std::string message = "status";
+  // A refusal answered with a success is the finding itself, named as such (a gateway clamping
+  // temperature: 5 to 2 accepts what the API refuses).
+  const bool refusal_expected = !match_status(status.want, 200).ok && match_status(status.want, 400).ok;
+  if (!outcome.ok && refusal_expected && ex.response.status / 100 == 2) {
+    const std::string param = expected_param(expect);
+    message = param.empty() ? "the target accepted a request the API refuses"
+                            : "the target accepted an out-of-range or invalid value: the API refuses it, "
+                              "naming `" +
+                                  param + "`";
+  }
+  record.assertion("expect.status", status.pointer, outcome.ok, message, outcome.expected, outcome.actual);
 }
 
 void expect_header(Recorder& record, const PathExpected& header, const Exchange& ex) {
@@ -188,7 +215,7 @@ void expect_within(Recorder& record, double limit, const Exchange& ex) {
 // Everything held against one response, in report order.
 void expect_one(Recorder& record, const Expectations& expect, const Exchange& ex,
                 const StepContext& context) {
-  if (expect.status) expect_status(record, *expect.status, ex);
+  if (expect.status) expect_status(record, expect, ex);
   for (const auto& header : expect.headers)
     expect_header(record, header, ex);
   if (expect.body) expect_body(record, *expect.body, ex);
@@ -228,6 +255,8 @@ void expect_burst(Recorder& record, const Expectations& expect, const std::vecto
   }
   if (!expect.expect_429) return;
   const bool got = std::any_of(exchanges.begin(), exchanges.end(), got_429);
+  if (!got && !context.burst_capped.empty())
+    return record.not_judged("expect.ratelimit", "/ratelimit/expect_429", context.burst_capped);
   record.assertion("expect.ratelimit", "/ratelimit/expect_429", got,
                    got ? "the burst met a 429"
                        : "the burst of " + std::to_string(exchanges.size()) + " requests never met a 429",
@@ -255,10 +284,64 @@ bool judgeable(Recorder& record, const Expectations& expect, const std::vector<c
   return true;
 }
 
+// The mock names the x-gatecheck-* controls it honoured in its answer's x-gatecheck-honoured header. A check
+// that judges what a control injects has nothing to judge when the control never reached the mock (a gateway
+// dropped it): that is said, never passed.
+struct ControlDependency {
+  std::string_view control;  // without the x-gatecheck- prefix
+  std::string_view check;
+};
+constexpr ControlDependency kControlDependencies[] = {
+    {"stream-error-after", "error.structured-in-stream"},
+    {"fault", "*"},
+};
+
+std::optional<Verdict> unreached_control(const CheckInfo& check,
+                                         const std::vector<const Exchange*>& exchanges) {
+  if (exchanges.size() != 1) return std::nullopt;
+  const Exchange& ex = *exchanges.front();
+  const std::string honoured = core::to_lower(ex.response.headers.get("x-gatecheck-honoured").value_or(""));
+  for (const auto& [control, dependent] : kControlDependencies) {
+    if (dependent != "*" && dependent != check.id) continue;
+    const std::string header = "x-gatecheck-" + std::string(control);
+    if (!ex.request.headers.contains(header) ||
+        honoured.find(std::string(control) + "=") != std::string::npos)
+      continue;
+    return Verdict::not_applicable("the " + header +
+                                   " control did not reach the mock (its answer does not "
+                                   "list it in x-gatecheck-honoured): nothing was injected");
+  }
+  return std::nullopt;
+}
+
+// What an assertion follows from: a wrong status makes every statement about the body moot (a 500 has no
+// choices), and statements about events follow the stream being one.
+std::string_view assertion_follows(std::string_view id) {
+  if (id == "expect.sse" || id == "expect.events") return "sse.content-type";
+  if (id.starts_with("expect.") && id != "expect.status" && id != "expect.duration") return "expect.status";
+  return {};
+}
+
+// A failure that follows from another failure of the same step is marked caused by it: one root cause, one
+// finding. Catalog checks name what they follow in the registry, assertions in assertion_follows.
+void mark_consequences(std::vector<CheckResult>& results, std::size_t first) {
+  const auto failed = [&](std::string_view id) {
+    return std::any_of(results.begin() + static_cast<std::ptrdiff_t>(first), results.end(),
+                       [&](const CheckResult& r) { return r.id == id && r.is_finding(); });
+  };
+  for (auto it = results.begin() + static_cast<std::ptrdiff_t>(first); it != results.end(); ++it) {
+    if (it->passed) continue;
+    const CheckInfo* info = find_check(it->id);
+    const std::string_view follows = info != nullptr ? info->follows : assertion_follows(it->id);
+    if (!follows.empty() && follows != it->id && failed(follows)) it->caused_by = std::string(follows);
+  }
+}
+
 }  // namespace
 
 void evaluate_expectations(const Expectations& expect, const std::vector<const Exchange*>& exchanges,
                            const StepContext& context, std::vector<CheckResult>& out) {
+  const std::size_t first = out.size();
   Recorder record(context, out);
   CheckContext checks{exchanges, context.env.profile, std::nullopt, context.twin, nullptr};
   if (!judgeable(record, expect, exchanges, checks)) return;
@@ -268,8 +351,13 @@ void evaluate_expectations(const Expectations& expect, const std::vector<const E
     expect_one(record, expect, *exchanges.front(), context);
   }
   if (expect.sse) checks.first_event_within_ms = expect.sse->first_event_within_ms;
-  for (const CheckInfo* check : expect.checks)
-    record.verdict(*check, evaluate_check(*check, checks));
+  for (const CheckInfo* check : expect.checks) {
+    Verdict verdict = evaluate_check(*check, checks);
+    if (verdict.kind != Verdict::Kind::fail)
+      if (auto unreached = unreached_control(*check, exchanges)) verdict = std::move(*unreached);
+    record.verdict(*check, verdict);
+  }
+  mark_consequences(out, first);
 }
 
 }  // namespace gatecheck::runner

@@ -21,6 +21,8 @@ struct StepContext {
   const Step& step;
   const RunEnvironment& env;
   const Exchange* twin = nullptr;  // the single request sent again without streaming, when a check needs it
+  // A burst sized from the target's limit that had to stop at its cap: why no 429 can be expected.
+  std::string burst_capped;
 };
 
 void evaluate_expectations(const Expectations& expect, const std::vector<const Exchange*>& exchanges,

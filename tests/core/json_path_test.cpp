@@ -69,10 +69,75 @@ INSTANTIATE_TEST_SUITE_P(
     Spec, JsonPathErrors,
     ::testing::Values(BadPath{"choices[0]", "starts with '$'", 0},
                       BadPath{"$.choices[", "expected an index", 10},
-                      BadPath{"$.choices[0", "expected ']'", 11}, BadPath{"$..id", "recursive descent", 2},
+                      BadPath{"$.choices[0", "expected ']'", 11}, BadPath{"$.a[:2]", "slices", 4},
                       BadPath{"$.a['b", "unterminated", 6}, BadPath{"$.a[01]", "leading zero", 6},
-                      BadPath{"$.a[?(@.x)]", "filters", 4}, BadPath{"$.1a", "member name", 2},
-                      BadPath{"$.a b", "expected '.' or '['", 3}));
+                      BadPath{"$.a[?@.x == ]", "expected @, $, a string", 12},
+                      BadPath{"$.a[?'x']", "a literal alone", 8}, BadPath{"$.a[?(@.x]", "expected ')'", 9},
+                      BadPath{"$.1a", "member name", 2}, BadPath{"$.a b", "expected '.' or '['", 3}));
+
+const json kCatalog = json::parse(R"({
+  "object": "list",
+  "data": [
+    {"id": "gpt-4o", "object": "model", "created": 1715367049, "owned_by": "system"},
+    {"id": "gpt-4o-mini", "object": "model", "created": 1721172741, "owned_by": "system", "beta": true},
+    {"id": "text-embedding-3-small", "object": "model", "created": 1705948997, "owned_by": "openai"}
+  ]
+})");
+
+TEST(JsonPathFilters, SelectTheChildrenAComparisonHoldsFor) {
+  const auto matches = JsonPath::parse("$.data[?@.id == 'gpt-4o-mini']").evaluate(kCatalog);
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].pointer, "/data/1");
+  EXPECT_EQ(JsonPath::parse("$.data[?@.id == \"gpt-4o-mini\"].owned_by").evaluate(kCatalog).size(), 1u);
+  EXPECT_TRUE(JsonPath::parse("$.data[?@.id == 'no-such-model']").evaluate(kCatalog).empty());
+  EXPECT_FALSE(JsonPath::parse("$.data[?@.id == 'gpt-4o']").is_singular());
+}
+
+TEST(JsonPathFilters, CompareNumbersAndStringsByOrder) {
+  EXPECT_EQ(JsonPath::parse("$.data[?@.created > 1715367049]").evaluate(kCatalog).size(), 1u);
+  EXPECT_EQ(JsonPath::parse("$.data[?@.created >= 1715367049]").evaluate(kCatalog).size(), 2u);
+  EXPECT_EQ(JsonPath::parse("$.data[?@.created < 1.8e9]").evaluate(kCatalog).size(), 3u);
+  EXPECT_EQ(JsonPath::parse("$.data[?@.id < 'h']").evaluate(kCatalog).size(), 2u);
+  // A number and a string are never ordered (RFC 9535 2.3.5.2.2).
+  EXPECT_TRUE(JsonPath::parse("$.data[?@.id < 5]").evaluate(kCatalog).empty());
+}
+
+TEST(JsonPathFilters, TestExistenceAndCombineTests) {
+  EXPECT_EQ(JsonPath::parse("$.data[?@.beta]").evaluate(kCatalog).size(), 1u);
+  EXPECT_EQ(JsonPath::parse("$.data[?!@.beta]").evaluate(kCatalog).size(), 2u);
+  EXPECT_EQ(JsonPath::parse("$.data[?@.owned_by == 'system' && !@.beta].id").evaluate(kCatalog).size(), 1u);
+  EXPECT_EQ(JsonPath::parse("$.data[?@.id == 'gpt-4o' || @.owned_by == 'openai']").evaluate(kCatalog).size(),
+            2u);
+  EXPECT_EQ(JsonPath::parse("$.data[?(@.id == 'x' || @.beta) && @.created > 0]").evaluate(kCatalog).size(),
+            1u);
+  // A missing member is Nothing: equal only to another Nothing, never to null.
+  EXPECT_EQ(JsonPath::parse("$.data[?@.beta == null]").evaluate(kCatalog).size(), 0u);
+  EXPECT_EQ(JsonPath::parse("$.data[?@.beta == @.nope]").evaluate(kCatalog).size(), 2u);
+}
+
+TEST(JsonPathFilters, ReadTheRootWithDollar) {
+  const json doc = {{"want", "b"}, {"items", json::array({{{"k", "a"}}, {{"k", "b"}}})}};
+  EXPECT_EQ(JsonPath::parse("$.items[?@.k == $.want]").evaluate(doc).front().pointer, "/items/1");
+}
+
+TEST(JsonPathFilters, RefuseNestingBeyondABound) {
+  std::string deep = "$.a[?" + std::string(200, '(') + "@.x" + std::string(200, ')') + "]";
+  EXPECT_THROW(JsonPath::parse(deep), JsonPathError);
+  std::string negations = "$.a[?" + std::string(200, '!') + "@.x]";
+  EXPECT_THROW(JsonPath::parse(negations), JsonPathError);
+  EXPECT_THROW(JsonPath::parse("$..a..b..c..d"), JsonPathError);  // each '..' multiplies the work
+}
+
+TEST(JsonPathDescendants, SelectTheNodeAndEveryDescendantInDocumentOrder) {
+  const auto ids = JsonPath::parse("$..id").evaluate(kCatalog);
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(*ids[2].value, "text-embedding-3-small");
+  EXPECT_EQ(JsonPath::parse("$..content").evaluate(kResponse).size(), 2u);
+  EXPECT_EQ(JsonPath::parse("$..[0].index").evaluate(kResponse).size(), 1u);
+  EXPECT_EQ(JsonPath::parse("$..[?@.finish_reason == 'length'].index").evaluate(kResponse).size(), 1u);
+  EXPECT_FALSE(JsonPath::parse("$..id").is_singular());
+  EXPECT_EQ(*JsonPath::parse("$..finish_reason").find(kResponse), "stop");
+}
 
 TEST(JsonPath, PointersPrintAsPaths) {
   EXPECT_EQ(json_path_from_pointer(""), "$");

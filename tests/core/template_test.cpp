@@ -65,7 +65,8 @@ TEST(Templates, UnknownNamesAreErrorsThatNameThem) {
   expect_error("{{ env.MISSING }}", "environment variable MISSING is not set");
   expect_error("x {{ vars.model", "unclosed '{{'");
   expect_error("{{ }}", "empty expression");
-  expect_error("{{ vars.* }}", "'*' is not allowed");
+  expect_error("{{ vars.* }}", "wildcards, filters and '..' are not allowed");
+  expect_error("{{ vars.flags[?@] }}", "a template names one value");
 }
 
 }  // namespace

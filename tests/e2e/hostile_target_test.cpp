@@ -13,41 +13,15 @@
 #include <gatecheck/runner/runner.hpp>
 #include <gatecheck/vendor/profile.hpp>
 
+#include "stubbed_target.hpp"
 #include "test_server.hpp"
 
 namespace gatecheck {
 namespace {
 
-constexpr const char* kKey = "sk-hostile-target-key-9876";
-
-runner::RunReport run_suite(const std::string& suite_yaml, std::vector<mock::Stub> stubs,
-                            const std::function<void(runner::RunOptions&)>& tweak = {}) {
-  mock::ServerOptions options;
-  options.profile = vendor::load_profile("openai");
-  options.threads = 1;
-  options.log_format = mock::LogFormat::none;
-  options.stubs = std::move(stubs);
-  mock::Server server(std::move(options));
-  server.start();
-  runner::RunOptions run;
-  run.target = server.url();
-  run.profile = vendor::load_profile("openai");
-  run.api_key = kKey;
-  run.timeout = std::chrono::milliseconds(5'000);
-  run.max_retry_wait = std::chrono::milliseconds(2'000);
-  if (tweak) tweak(run);
-  auto report = runner::run({runner::parse_suite(core::parse_yaml(suite_yaml, "hostile.yaml"))}, run);
-  server.stop();
-  return report;
-}
-
-mock::Stub answer(int status, std::string body,
-                  std::vector<std::pair<std::string, std::string>> headers = {}) {
-  mock::Stub stub;
-  stub.path = "/v1/models";
-  stub.responses.push_back({status, std::move(headers), std::move(body)});
-  return stub;
-}
+using testing::answer;
+using testing::run_suite;
+constexpr const char* kKey = testing::kStubbedKey;
 
 std::vector<const runner::CheckResult*> failed(const runner::RunReport& report) {
   std::vector<const runner::CheckResult*> out;

@@ -55,14 +55,24 @@ TEST(RunCommand, AFaultyTargetExitsOneNamingTheCheckAndTheSuiteLine) {
 
 TEST(RunCommand, ShouldLevelFailuresFailOnlyWithFailOnShould) {
   const std::vector<std::string> base = {gatecheck_binary(), "run",
-                                         "--grep",           "stream follows every SSE rule",
-                                         "--mock-fault",     "buffered-stream"};
+                                         "--grep",           "an answer carries the rate-limit headers",
+                                         "--mock-fault",     "ratelimit-other-convention"};
   EXPECT_EQ(run_program(base, 60s).exit_code, 0);
   auto strict = base;
   strict.insert(strict.end(), {"--fail-on", "should"});
   const auto result = run_program(strict, 60s);
   EXPECT_EQ(result.exit_code, 1) << result.out;
-  EXPECT_NE(result.out.find("sse.incremental"), std::string::npos);
+  EXPECT_NE(result.out.find("ratelimit.profile-names [SHOULD]"), std::string::npos) << result.out;
+}
+
+// The mock announces its pacing: a stream it paced that arrives held back is a MUST failure by default.
+TEST(RunCommand, ABufferedStreamFromAPacedProducerFailsTheDefaultRun) {
+  const auto result = run_program({gatecheck_binary(), "run", "--grep", "stream follows every SSE rule",
+                                   "--mock-fault", "buffered-stream"},
+                                  60s);
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.out.find("sse.incremental [MUST]"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("arrived in 1 burst"), std::string::npos) << result.out;
 }
 
 TEST(RunCommand, AMalformedSuiteExitsTwoWithFileAndLine) {

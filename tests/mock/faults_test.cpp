@@ -134,6 +134,33 @@ TEST(TransportFaults, AreHandedToTheServer) {
   EXPECT_TRUE(with_fault("connection-reset", kChat).reply.reset_connection);
   EXPECT_EQ(with_fault("slow-first-byte=1500", kChat).reply.first_byte_delay,
             std::chrono::milliseconds(1500));
+  const auto bursts = with_fault("stream-bursts=250", kStream).reply;
+  EXPECT_TRUE(bursts.buffered);
+  EXPECT_EQ(bursts.flush_every, std::chrono::milliseconds(250));
+  EXPECT_EQ(with_fault("stream-bursts", kStream).reply.flush_every, std::chrono::milliseconds(100));
+}
+
+TEST(ProtocolFaults, A405WithoutAllowAndZeroUsage) {
+  MockApp mock;
+  const auto plain = mock.get("/v1/chat/completions");
+  EXPECT_EQ(plain.status, 405);
+  EXPECT_EQ(plain.header("allow"), "POST");
+  const auto bare = mock.get("/v1/chat/completions", {{"x-gatecheck-fault", "no-allow-on-405"}});
+  EXPECT_EQ(bare.status, 405);
+  EXPECT_FALSE(bare.has_header("allow"));
+  const json zero = with_fault("usage-zero", kChat).json();
+  EXPECT_FALSE(zero["choices"][0]["message"]["content"].get<std::string>().empty());
+  EXPECT_EQ(zero["usage"]["completion_tokens"], 0);
+  EXPECT_EQ(zero["usage"]["total_tokens"], 0);
+}
+
+TEST(ProtocolFaults, EscapesInTheBodyAreAServerError) {
+  const std::string escaped =
+      R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"say \"hi\""}]})";
+  EXPECT_EQ(with_fault("escaping-breaks", escaped).status, 500);
+  EXPECT_EQ(with_fault("escaping-breaks", kChat).status, 200) << "a body without an escape is answered";
+  MockApp mock;
+  EXPECT_EQ(mock.post("/v1/chat/completions", escaped).status, 200);
 }
 
 const std::string kTools =
@@ -204,6 +231,10 @@ TEST(RateLimitFaults, HeadersGoMissingStuckOrStale) {
   EXPECT_EQ(mock.post("/v1/chat/completions", kChat, stuck).header("x-ratelimit-remaining-requests"),
             mock.post("/v1/chat/completions", kChat, stuck).header("x-ratelimit-remaining-requests"));
   EXPECT_EQ(with_fault("ratelimit-reset-past", kChat).header("x-ratelimit-reset-requests"), "0s");
+  const auto other = with_fault("ratelimit-other-convention", kChat);
+  EXPECT_FALSE(other.has_header("x-ratelimit-remaining-requests"));
+  EXPECT_EQ(other.header("ratelimit").rfind("\"requests\";r=", 0), 0u) << other.header("ratelimit");
+  EXPECT_EQ(other.header("ratelimit-policy"), "\"requests\";q=500;w=60");
   auto options = MockApp::default_options();
   options.keys = {{"sk-free-000000000000", "free"}};
   MockApp limited(options);
@@ -237,6 +268,23 @@ TEST(Faults, ErrorAs200EventWithANonBooleanStreamStillAnswersTheValidationError)
 
 namespace gatecheck::mock {
 namespace {
+
+// Behind a gateway the runner cannot see what reached the mock: the answer says which controls it honoured
+// and how the stream was paced, whatever set the pace.
+TEST(ControlHeaders, TheAnswerListsTheControlsHonouredAndTheStreamsPacing) {
+  MockApp mock;
+  const auto streamed = mock.post("/v1/chat/completions", kStream,
+                                  {{"x-gatecheck-itl-ms", "20"}, {"x-gatecheck-stream-error-after", "3"}});
+  EXPECT_EQ(streamed.header("x-gatecheck-honoured"), "stream-error-after=3, itl-ms=20");
+  EXPECT_EQ(streamed.header("x-gatecheck-pacing"), "ttft-ms=0, itl-ms=20");
+  const auto plain = mock.post("/v1/chat/completions", kChat);
+  EXPECT_FALSE(plain.has_header("x-gatecheck-honoured")) << "no control, nothing honoured";
+  EXPECT_FALSE(plain.has_header("x-gatecheck-pacing")) << "not a stream";
+  auto options = MockApp::default_options();
+  options.inter_token_ms = 7;  // the server's own pace, announced though no header asked for it
+  MockApp paced(options);
+  EXPECT_EQ(paced.post("/v1/chat/completions", kStream).header("x-gatecheck-pacing"), "ttft-ms=0, itl-ms=7");
+}
 
 TEST(ControlHeaders, NumbersWithTrailingJunkAreRefusedNamingTheHeader) {
   MockApp mock;

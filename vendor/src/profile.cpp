@@ -88,8 +88,14 @@ const ModelClaim* Profile::find_model(std::string_view model_id) const {
 
 std::string Profile::error_type(int status) const {
   if (!fixed_error_type.empty()) return fixed_error_type;
-  if (const auto it = error_types.find(status); it != error_types.end()) return it->second;
+  if (const auto it = error_types.find(status); it != error_types.end()) return it->second.front();
   return status >= 500 ? "server_error" : "invalid_request_error";
+}
+
+std::vector<std::string> Profile::error_types_for(int status) const {
+  if (!fixed_error_type.empty()) return {fixed_error_type};
+  if (const auto it = error_types.find(status); it != error_types.end()) return it->second;
+  return {};
 }
 
 std::vector<std::string> bundled_profile_names() {
@@ -127,7 +133,8 @@ void read_errors(const json& v, Profile& p) {
   p.fixed_error_type = string_of(errors, "type");
   const json types = errors.value("types", json::object());
   for (const auto& [status, type] : types.items()) {
-    p.error_types[std::stoi(status)] = type.get<std::string>();
+    p.error_types[std::stoi(status)] = type.is_array() ? type.get<std::vector<std::string>>()
+                                                       : std::vector<std::string>{type.get<std::string>()};
   }
 }
 

@@ -1,7 +1,10 @@
-// The JSONPath subset suites use: $ . name ['name'] [n] [-n] [*] .*  (RFC 9535 syntax for these selectors).
+// The JSONPath subset suites use, in RFC 9535 syntax: $ .name ['name'] [n] [-n] [*] .* and descendants
+// (..name ..* ..[n]), and filters [?expr]: comparisons (== != < <= > >=) of @/$ paths and literals, existence
+// tests ([?@.id]), && || ! and parentheses. Not supported: slices, unions and function extensions.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -30,7 +33,13 @@ class JsonPath {
     std::int64_t value;  // negative counts from the end
   };
   struct Wildcard {};
-  using Segment = std::variant<Name, Index, Wildcard>;
+  // `..`: the node and all its descendants, each then selected from by the next segment.
+  struct Descendants {};
+  struct FilterNode;  // the parsed expression (core/src/json_path.cpp)
+  struct Filter {
+    std::shared_ptr<const FilterNode> expression;
+  };
+  using Segment = std::variant<Name, Index, Wildcard, Descendants, Filter>;
 
   struct Match {
     std::string pointer;  // RFC 6901 pointer of the matched node
@@ -41,10 +50,10 @@ class JsonPath {
   static JsonPath parse(std::string_view text);
 
   std::vector<Match> evaluate(const nlohmann::json& root) const;
-  // The single node a wildcard-free path names, or nullptr when it does not exist.
+  // The first node the path selects (the one node of a singular path), or nullptr when there is none.
   const nlohmann::json* find(const nlohmann::json& root) const;
 
-  bool is_singular() const;
+  bool is_singular() const;  // names at most one node: no wildcard, filter or descendant segment
   const std::string& text() const { return text_; }
   const std::vector<Segment>& segments() const { return segments_; }
 

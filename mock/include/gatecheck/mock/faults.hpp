@@ -42,19 +42,25 @@ enum class Fault {
   webhook_wrong_secret,   // deliveries signed with another secret
   webhook_tampered_body,  // the body changed after it was signed
   webhook_no_signature,   // deliveries without signature headers
-  webhook_payload_invalid,  // the event's data lacks a field its schema requires
-  webhook_late,             // the first delivery attempt waits (parameter: milliseconds, default 3000)
-  webhook_no_retry,         // a failed delivery is not retried
-  key_rotation_stale,       // a rotated key keeps working
-  discovery_incomplete,     // discovery documents lack a field their specification requires
-  redirect_answer,          // API requests are answered with a 302 to another URL instead of an answer
+  webhook_payload_invalid,     // the event's data lacks a field its schema requires
+  webhook_late,                // the first delivery attempt waits (parameter: milliseconds, default 3000)
+  webhook_no_retry,            // a failed delivery is not retried
+  key_rotation_stale,          // a rotated key keeps working
+  discovery_incomplete,        // discovery documents lack a field their specification requires
+  redirect_answer,             // API requests are answered with a 302 to another URL instead of an answer
+  stream_bursts,               // events held back and flushed together every N ms (default 100)
+  no_allow_on_405,             // 405 answers without an Allow header
+  usage_zero,                  // usage reports 0 tokens for a non-empty answer
+  ratelimit_other_convention,  // IETF RateLimit/RateLimit-Policy fields instead of the profile's header names
+  escaping_breaks,             // a JSON body holding an escape (\" \\ \n ...) is answered 500
+  fields_off_spec,             // created and choices[].index as strings, refusal and logprobs left out
 };
 
 struct FaultInfo {
   Fault fault;
   std::string_view name;
   std::string_view defect;
-  std::string_view check;  // the conformance check meant to catch it
+  std::string_view check;  // the conformance check meant to catch it, or the suite assertion (expect.status)
 };
 
 const std::vector<FaultInfo>& fault_catalog();

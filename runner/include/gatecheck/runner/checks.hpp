@@ -36,6 +36,9 @@ struct CheckInfo {
   CheckScope scope;
   bool needs_twin;  // the executor sends the request again without streaming before judging
   Judge judge;
+  // The check whose failure in the same step explains this one's (a JSON body where a stream was asked for
+  // explains a missing [DONE]): such a failure is reported as caused by it, not as another finding.
+  std::string_view follows = {};
 };
 
 std::span<const CheckInfo> check_catalog();

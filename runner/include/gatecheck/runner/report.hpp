@@ -25,12 +25,17 @@ struct CheckResult {
   std::string expected;
   std::string actual;
   std::string location;  // file:line of the suite text that asked for it
+  // The failed check of the same step this failure follows from: shown, but not counted as a finding.
+  std::string caused_by;
+
+  bool is_finding() const { return !passed && caused_by.empty(); }
 };
 
 struct StepResult {
   std::string name;
   std::string location;
   Outcome outcome = Outcome::passed;
+  std::string skip_reason;  // skipped: what could not be judged, and why
   std::vector<CheckResult> checks;
   std::string request_excerpt;  // redacted
   std::string response_excerpt;
@@ -60,7 +65,7 @@ struct SuiteResult {
 
 struct Totals {
   std::size_t scenarios = 0, passed = 0, failed = 0, skipped = 0;
-  std::size_t checks = 0, checks_failed = 0, retries = 0, requests = 0;
+  std::size_t checks = 0, checks_failed = 0, retries = 0, requests = 0;  // checks_failed: findings only
 };
 
 struct RunReport {

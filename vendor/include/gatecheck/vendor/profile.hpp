@@ -84,8 +84,8 @@ struct Profile {
   std::string missing_key_message;
   std::string invalid_key_message;  // {key} becomes the masked key
   ErrorEnvelope envelope = ErrorEnvelope::openai;
-  std::string fixed_error_type;  // when the vendor uses one type for every error
-  std::map<int, std::string> error_types;
+  std::string fixed_error_type;                         // when the vendor uses one type for every error
+  std::map<int, std::vector<std::string>> error_types;  // the first is sent; any is accepted
   RateLimitClaims rate_limits;
   std::vector<ModelClaim> models;
   std::map<std::string, std::string> model_roles;  // chat -> gpt-4o-mini
@@ -112,8 +112,11 @@ struct Profile {
 
   bool has(std::string_view capability) const { return capabilities.count(std::string(capability)) > 0; }
   const ModelClaim* find_model(std::string_view id) const;
-  // The error `type` for a status under this profile's envelope.
+  // The error `type` for a status under this profile's envelope (the one the mock sends).
   std::string error_type(int status) const;
+  // Whether `type` is one the profile claims for the status (OpenAI's 429 is `requests`, `tokens` or
+  // `insufficient_quota`); empty when the profile names none.
+  std::vector<std::string> error_types_for(int status) const;
 };
 
 // A bundled profile name ("openai", "simosphere") or the path of a claims file. Throws LoadError naming the
