@@ -807,6 +807,38 @@ TEST(ErrorStatusMatchesType, TheTypeIsTheProfilesForTheStatus) {
                     "no error.type"));
 }
 
+TEST(ErrorStatusMatchesType, AStatusMayCarryAnyOfTheTypesTheProfileLists) {
+  // OpenAI answers 429 with `requests`, `tokens` or `insufficient_quota`.
+  for (const char* type : {"requests", "tokens", "insufficient_quota"})
+    EXPECT_TRUE(
+        Passes(evaluate("error.status-matches-type", answered(chat_request(), 429, error_body(type)))))
+        << type;
+  const Verdict other = evaluate("error.status-matches-type",
+                                 answered(chat_request(), 429, error_body("invalid_request_error")));
+  EXPECT_TRUE(FailsWith(other, "status 429 carries an error of type 'invalid_request_error'"));
+  EXPECT_EQ(other.expected, "type 'requests' or 'tokens' or 'insufficient_quota' for status 429");
+  // A status the profile names no type for: any client error type for a 4xx, server_error for a 5xx.
+  EXPECT_TRUE(Passes(
+      evaluate("error.status-matches-type", answered(chat_request(), 415, error_body("unsupported")))));
+  EXPECT_TRUE(
+      FailsWith(evaluate("error.status-matches-type", answered(chat_request(), 502, error_body("oops"))),
+                "status 502"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// http.allow-on-405
+
+TEST(HttpAllowOn405, A405NamesTheAllowedMethods) {
+  EXPECT_TRUE(Passes(
+      evaluate("http.allow-on-405", answered(chat_request(), 405, error_body("invalid_request_error"),
+                                             {{"Content-Type", "application/json"}, {"allow", "POST"}}))));
+  const Verdict bare =
+      evaluate("http.allow-on-405", answered(chat_request(), 405, error_body("invalid_request_error")));
+  EXPECT_TRUE(FailsWith(bare, "a 405 does not say which methods the resource allows"));
+  EXPECT_TRUE(NotApplicable(evaluate("http.allow-on-405", answered(chat_request(), 404, error_body("x"))),
+                            "not a 405"));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // error.http-status-before-stream and error.structured-in-stream
 

@@ -96,6 +96,11 @@ TEST(Matcher, EveryOperatorPassesWhenItHoldsAndFailsWhenItDoesNot) {
       {R"({"starts_with": "chatcmpl-"})", R"("chatcmpl-1")", true},
       {R"({"starts_with": "chatcmpl-"})", R"("x-chatcmpl-1")", false},
       {R"({"starts_with": "1"})", "12", false},
+      // RFC 9110 8.3.1: type and subtype compare case-insensitively; parameters are not the media type.
+      {R"({"media_type": "application/json"})", R"("Application/JSON; charset=utf-8")", true},
+      {R"({"media_type": "application/json"})", R"(" application/json ")", true},
+      {R"({"media_type": "application/json"})", R"("application/jsonl")", false},
+      {R"({"media_type": "text/event-stream"})", R"("text/plain; x=text/event-stream")", false},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(match(c.expectation, c.actual).ok, c.ok) << c.expectation << " against " << c.actual;

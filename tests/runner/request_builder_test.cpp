@@ -68,6 +68,11 @@ TEST(RequestBuilder, RawBodiesSizedBodiesAndMultipartForms) {
   EXPECT_TRUE(raw.request_json.is_null());
   const auto sized = build_exchange(json{{"path", "/x"}, {"body_bytes", 1000}}, env);
   EXPECT_EQ(sized.request.body, std::string(1000, 'x'));
+  // Valid JSON of a chosen size: the document, then insignificant whitespace.
+  const auto padded =
+      build_exchange(json{{"path", "/x"}, {"json", {{"model", "m"}}}, {"json_bytes", 64}}, env);
+  EXPECT_EQ(padded.request.body.size(), 64u);
+  EXPECT_EQ(json::parse(padded.request.body), (json{{"model", "m"}}));
   const auto form =
       build_exchange(json{{"path", "/files"},
                           {"multipart",

@@ -38,7 +38,10 @@ TEST(BundledProfiles, TheOpenAiBaselineLoads) {
   EXPECT_EQ(p.rate_limits.reset_format, ResetFormat::duration);
   EXPECT_TRUE(p.rate_limits.retry_after_ms);
   EXPECT_TRUE(p.has("chat.completions.stream"));
-  EXPECT_EQ(p.error_type(429), "requests");
+  EXPECT_EQ(p.error_type(429), "requests") << "the first of the list is the one the mock sends";
+  EXPECT_EQ(p.error_types_for(429), (std::vector<std::string>{"requests", "tokens", "insufficient_quota"}));
+  EXPECT_EQ(p.error_types_for(400), std::vector<std::string>{"invalid_request_error"});
+  EXPECT_TRUE(p.error_types_for(418).empty());
   EXPECT_EQ(p.raw["models"]["chat"], "gpt-4o-mini") << "the raw claims feed {{ profile.* }} templates";
 }
 

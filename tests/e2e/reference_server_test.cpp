@@ -1,0 +1,48 @@
+// The bundled suites against a second conformant server that is not the mock (tests/reference_server: written
+// from the OpenAI reference, with legal wire variants the mock does not use: CRLF and space-less SSE fields,
+// comments, lower-case header names, media-type parameters, Retry-After as an HTTP-date). Every scenario it
+// serves passes, with no failure at any severity, and none passes on nothing: the only skips are scenarios
+// that need gatecheck's mock.
+#include "reference_server/reference_server.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <gatecheck/runner/runner.hpp>
+#include <gatecheck/vendor/profile.hpp>
+
+namespace gatecheck {
+namespace {
+
+TEST(ReferenceServer, PassesEveryBundledScenarioItServesWithNoFailureAndNoVacuousPass) {
+  testing::ReferenceServer server;
+  server.start();
+  runner::RunOptions run;
+  run.target = server.url();
+  run.profile = vendor::load_profile("openai");
+  run.api_key = "sk-ref-test-0000";
+  run.fail_on = runner::Severity::should;  // a SHOULD finding is a false failure too
+  run.timeout = std::chrono::milliseconds(10'000);
+  const auto report = runner::run(runner::load_bundled_suites(), run);
+  server.stop();
+
+  std::size_t passed = 0;
+  for (const auto& suite : report.suites) {
+    for (const auto& scenario : suite.scenarios) {
+      const std::string title = suite.name + " / " + scenario.name;
+      if (scenario.outcome == runner::Outcome::passed) ++passed;
+      if (scenario.outcome == runner::Outcome::skipped) {
+        EXPECT_THAT(scenario.skip_reason, ::testing::HasSubstr("needs gatecheck's mock")) << title;
+      }
+      for (const auto& step : scenario.steps)
+        for (const auto& check : step.checks)
+          EXPECT_TRUE(check.passed) << title << ": " << check.id << ": " << check.message << " (expected "
+                                    << check.expected << ", actual " << check.actual << ")";
+    }
+  }
+  EXPECT_TRUE(report.passed());
+  EXPECT_GE(passed, 40u) << "the reference server serves every bundled suite";
+}
+
+}  // namespace
+}  // namespace gatecheck

@@ -1,0 +1,27 @@
+// Reading a request's JSON the way the API reference describes, refusing with its error codes.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api_errors.hpp"
+
+namespace gatecheck::testing::reference {
+
+// The body as a JSON object; 411 without a Content-Length, 415 for another media type, 400 otherwise.
+json parse_body(const Request& req);
+
+const json* member(const json& object, const char* key);     // null when absent or not an object
+std::string string_at(const json& object, const char* key);  // "" unless a string
+long long int_at(const json& object, const char* key, long long fallback);
+bool bool_at(const json& object, const char* name);  // absent or null: false; not a boolean: 400
+
+[[noreturn]] void invalid_type(const std::string& name, const std::string& expected, const json& got);
+[[noreturn]] void invalid_value(const std::string& name, const std::string& value, const char* supported);
+[[noreturn]] void missing(const std::string& name);
+void reject_unknown(const json& body, std::string_view known);  // `known` is a space-separated list
+// Absent, null, or a number of the kind within [low, high]; else invalid_type or e.g.
+// decimal_above_max_value.
+void check_number(const json& body, const char* name, double low, double high, bool integer);
+
+}  // namespace gatecheck::testing::reference

@@ -1,0 +1,98 @@
+#include "routes.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <optional>
+#include <string_view>
+
+#include "endpoints.hpp"
+#include "request_json.hpp"
+#include "text.hpp"
+
+namespace gatecheck::testing::reference {
+namespace {
+
+std::optional<std::string_view> allowed_method(std::string_view path) {
+  if (path == "/v1/chat/completions" || path == "/v1/embeddings") return "POST";
+  constexpr std::string_view kModel = "/v1/models/";
+  if (path == "/v1/models" || (path.starts_with(kModel) && path.size() > kModel.size() &&
+                               path.find('/', kModel.size()) == std::string_view::npos))
+    return "GET";
+  return std::nullopt;
+}
+
+}  // namespace
+
+Response Api::handle(const Request& req) {
+  std::optional<RateState> rate;
+  Response res;
+  try {
+    if (req.path.starts_with("/v1/") || req.path == "/v1") {
+      rate = limiter_.take(authenticate(req));
+      if (!rate->allowed)
+        throw ApiError(429,
+                       "Rate limit reached for requests: Limit " + std::to_string(rate->limit) + ", Used " +
+                           std::to_string(rate->limit) + ", Requested 1. Please try again in " +
+                           go_duration(rate->reset) + ".",
+                       nullptr, "rate_limit_exceeded");
+    }
+    res = route(req);
+  } catch (const ApiError& error) {
+    res = error_response(error);
+  } catch (const std::exception& error) {  // a bug here, not the client's fault
+    res = error_response(ApiError(500, std::string("The server had an error: ") + error.what()));
+  }
+  return finish(std::move(res), rate.value_or(limiter_.untouched()));
+}
+
+Response Api::refuse(int status, const std::string& message) {
+  Response res = error_response(ApiError(status, message));
+  res.close = true;
+  return finish(std::move(res), limiter_.untouched());
+}
+
+std::string Api::authenticate(const Request& req) const {
+  const std::string_view value = trim(req.header("authorization").value_or(""));
+  const auto space = value.find(' ');
+  std::string key(space == std::string_view::npos ? "" : trim(value.substr(space + 1)));
+  const Headers challenge{{"www-authenticate", "Bearer realm=\"reference\""}};  // RFC 9110 15.5.2
+  if (key.empty() || lower(value.substr(0, space)) != "bearer")
+    throw ApiError(401,
+                   "You didn't provide an API key. You need to provide your API key in an Authorization "
+                   "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                   nullptr, nullptr, challenge);
+  if (std::find(options_.keys.begin(), options_.keys.end(), key) == options_.keys.end())
+    throw ApiError(401,
+                   "Incorrect API key provided: " + key.substr(0, 3) + "****" +
+                       key.substr(key.size() - std::min<std::size_t>(key.size(), 4)) + ".",
+                   nullptr, "invalid_api_key", challenge);
+  return key;
+}
+
+Response Api::route(const Request& req) {
+  if (req.too_large) throw ApiError(413, "The request body is too large: the limit is 2097152 bytes.");
+  const auto allow = allowed_method(req.path);
+  if (!allow) throw ApiError(404, "Invalid URL (" + req.method + " " + req.path + ")");
+  if (req.method != *allow)
+    throw ApiError(
+        405,
+        "Method " + req.method + " is not allowed for " + req.path + "; use " + std::string(*allow) + ".",
+        nullptr, nullptr, {{"allow", std::string(*allow)}});
+  if (*allow == "GET") return models_response(req.path);
+  const json body = parse_body(req);
+  if (req.path == "/v1/embeddings") return embeddings_response(body);
+  return chat_response(body, "chatcmpl-" + next_id());
+}
+
+Response Api::finish(Response res, const RateState& rate) {
+  add_rate_headers(res, rate);
+  res.headers.emplace_back("x-request-id", "req_" + next_id());
+  return res;
+}
+
+std::string Api::next_id() {
+  const std::uint64_t n = counter_.fetch_add(1) + 1;
+  return hex(fnv1a(std::to_string(n), static_cast<std::uint64_t>(std::time(nullptr))), 16) + hex(n, 8);
+}
+
+}  // namespace gatecheck::testing::reference
