@@ -133,6 +133,13 @@ class PathParser {
       ++offset_;
   }
 
+  static bool singular(const FilterNode::Operand& operand) {
+    return std::all_of(operand.path.begin(), operand.path.end(), [](const JsonPath::Segment& segment) {
+      return std::holds_alternative<JsonPath::Name>(segment) ||
+             std::holds_alternative<JsonPath::Index>(segment);
+    });
+  }
+
   static FilterNode logical(FilterNode::Kind kind, FilterNode first) {
     FilterNode node;
     node.kind = kind;
@@ -181,6 +188,9 @@ class PathParser {
       skip_spaces();
       node.right = parse_operand(depth);
       skip_spaces();
+      // RFC 9535 2.3.5.1: what is compared is one value, so a compared path names at most one node.
+      if (!singular(node.left) || !singular(node.right))
+        fail("a compared path must name one node: no '*', '..' or filter (use @.tags[0], not @.tags[*])");
       return node;
     }
     if (node.left.kind == FilterNode::Operand::Kind::literal)
@@ -275,11 +285,18 @@ class PathParser {
 };
 
 // Applies segments to a node, collecting the selected nodes with their pointers.
+// The work one evaluation may do: filters re-walk their operands for every candidate and `..` visits every
+// node, so a hostile path or document could otherwise multiply the work without end.
+constexpr std::size_t kMaxVisits = 1'000'000;
+
 class Walker {
  public:
-  Walker(const json& root, std::vector<JsonPath::Match>& out) : root_(root), out_(out) {}
+  Walker(const json& root, std::vector<JsonPath::Match>& out, std::size_t& visits, const std::string& text)
+      : root_(root), out_(out), visits_(visits), text_(text) {}
 
   void walk(const json& node, std::string& pointer, const Segments& segments, std::size_t at) {
+    if (++visits_ > kMaxVisits)
+      throw JsonPathError(text_, 0, "the path visits more than 1000000 nodes of this document");
     if (at == segments.size()) {
       out_.push_back({pointer, &node});
       return;
@@ -324,14 +341,14 @@ class Walker {
  private:
   std::vector<JsonPath::Match> select(const FilterNode::Operand& operand, const json& current) const {
     std::vector<JsonPath::Match> matches;
-    Walker inner(root_, matches);
+    Walker inner(root_, matches, visits_, text_);
     std::string pointer;
     inner.walk(operand.kind == FilterNode::Operand::Kind::relative ? current : root_, pointer, operand.path,
                0);
     return matches;
   }
 
-  // RFC 9535 2.3.5.2: an operand is a value, or Nothing when its path selects no single node.
+  // RFC 9535 2.3.5.2: an operand is a value, or Nothing when its (singular) path selects no node.
   std::optional<json> value(const FilterNode::Operand& operand, const json& current) const {
     if (operand.kind == FilterNode::Operand::Kind::literal) return operand.literal;
     auto matches = select(operand, current);
@@ -376,6 +393,8 @@ class Walker {
 
   const json& root_;
   std::vector<JsonPath::Match>& out_;
+  std::size_t& visits_;  // shared with the walkers of filter operands
+  const std::string& text_;
 };
 
 }  // namespace
@@ -394,7 +413,8 @@ JsonPath JsonPath::parse(std::string_view text) {
 std::vector<JsonPath::Match> JsonPath::evaluate(const nlohmann::json& root) const {
   std::vector<Match> out;
   std::string pointer;
-  Walker(root, out).walk(root, pointer, segments_, 0);
+  std::size_t visits = 0;
+  Walker(root, out, visits, text_).walk(root, pointer, segments_, 0);
   return out;
 }
 

@@ -122,7 +122,8 @@ void add_rate_limit_headers(const vendor::RateLimitClaims& names, const RateDeci
 // from a producer that sends everything at once.
 void add_control_report(const Controls& controls, Reply& reply) {
   if (reply.scripted) return;  // a stub says what it was scripted to say, and nothing about controls
-  if (!controls.honoured.empty()) reply.headers.emplace_back("x-gatecheck-honoured", controls.honoured);
+  // Always sent ("none" when no control arrived): its absence then means a gateway dropped the report.
+  reply.headers.emplace_back("x-gatecheck-honoured", controls.honoured.empty() ? "none" : controls.honoured);
   if (!reply.stream) return;
   const auto ms = [](std::chrono::microseconds value) { return std::to_string(value.count() / 1000); };
   reply.headers.emplace_back("x-gatecheck-pacing", "ttft-ms=" + ms(controls.timing.first_token) +

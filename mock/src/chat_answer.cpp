@@ -499,7 +499,8 @@ std::string render_completion(const ChatAnswer& answer) {
   w.end_array();
   w.key("usage");
   write_usage(w, answer);
-  w.key("service_tier").value("default").key("system_fingerprint").value(answer.fingerprint);
+  w.key("service_tier").value("default").key("system_fingerprint");
+  answer.off_spec ? w.value(std::int64_t{20240718}) : w.value(answer.fingerprint);
   w.end_object();
   return out;
 }

@@ -1,5 +1,9 @@
 // POST {base}/chat/completions
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+
 #include <gatecheck/core/document.hpp>
 
 #include "call_context.hpp"
@@ -19,9 +23,40 @@ bool asks_for_stream(std::string_view body, const vendor::Profile& profile) {
   return stream != document.end() && *stream == true;
 }
 
+// The clamps-out-of-range fault: a gateway that quietly clamps a value the API refuses (temperature: 5
+// becomes 2) instead of refusing it. The profile's ranges, for the parameters a gateway clamps.
+std::optional<std::pair<double, double>> clamp_range(const vendor::Profile& profile,
+                                                     const std::string& param) {
+  if (param == "temperature") return std::pair(profile.temperature_min, profile.temperature_max);
+  if (param == "top_p") return std::pair(profile.top_p_min, profile.top_p_max);
+  if (param == "presence_penalty" || param == "frequency_penalty")
+    return std::pair(profile.penalty_min, profile.penalty_max);
+  return std::nullopt;
+}
+
+ChatRequest read_or_clamp(const CallContext& context) {
+  const auto& profile = context.profile();
+  std::string body(context.request.body);
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return read_chat_request(body, profile, context.options.seed);
+    } catch (const Rejected& rejected) {
+      const auto& error = rejected.error;
+      if (!context.faults().has(Fault::clamps_out_of_range) || attempt == 4 || !error.param.is_string())
+        throw;
+      const auto range = clamp_range(profile, error.param.get<std::string>());
+      auto document = core::parse_untrusted_json(body, 128);
+      if (!range || !document.is_object() || !document[error.param.get<std::string>()].is_number()) throw;
+      auto& value = document[error.param.get<std::string>()];
+      value = std::clamp(value.get<double>(), range->first, range->second);
+      body = document.dump();
+    }
+  }
+}
+
 Reply answer(CallContext& context) {
   const auto& profile = context.profile();
-  ChatRequest request = read_chat_request(context.request.body, profile, context.options.seed);
+  ChatRequest request = read_or_clamp(context);
   request.length = context.controls.length.get();
   // Generation is bounded: n answers of `length` tokens are all held in memory until sent.
   const std::uint64_t longest = request.length.value_or(40);

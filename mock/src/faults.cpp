@@ -93,9 +93,12 @@ constexpr FaultInfo kFaults[] = {
      "a JSON body holding an escape (a quote, backslash, newline or tab in a prompt) is answered 500",
      "expect.status"},
     {Fault::fields_off_spec, "fields-off-spec",
-     "a completion's created and choices[].index are strings, and message.refusal and choices[].logprobs "
-     "are left out",
+     "a completion's created and choices[].index are strings, system_fingerprint a number, and "
+     "message.refusal and choices[].logprobs are left out",
      "expect.schema"},
+    {Fault::clamps_out_of_range, "clamps-out-of-range",
+     "an out-of-range temperature, top_p or penalty is quietly clamped into range instead of refused",
+     "expect.status"},
 };
 
 }  // namespace

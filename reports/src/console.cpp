@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
@@ -46,51 +47,54 @@ std::string progress_line(const runner::Progress& progress) {
   return line;
 }
 
+namespace {
+
+// A step's findings and warnings, each failure once, its consequences under it.
+void write_step_failures(std::ostream& out, const Paint& paint, const runner::StepResult& step) {
+  out << "  step: " << step.name << "  " << step.location << "\n";
+  for (const auto& note : step.notes)
+    out << "    note: " << note << "\n";
+  for (const auto& check : step.checks) {
+    if (check.passed) continue;
+    if (!check.caused_by.empty()) {  // shown under its cause, not as another finding
+      out << "      - " << check.id << " (caused by " << check.caused_by << "): " << check.message << "\n";
+      continue;
+    }
+    out << "    " << paint(check.severity == runner::Severity::must ? "31" : "33", "x " + check.id) << " ["
+        << runner::to_string(check.severity) << "] " << check.message << "\n";
+    if (!check.expected.empty()) out << "        expected: " << check.expected << "\n";
+    if (!check.actual.empty()) out << "        actual:   " << check.actual << "\n";
+    if (!check.location.empty() && check.location != step.location)
+      out << "        at " << check.location << "\n";
+  }
+  if (!step.request_excerpt.empty()) out << "    request:\n" << indent(step.request_excerpt, "      | ");
+  if (!step.response_excerpt.empty()) out << "    response:\n" << indent(step.response_excerpt, "      | ");
+}
+
+bool has_failure(const runner::StepResult& step) {
+  return std::any_of(step.checks.begin(), step.checks.end(), [](const auto& c) { return !c.passed; });
+}
+
+}  // namespace
+
 void write_console(std::ostream& out, const runner::RunReport& report, const ConsoleStyle& style) {
   const Paint paint{style.color};
   for (const auto& suite : report.suites) {
     for (const auto& scenario : suite.scenarios) {
       const std::string title = suite.name + " / " + scenario.name;
+      const bool warnings = std::any_of(scenario.steps.begin(), scenario.steps.end(), has_failure);
       if (scenario.outcome == Outcome::skipped) {  // always shown: a skip is something not judged
         out << paint("33", "SKIP") << "  " << title << " (" << scenario.skip_reason << ")\n";
-        continue;
-      }
-      bool warnings = false;
-      for (const auto& step : scenario.steps)
-        for (const auto& check : step.checks)
-          warnings |= !check.passed;
-      if (scenario.outcome == Outcome::passed && !warnings) {
+        if (!warnings) continue;  // a warning of another step is shown all the same
+      } else if (scenario.outcome == Outcome::passed && !warnings) {
         if (style.show_passed) out << paint("32", "PASS") << "  " << title << "\n";
         continue;
+      } else {
+        out << (scenario.outcome == Outcome::failed ? paint("1;31", "FAIL") : paint("33", "WARN")) << "  "
+            << paint("1", title) << "  " << scenario.location << "\n";
       }
-      out << (scenario.outcome == Outcome::failed ? paint("1;31", "FAIL") : paint("33", "WARN")) << "  "
-          << paint("1", title) << "  " << scenario.location << "\n";
-      for (const auto& step : scenario.steps) {
-        const bool step_has_failure =
-            std::any_of(step.checks.begin(), step.checks.end(), [](const auto& c) { return !c.passed; });
-        if (!step_has_failure) continue;
-        out << "  step: " << step.name << "  " << step.location << "\n";
-        for (const auto& note : step.notes)
-          out << "    note: " << note << "\n";
-        for (const auto& check : step.checks) {
-          if (check.passed) continue;
-          if (!check.caused_by.empty()) {  // shown under its cause, not as another finding
-            out << "      - " << check.id << " (caused by " << check.caused_by << "): " << check.message
-                << "\n";
-            continue;
-          }
-          out << "    " << paint(check.severity == runner::Severity::must ? "31" : "33", "x " + check.id)
-              << " [" << runner::to_string(check.severity) << "] " << check.message << "\n";
-          if (!check.expected.empty()) out << "        expected: " << check.expected << "\n";
-          if (!check.actual.empty()) out << "        actual:   " << check.actual << "\n";
-          if (!check.location.empty() && check.location != step.location)
-            out << "        at " << check.location << "\n";
-        }
-        if (!step.request_excerpt.empty())
-          out << "    request:\n" << indent(step.request_excerpt, "      | ");
-        if (!step.response_excerpt.empty())
-          out << "    response:\n" << indent(step.response_excerpt, "      | ");
-      }
+      for (const auto& step : scenario.steps)
+        if (has_failure(step)) write_step_failures(out, paint, step);
       out << "\n";
     }
   }

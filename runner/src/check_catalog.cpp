@@ -90,7 +90,7 @@ constexpr CheckInfo kChecks[] = {
     {"error.status-matches-type", Severity::must,
      "the HTTP status of an error agrees with its type (the profile's status -> type table)",
      "OpenAI API reference, error codes; RFC 9110 section 15", CheckScope::exchange, false,
-     &error_status_matches_type, "error.envelope"},
+     &error_status_matches_type},
     {"error.http-status-before-stream", Severity::must,
      "an error before the first token is a real HTTP error status, not 200 plus an error event",
      "RFC 9110 section 15; OpenAI API reference, error codes", CheckScope::exchange, false,

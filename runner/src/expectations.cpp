@@ -64,6 +64,24 @@ std::string render_text(const std::string& text, const core::TemplateScope& scop
   return core::to_template_text(core::render(text, scope));
 }
 
+// A JSONPath with templates: each value is escaped as it lands, so a model id with a quote in it stays one
+// string literal of a filter ($.data[?@.id == '{{ profile.models.chat }}']) and cannot change the path.
+std::string render_path(const std::string& path, const core::TemplateScope& scope) {
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t open = path.find("{{"); open != std::string::npos; open = path.find("{{", at)) {
+    const std::size_t close = path.find("}}", open);
+    if (close == std::string::npos) break;  // left whole: render_text names the unclosed '{{'
+    out += path.substr(at, open - at);
+    for (const char c : render_text(path.substr(open, close + 2 - open), scope)) {
+      if (c == '\\' || c == '\'' || c == '"') out += '\\';
+      out += c;
+    }
+    at = close + 2;
+  }
+  return at == 0 ? render_text(path, scope) : out + path.substr(at);
+}
+
 }  // namespace
 
 bool Expectations::judges_responses() const {
@@ -109,7 +127,7 @@ Expectations render_expectations(const Expectations& expect, const core::Templat
   render(out.body);
   for (auto* list : {&out.headers, &out.json, &out.events}) {
     for (auto& entry : *list) {
-      entry.path = render_text(entry.path, scope);  // $.data[?@.id == '{{ profile.models.chat }}']
+      entry.path = render_path(entry.path, scope);
       entry.want = render_value(entry.want, scope);
     }
   }

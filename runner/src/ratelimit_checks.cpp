@@ -47,7 +47,11 @@ Verdict headers_present(const CheckContext& context) {
       return Verdict::fail(response_name(i, ex) + " announces no rate limit under any known convention",
                            "limit, remaining and reset (x-ratelimit-*-requests, X-RateLimit-* or RateLimit)",
                            "none");
-    const char* missing = !found->limit ? "limit" : !found->reset_seconds ? "a readable reset" : nullptr;
+    const char* missing = !found->remaining                  ? "a remaining count that reads as one"
+                          : !found->limit_and_reset_required ? nullptr
+                          : !found->limit                    ? "limit"
+                          : !found->reset_seconds            ? "a readable reset"
+                                                             : nullptr;
     if (missing != nullptr)
       return Verdict::fail(
           response_name(i, ex) + " announces remaining under " + found->convention + " but not " + missing,
@@ -60,17 +64,20 @@ Verdict headers_present(const CheckContext& context) {
 Verdict profile_names(const CheckContext& context) {
   const auto& claimed = context.profile.rate_limits.remaining_requests;
   if (claimed.empty()) return Verdict::not_applicable("the profile claims no rate-limit header names");
+  std::size_t judged = 0;
   for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
     const Exchange& ex = *context.exchanges[i];
-    if (!answered(ex)) continue;
-    const auto found = reading(context, ex);
-    if (!found) return Verdict::not_applicable("no rate-limit headers to name (ratelimit.headers-present)");
+    const auto found = answered(ex) ? reading(context, ex) : std::nullopt;
+    if (!found) continue;  // no headers at all: ratelimit.headers-present's finding
+    ++judged;
     if (!found->profile_names)
       return Verdict::fail(response_name(i, ex) + " announces its limits as " + found->convention +
                                ", not under the names the profile claims",
                            claimed + " (the profile's)", found->convention);
   }
-  return Verdict::pass();
+  if (judged == 0)
+    return Verdict::not_applicable("no rate-limit headers to name (ratelimit.headers-present)");
+  return Verdict::pass(std::to_string(judged) + " responses");
 }
 
 Verdict remaining_decreases(const CheckContext& context) {

@@ -1,5 +1,7 @@
 #include "ratelimit_conventions.hpp"
 
+#include <cmath>
+
 #include <gatecheck/core/duration.hpp>
 
 namespace gatecheck::runner {
@@ -26,14 +28,24 @@ constexpr Convention kConventions[] = {
 // Above this a "reset" is a Unix time, below it a number of seconds (GitHub sends epochs, others deltas).
 constexpr double kEpochThreshold = 1e9;
 
+// A count as a header states it: finite and not negative (from_chars reads "nan", "inf" and "-5" too).
+std::optional<double> count(std::optional<double> value) {
+  if (!value || !std::isfinite(*value) || *value < 0) return std::nullopt;
+  return value;
+}
+
 std::optional<double> number(const core::Headers& headers, std::string_view name) {
   const auto text = headers.get(name);
-  return text ? core::parse_decimal(*text) : std::nullopt;
+  return text ? count(core::parse_decimal(*text)) : std::nullopt;
+}
+
+std::optional<double> finite(std::optional<double> value) {
+  return value && std::isfinite(*value) ? value : std::nullopt;
 }
 
 std::optional<double> seconds_until(std::string_view text, Reset format, double arrived) {
-  if (format == Reset::go_duration) return core::parse_go_duration(text);
-  const auto value = core::parse_decimal(text);
+  if (format == Reset::go_duration) return finite(core::parse_go_duration(text));
+  const auto value = finite(core::parse_decimal(text));
   if (!value || format == Reset::seconds || *value < kEpochThreshold) return value;
   return *value - arrived;
 }
@@ -41,15 +53,15 @@ std::optional<double> seconds_until(std::string_view text, Reset format, double 
 std::optional<double> seconds_until(std::string_view text, vendor::ResetFormat format, double arrived) {
   switch (format) {
     case vendor::ResetFormat::duration:
-      return core::parse_go_duration(text);
+      return finite(core::parse_go_duration(text));
     case vendor::ResetFormat::seconds:
-      return core::parse_decimal(text);
+      return finite(core::parse_decimal(text));
     case vendor::ResetFormat::milliseconds: {
-      const auto ms = core::parse_decimal(text);
+      const auto ms = finite(core::parse_decimal(text));
       return ms ? std::optional<double>(*ms / 1000.0) : std::nullopt;
     }
     case vendor::ResetFormat::epoch_seconds: {
-      const auto at = core::parse_decimal(text);
+      const auto at = finite(core::parse_decimal(text));
       return at ? std::optional<double>(*at - arrived) : std::nullopt;
     }
   }
@@ -64,7 +76,8 @@ std::optional<double> parameter(std::string_view field, std::initializer_list<st
       if (!starts || field.substr(at + key.size(), 1) != "=") continue;
       const auto begin = at + key.size() + 1;
       const auto end = field.find_first_of(";, ", begin);
-      return core::parse_decimal(field.substr(begin, end == std::string_view::npos ? end : end - begin));
+      return count(
+          core::parse_decimal(field.substr(begin, end == std::string_view::npos ? end : end - begin)));
     }
   }
   return std::nullopt;
@@ -77,10 +90,12 @@ std::optional<RateLimitReading> structured(const core::Headers& headers) {
   if (!field) return std::nullopt;
   RateLimitReading reading;
   reading.convention = "IETF RateLimit/RateLimit-Policy";
+  reading.limit_and_reset_required = false;
   reading.remaining = parameter(*field, {"r", "remaining"});
   if (!reading.remaining) return std::nullopt;
   reading.reset_seconds = parameter(*field, {"t", "reset"});
-  reading.reset_text = std::string(*field);
+  if (reading.reset_seconds)
+    reading.reset_text = std::to_string(static_cast<long long>(*reading.reset_seconds));
   reading.limit = parameter(*field, {"limit"});
   if (const auto policy = headers.get("ratelimit-policy"); policy && !reading.limit)
     reading.limit = parameter(*policy, {"q"});

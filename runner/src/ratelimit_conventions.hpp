@@ -19,6 +19,8 @@ struct RateLimitReading {
   std::optional<double> remaining;
   std::optional<double> reset_seconds;  // until the window resets, as of `arrived`
   std::string reset_text;               // the reset value as sent
+  // The IETF RateLimit field may leave out the quota and the reset (only `r` is required there).
+  bool limit_and_reset_required = true;
 };
 
 // The request-quota reading of the first convention whose `remaining` is present; nullopt when none is.

@@ -245,6 +245,7 @@ class StepRunner {
       remaining = static_cast<double>(cap);
       source = "announces no limit";
     }
+    remaining = std::min(remaining, 1e9);        // a finite count (ratelimit_conventions reads no NaN)
     const double wanted = remaining * 1.1 + 10;  // refills while the burst runs
     result_.notes.push_back("burst sized from the target's limit: it " + source);
     if (wanted <= static_cast<double>(cap)) return static_cast<std::size_t>(wanted) + 1;
@@ -280,6 +281,7 @@ class StepRunner {
     const auto deadline = std::min(
         Clock::now() + std::max(std::chrono::milliseconds(60'000), env_.options.timeout * 4), env_.deadline);
     std::atomic<int> broken_in_a_row{0};
+    std::atomic<bool> out_of_time{false};
     auto worker = [&] {
       auto options = client_options(env_.options);
       options.max_body_bytes = std::min<std::size_t>(256 * 1024, options.max_body_bytes);
@@ -288,6 +290,7 @@ class StepRunner {
         const std::size_t i = next.fetch_add(1);
         if (i >= count || stop.load()) return;
         if (Clock::now() > deadline) {
+          out_of_time = true;
           stop = true;
           return;
         }
@@ -305,6 +308,10 @@ class StepRunner {
     run_in_parallel(concurrency, worker);
     if (Clock::now() >= env_.deadline && next.load() < count)
       cut_by_deadline_ = true;  // stopped by the run's
+    else if (out_of_time && burst_capped_.empty())
+      burst_capped_ =
+          "the burst reached its time limit before its last request: a window that refills as "
+          "fast as the target answers cannot be exhausted in time, so its 429 was not reached";
     std::vector<Exchange> exchanges;
     for (auto& slot : slots)
       if (slot) exchanges.push_back(std::move(*slot));

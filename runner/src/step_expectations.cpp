@@ -300,40 +300,62 @@ std::optional<Verdict> unreached_control(const CheckInfo& check,
                                          const std::vector<const Exchange*>& exchanges) {
   if (exchanges.size() != 1) return std::nullopt;
   const Exchange& ex = *exchanges.front();
-  const std::string honoured = core::to_lower(ex.response.headers.get("x-gatecheck-honoured").value_or(""));
+  const auto listed = ex.response.headers.get("x-gatecheck-honoured");
+  const std::string honoured = core::to_lower(listed.value_or(""));
   for (const auto& [control, dependent] : kControlDependencies) {
     if (dependent != "*" && dependent != check.id) continue;
     const std::string header = "x-gatecheck-" + std::string(control);
     if (!ex.request.headers.contains(header) ||
         honoured.find(std::string(control) + "=") != std::string::npos)
       continue;
-    return Verdict::not_applicable("the " + header +
-                                   " control did not reach the mock (its answer does not "
-                                   "list it in x-gatecheck-honoured): nothing was injected");
+    // Without the answer header at all, the control may have arrived and the gateway dropped the report.
+    return Verdict::not_applicable(
+        listed ? "the " + header +
+                     " control did not reach the mock (its answer does not list it in x-gatecheck-honoured): "
+                     "nothing was injected"
+               : "the answer carries no x-gatecheck-honoured: the " + header +
+                     " control did not reach the mock, or what it honoured did not come back; nothing "
+                     "injected can be judged");
   }
   return std::nullopt;
 }
 
 // What an assertion follows from: a wrong status makes every statement about the body moot (a 500 has no
 // choices), and statements about events follow the stream being one.
+// (A burst's expect_429 stands on its own: one 500 among its answers says nothing about the limit.)
 std::string_view assertion_follows(std::string_view id) {
   if (id == "expect.sse" || id == "expect.events") return "sse.content-type";
-  if (id.starts_with("expect.") && id != "expect.status" && id != "expect.duration") return "expect.status";
-  return {};
+  if (id == "expect.status" || id == "expect.duration" || id == "expect.ratelimit") return {};
+  return id.starts_with("expect.") ? "expect.status" : "";
+}
+
+// Whether a root's failure explains what follows it: a stream check's failure follows a wrong content type
+// only when nothing arrived as events at all (a JSON body where a stream was asked for); a stream merely
+// mislabelled is judged on its own.
+bool explains(std::string_view root, const std::vector<const Exchange*>& exchanges) {
+  if (root != "sse.content-type") return true;
+  return std::all_of(exchanges.begin(), exchanges.end(),
+                     [](const Exchange* ex) { return ex->events.empty(); });
 }
 
 // A failure that follows from another failure of the same step is marked caused by it: one root cause, one
-// finding. Catalog checks name what they follow in the registry, assertions in assertion_follows.
-void mark_consequences(std::vector<CheckResult>& results, std::size_t first) {
-  const auto failed = [&](std::string_view id) {
+// finding. Catalog checks name what they follow in the registry, assertions in assertion_follows; a SHOULD
+// root never uncounts a MUST failure.
+void mark_consequences(std::vector<CheckResult>& results, std::size_t first,
+                       const std::vector<const Exchange*>& exchanges) {
+  const auto root = [&](std::string_view id, Severity severity) {
     return std::any_of(results.begin() + static_cast<std::ptrdiff_t>(first), results.end(),
-                       [&](const CheckResult& r) { return r.id == id && r.is_finding(); });
+                       [&](const CheckResult& r) {
+                         return r.id == id && r.is_finding() &&
+                                (r.severity == Severity::must || severity == Severity::should);
+                       });
   };
   for (auto it = results.begin() + static_cast<std::ptrdiff_t>(first); it != results.end(); ++it) {
     if (it->passed) continue;
     const CheckInfo* info = find_check(it->id);
     const std::string_view follows = info != nullptr ? info->follows : assertion_follows(it->id);
-    if (!follows.empty() && follows != it->id && failed(follows)) it->caused_by = std::string(follows);
+    if (!follows.empty() && follows != it->id && root(follows, it->severity) && explains(follows, exchanges))
+      it->caused_by = std::string(follows);
   }
 }
 
@@ -357,7 +379,7 @@ void evaluate_expectations(const Expectations& expect, const std::vector<const E
       if (auto unreached = unreached_control(*check, exchanges)) verdict = std::move(*unreached);
     record.verdict(*check, verdict);
   }
-  mark_consequences(out, first);
+  mark_consequences(out, first, exchanges);
 }
 
 }  // namespace gatecheck::runner

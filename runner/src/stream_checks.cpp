@@ -240,6 +240,9 @@ Verdict incremental(const Exchange& ex) {
         content += has_choice_content(choice) ? 1 : 0;
   }
   const auto pause = announced_pause_ms(ex);
+  // Too few paced chunks to tell held-back events from a short answer.
+  if (content < (pause ? 3u : 4u))
+    return Verdict::not_applicable(std::to_string(content) + " content chunks: too few to judge their pace");
   if (pause && *pause <= 0)
     return Verdict::not_applicable("the producer announces no pause between tokens (x-gatecheck-pacing " +
                                    std::string(*ex.response.headers.get("x-gatecheck-pacing")) +

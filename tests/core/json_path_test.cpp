@@ -128,6 +128,22 @@ TEST(JsonPathFilters, RefuseNestingBeyondABound) {
   EXPECT_THROW(JsonPath::parse("$..a..b..c..d"), JsonPathError);  // each '..' multiplies the work
 }
 
+TEST(JsonPathFilters, CompareOnlyPathsThatNameOneNode) {
+  // RFC 9535 2.3.5.1: `@.tags[*] != 'x'` would compare a list; it is refused, not read as Nothing.
+  EXPECT_THROW(JsonPath::parse("$.data[?@.tags[*] != 'x']"), JsonPathError);
+  EXPECT_THROW(JsonPath::parse("$.data[?$..id == 'x']"), JsonPathError);
+  EXPECT_NO_THROW(JsonPath::parse("$.data[?@.tags[*]]"));  // an existence test may select several
+}
+
+TEST(JsonPathFilters, AnEvaluationHasABoundWhateverThePathAndTheDocument) {
+  json wide = json::array();
+  for (int i = 0; i < 2000; ++i)
+    wide.push_back({{"k", i}});
+  // Every candidate re-walks the root: 2000 x 2000 visits, over the bound.
+  EXPECT_THROW(JsonPath::parse("$[?$[?@.k == 1999]]").evaluate(wide), JsonPathError);
+  EXPECT_EQ(JsonPath::parse("$[?@.k == 1999]").evaluate(wide).size(), 1u);
+}
+
 TEST(JsonPathDescendants, SelectTheNodeAndEveryDescendantInDocumentOrder) {
   const auto ids = JsonPath::parse("$..id").evaluate(kCatalog);
   ASSERT_EQ(ids.size(), 3u);

@@ -52,9 +52,12 @@ const runner::ScenarioResult& only(const runner::RunReport& report) {
   return report.suites.at(0).scenarios.at(0);
 }
 
+// A gateway that drops the control: the mock answers a complete stream and says no control arrived.
 TEST(Judgement, AnInjectedErrorThatNeverCameIsASkipNamingTheControlInEveryReport) {
+  auto headers = kSse;
+  headers.emplace_back("x-gatecheck-honoured", "none");
   const auto report =
-      run_suite(kStreamErrorSuite, {answer(200, kCompleteStream, kSse, "/v1/chat/completions")});
+      run_suite(kStreamErrorSuite, {answer(200, kCompleteStream, headers, "/v1/chat/completions")});
   const auto& scenario = only(report);
   ASSERT_EQ(scenario.outcome, runner::Outcome::skipped);
   EXPECT_THAT(scenario.skip_reason,
@@ -66,6 +69,14 @@ TEST(Judgement, AnInjectedErrorThatNeverCameIsASkipNamingTheControlInEveryReport
   EXPECT_THAT(console.str(), HasSubstr("SKIP  s / an error after the first token"));
   EXPECT_THAT(reports::junit_xml(report), HasSubstr("<skipped message=\"step &apos;POST /chat/completions"));
   EXPECT_THAT(runner::to_json(report).dump(), HasSubstr("nothing was injected"));
+}
+
+// A gateway that drops the mock's answer header: what arrived cannot be known, and that is what is said.
+TEST(Judgement, AnAnswerWithoutTheHonouredReportSaysItCannotBeJudged) {
+  const auto report =
+      run_suite(kStreamErrorSuite, {answer(200, kCompleteStream, kSse, "/v1/chat/completions")});
+  EXPECT_EQ(only(report).outcome, runner::Outcome::skipped);
+  EXPECT_THAT(only(report).skip_reason, HasSubstr("the answer carries no x-gatecheck-honoured"));
 }
 
 TEST(Judgement, TheSameStepJudgedWhenTheControlArrives) {
@@ -156,7 +167,8 @@ scenarios:
 )",
                                 {answer(200, kCompleteStream, kSse, "/v1/chat/completions")});
   EXPECT_EQ(only(report).outcome, runner::Outcome::skipped);
-  EXPECT_THAT(only(report).skip_reason, HasSubstr("no error to judge"));
+  EXPECT_THAT(only(report).skip_reason,
+              HasSubstr("the target accepted the request (HTTP 200) instead of refusing it"));
 }
 
 // OpenAI tier 2 allows 5,000 requests a minute: a limit above the burst cap is noted, never failed.

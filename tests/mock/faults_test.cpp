@@ -154,6 +154,18 @@ TEST(ProtocolFaults, A405WithoutAllowAndZeroUsage) {
   EXPECT_EQ(zero["usage"]["total_tokens"], 0);
 }
 
+TEST(ProtocolFaults, OutOfRangeValuesAreClampedInsteadOfRefused) {
+  const std::string hot =
+      R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"temperature":5,"top_p":-1})";
+  EXPECT_EQ(with_fault("clamps-out-of-range", hot).status, 200);
+  MockApp mock;
+  const auto refused = mock.post("/v1/chat/completions", hot);
+  EXPECT_EQ(refused.status, 400);
+  // What no gateway clamps is still refused.
+  const std::string many = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"n":1000})";
+  EXPECT_EQ(with_fault("clamps-out-of-range", many).status, 400);
+}
+
 TEST(ProtocolFaults, EscapesInTheBodyAreAServerError) {
   const std::string escaped =
       R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"say \"hi\""}]})";
@@ -278,7 +290,7 @@ TEST(ControlHeaders, TheAnswerListsTheControlsHonouredAndTheStreamsPacing) {
   EXPECT_EQ(streamed.header("x-gatecheck-honoured"), "stream-error-after=3, itl-ms=20");
   EXPECT_EQ(streamed.header("x-gatecheck-pacing"), "ttft-ms=0, itl-ms=20");
   const auto plain = mock.post("/v1/chat/completions", kChat);
-  EXPECT_FALSE(plain.has_header("x-gatecheck-honoured")) << "no control, nothing honoured";
+  EXPECT_EQ(plain.header("x-gatecheck-honoured"), "none") << "no control arrived, and the answer says so";
   EXPECT_FALSE(plain.has_header("x-gatecheck-pacing")) << "not a stream";
   auto options = MockApp::default_options();
   options.inter_token_ms = 7;  // the server's own pace, announced though no header asked for it

@@ -161,10 +161,10 @@ TEST(EvaluateCheck, AnUnknownIdIsAnError) {
 // ---------------------------------------------------------------------------------------------------------
 // The stream checks on a conforming stream, and on the wire variations the standard allows.
 
-const char* const kStreamChecks[] = {
-    "sse.content-type",       "sse.framing", "sse.json-chunks", "sse.done-sentinel",
-    "sse.nothing-after-done", "sse.same-id", "sse.role-first",  "sse.finish-reason-last",
-    "sse.incremental"};
+// (sse.incremental judges arrival times, not the wire form: its own tests below.)
+const char* const kStreamChecks[] = {"sse.content-type",  "sse.framing",           "sse.json-chunks",
+                                     "sse.done-sentinel", "sse.same-id",           "sse.nothing-after-done",
+                                     "sse.role-first",    "sse.finish-reason-last"};
 
 TEST(StreamChecks, AConformingStreamPassesEveryOne) {
   const Exchange ex = streamed(chat_request(true), good_stream());
@@ -534,6 +534,10 @@ TEST(SseIncremental, FewerThanThreeChunksCannotBeJudged) {
   EXPECT_TRUE(
       NotApplicable(evaluate("sse.incremental", streamed(chat_request(true), pieces, sse_headers(), 0us)),
                     "fewer than three chunks"));
+  // Two content chunks from a paced producer, or three from an unknown one, cannot show buffering.
+  EXPECT_TRUE(NotApplicable(evaluate("sse.incremental", arriving({1, 1, 1}, "ttft-ms=0, itl-ms=20")),
+                            "too few to judge"));
+  EXPECT_TRUE(NotApplicable(evaluate("sse.incremental", arriving({1, 1, 1, 1}, std::nullopt)), "too few"));
 }
 
 TEST(LatencyFirstEvent, TheFirstEventMustArriveWithinTheDeadline) {
@@ -817,12 +821,10 @@ TEST(ErrorStatusMatchesType, AStatusMayCarryAnyOfTheTypesTheProfileLists) {
                                  answered(chat_request(), 429, error_body("invalid_request_error")));
   EXPECT_TRUE(FailsWith(other, "status 429 carries an error of type 'invalid_request_error'"));
   EXPECT_EQ(other.expected, "type 'requests' or 'tokens' or 'insufficient_quota' for status 429");
-  // A status the profile names no type for: any client error type for a 4xx, server_error for a 5xx.
-  EXPECT_TRUE(Passes(
-      evaluate("error.status-matches-type", answered(chat_request(), 415, error_body("unsupported")))));
-  EXPECT_TRUE(
-      FailsWith(evaluate("error.status-matches-type", answered(chat_request(), 502, error_body("oops"))),
-                "status 502"));
+  // A status the profile names no type for is not judged.
+  EXPECT_TRUE(NotApplicable(
+      evaluate("error.status-matches-type", answered(chat_request(), 415, error_body("unsupported"))),
+      "the profile names no type for status 415"));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -964,11 +966,28 @@ INSTANTIATE_TEST_SUITE_P(
                    {{"RateLimit", "\"default\";r=58;t=29"}, {"RateLimit-Policy", "\"default\";q=60;w=60"}}}),
     [](const ::testing::TestParamInfo<Convention>& param) { return std::to_string(param.index); });
 
+TEST(RatelimitHeadersPresent, ACountThatIsNotOneIsAFindingAndTheIetfFieldMayOmitQuotaAndReset) {
+  for (const char* remaining : {"nan", "inf", "-5", "lots"}) {
+    const Exchange odd = limited(200, remaining, "1s");
+    EXPECT_TRUE(FailsWith(evaluate("ratelimit.headers-present", odd), "a remaining count that reads as one"))
+        << remaining;
+  }
+  // draft-ietf-httpapi-ratelimit-headers: only `r` is required in the RateLimit field.
+  const Exchange bare =
+      answered(chat_request(), 200, completion(assistant("Hi")), {{"RateLimit", "\"default\";r=7"}});
+  EXPECT_TRUE(Passes(evaluate("ratelimit.headers-present", bare)));
+  EXPECT_TRUE(NotApplicable(evaluate("ratelimit.reset-in-future", bare)));
+}
+
 TEST(RatelimitProfileNames, PassesUnderTheProfilesNamesAndLeavesAbsenceToHeadersPresent) {
   const Exchange named = limited(200, "499", "120ms");
   EXPECT_TRUE(Passes(evaluate("ratelimit.profile-names", named)));
   const Exchange none = answered(chat_request(), 200, completion(assistant("Hi")));
   EXPECT_TRUE(NotApplicable(evaluate("ratelimit.profile-names", none), "ratelimit.headers-present"));
+  // An answer without headers does not end the judging: a later one under other names is still found.
+  const Exchange other = answered(chat_request(), 200, completion(assistant("Hi")),
+                                  {{"X-RateLimit-Limit", "60"}, {"X-RateLimit-Remaining", "59"}});
+  EXPECT_TRUE(FailsWith(evaluate_burst("ratelimit.profile-names", {&none, &other}), "response #2"));
 }
 
 TEST(RatelimitRemainingDecreases, TheRemainingCountGoesDown) {

@@ -49,6 +49,8 @@ class JsonPath {
   // Throws JsonPathError naming the offset and what was expected there.
   static JsonPath parse(std::string_view text);
 
+  // Throws JsonPathError when the evaluation would visit more than 1,000,000 nodes (filters and `..` multiply
+  // the work: a bound, whatever the path and the document).
   std::vector<Match> evaluate(const nlohmann::json& root) const;
   // The first node the path selects (the one node of a singular path), or nullptr when there is none.
   const nlohmann::json* find(const nlohmann::json& root) const;

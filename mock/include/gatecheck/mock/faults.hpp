@@ -53,7 +53,8 @@ enum class Fault {
   usage_zero,                  // usage reports 0 tokens for a non-empty answer
   ratelimit_other_convention,  // IETF RateLimit/RateLimit-Policy fields instead of the profile's header names
   escaping_breaks,             // a JSON body holding an escape (\" \\ \n ...) is answered 500
-  fields_off_spec,             // created and choices[].index as strings, refusal and logprobs left out
+  fields_off_spec,             // created, index as strings, fingerprint a number, refusal, logprobs left out
+  clamps_out_of_range,         // temperature, top_p and penalties out of range are clamped, not refused
 };
 
 struct FaultInfo {
