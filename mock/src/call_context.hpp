@@ -32,6 +32,7 @@ struct CallContext {
 // The endpoints, one file each.
 Reply chat_completions_endpoint(CallContext& context);
 Reply embeddings_endpoint(CallContext& context);
+Reply moderations_endpoint(CallContext& context);
 Reply list_models_endpoint(CallContext& context);
 Reply retrieve_model_endpoint(CallContext& context);
 // The discovery documents the profile claims (/openapi.json, /llms.txt, /.well-known/...), or nullopt when
@@ -40,6 +41,10 @@ std::optional<Reply> discovery_document(const CallContext& context);
 
 // The API's 404 for an unknown model id.
 ApiError model_not_found(const std::string& model_id);
+// The profile's model of that id and kind; throws Rejected: the 404 above, or a 400 naming `model` with the
+// endpoint's own wording when the model is of another kind.
+const vendor::ModelClaim& require_model(const vendor::Profile& profile, const std::string& model_id,
+                                        std::string_view kind, std::string not_this_kind);
 // JSON with Content-Type application/json.
 Reply json_reply(int status, std::string body);
 

@@ -67,14 +67,8 @@ Reply answer(CallContext& context) {
                                          " per request (--max-generated-tokens).",
                                      "n", "generation_limit")};
   }
-  const vendor::ModelClaim* model = profile.find_model(request.model);
-  if (model == nullptr) throw Rejected{model_not_found(request.model)};
-  if (model->kind != "chat") {
-    throw Rejected{
-        ApiError::invalid("This is not a chat model and thus not supported in the v1/chat/completions "
-                          "endpoint.",
-                          "model", nullptr)};
-  }
+  require_model(profile, request.model, "chat",
+                "This is not a chat model and thus not supported in the v1/chat/completions endpoint.");
   if (!profile.has("chat.completions.image_input")) {
     for (std::size_t i = 0; i < request.messages.size(); ++i) {
       if (request.messages[i].images > 0) {

@@ -107,12 +107,8 @@ Reply embeddings_endpoint(CallContext& context) {
     reader.invalid_value("encoding_format",
                          "Invalid value: '" + format + "'. Supported values are: 'float' and 'base64'.");
   }
-  const vendor::ModelClaim* model = profile.find_model(model_id);
-  if (model == nullptr) throw Rejected{model_not_found(model_id)};
-  if (model->kind != "embedding") {
-    throw Rejected{
-        ApiError::invalid("The model `" + model_id + "` does not support embeddings.", "model", nullptr)};
-  }
+  const vendor::ModelClaim* model = &require_model(
+      profile, model_id, "embedding", "The model `" + model_id + "` does not support embeddings.");
   const std::uint32_t native = model->dimensions > 0 ? model->dimensions : kDefaultDimensions;
   std::uint32_t dimensions = native;
   if (const auto asked = reader.integer("dimensions", 1, 1'000'000)) {

@@ -40,4 +40,12 @@ ApiError model_not_found(const std::string& model_id) {
                   {}};
 }
 
+const vendor::ModelClaim& require_model(const vendor::Profile& profile, const std::string& model_id,
+                                        std::string_view kind, std::string not_this_kind) {
+  const vendor::ModelClaim* model = profile.find_model(model_id);
+  if (model == nullptr) throw Rejected{model_not_found(model_id)};
+  if (model->kind != kind) throw Rejected{ApiError::invalid(std::move(not_this_kind), "model", nullptr)};
+  return *model;
+}
+
 }  // namespace gatecheck::mock

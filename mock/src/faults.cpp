@@ -99,6 +99,9 @@ constexpr FaultInfo kFaults[] = {
     {Fault::clamps_out_of_range, "clamps-out-of-range",
      "an out-of-range temperature, top_p or penalty is quietly clamped into range instead of refused",
      "expect.status"},
+    {Fault::moderation_inconsistent, "moderation-inconsistent",
+     "a moderation result says flagged: false while one of its categories is flagged",
+     "moderation.consistent"},
 };
 
 }  // namespace

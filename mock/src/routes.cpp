@@ -8,6 +8,7 @@ namespace {
 constexpr Route kRoutes[] = {
     {"POST", "chat/completions", &chat_completions_endpoint, true, true},
     {"POST", "embeddings", &embeddings_endpoint, true, true},
+    {"POST", "moderations", &moderations_endpoint, true, true},
     {"GET", "models", &list_models_endpoint, true, true},
     {"GET", "models/*", &retrieve_model_endpoint, true, true},
 };

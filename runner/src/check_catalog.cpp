@@ -83,6 +83,12 @@ constexpr CheckInfo kChecks[] = {
      "with response_format json_object or json_schema, the content is JSON (and valid against the schema) "
      "unless finish_reason length cut it",
      "OpenAI API reference, response_format", CheckScope::exchange, false, &json_mode_valid},
+    {"moderation.consistent", Severity::must,
+     "a moderation answer has one result per input, the same categories flagged and scored, scores in [0, "
+     "1], "
+     "and flagged exactly when a category is",
+     "OpenAI API reference, moderation object (flagged: whether any category is flagged)",
+     CheckScope::exchange, false, &moderation_consistent},
     {"error.envelope", Severity::must,
      "an error body is {\"error\": {message, type, param, code}} in the profile's envelope style",
      "OpenAI API reference, error codes; the profile's errors.envelope", CheckScope::exchange, false,

@@ -76,6 +76,7 @@ Verdict usage_consistent_check(const CheckContext& context, const Exchange* exch
 Verdict tools_arguments_json(const CheckContext& context, const Exchange* exchange);
 Verdict tools_arguments_match_schema(const CheckContext& context, const Exchange* exchange);
 Verdict json_mode_valid(const CheckContext& context, const Exchange* exchange);
+Verdict moderation_consistent(const CheckContext& context, const Exchange* exchange);
 Verdict error_envelope(const CheckContext& context, const Exchange* exchange);
 Verdict error_status_matches_type(const CheckContext& context, const Exchange* exchange);
 Verdict error_http_status_before_stream(const CheckContext& context, const Exchange* exchange);

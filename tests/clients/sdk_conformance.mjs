@@ -108,6 +108,20 @@ await check('embeddings: the SDK default (base64) decodes to the float vector', 
   assert.ok(Math.abs(norm - 1) < 1e-4);
 });
 
+await check('moderations: a string, a list, and a flagged text', async () => {
+  const one = await client.moderations.create({ input: 'I would like a cup of tea.' });
+  assert.equal(one.results.length, 1);
+  assert.equal(one.results[0].flagged, false);
+  assert.equal(typeof one.results[0].category_scores.violence, 'number');
+  const many = await client.moderations.create({
+    model: 'omni-moderation-latest',
+    input: ['calm', 'gatecheck:flag:violence'],
+  });
+  assert.equal(many.results.length, 2);
+  assert.equal(many.results[1].flagged, true);
+  assert.equal(many.results[1].categories.violence, true);
+});
+
 await check('errors carry type, code and param', async () => {
   await assert.rejects(
     client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], temperature: 5 }),

@@ -375,8 +375,8 @@ TEST(SuiteLoader, EveryBundledSuiteLoadsWithScenarios) {
       }
     }
   }
-  EXPECT_EQ(names, (std::set<std::string>{"chat", "embeddings", "errors", "models", "rate-limits",
-                                          "streaming", "tools"}));
+  EXPECT_EQ(names, (std::set<std::string>{"chat", "embeddings", "errors", "models", "moderations",
+                                          "rate-limits", "streaming", "tools"}));
 }
 
 }  // namespace

@@ -55,6 +55,7 @@ enum class Fault {
   escaping_breaks,             // a JSON body holding an escape (\" \\ \n ...) is answered 500
   fields_off_spec,             // created, index as strings, fingerprint a number, refusal, logprobs left out
   clamps_out_of_range,         // temperature, top_p and penalties out of range are clamped, not refused
+  moderation_inconsistent,     // a moderation result says flagged: false while a category is flagged
 };
 
 struct FaultInfo {
