@@ -14,18 +14,12 @@
 namespace gatecheck {
 namespace {
 
-constexpr const char* kNotServed[] = {"moderations"};
-
 TEST(ReferenceServer, PassesEveryBundledScenarioItServesWithNoFailureAndNoVacuousPass) {
   testing::ReferenceServer server;
   server.start();
   runner::RunOptions run;
   run.target = server.url();
-  // The reference server serves chat, embeddings and models: the profile claims what it serves, and the other
-  // surfaces are skipped for that reason.
   run.profile = vendor::load_profile("openai");
-  for (const char* surface : kNotServed)
-    run.profile.capabilities.erase(surface);
   run.api_key = "sk-ref-test-0000";
   run.fail_on = runner::Severity::should;  // a SHOULD finding is a false failure too
   run.timeout = std::chrono::milliseconds(10'000);
@@ -38,10 +32,7 @@ TEST(ReferenceServer, PassesEveryBundledScenarioItServesWithNoFailureAndNoVacuou
       const std::string title = suite.name + " / " + scenario.name;
       if (scenario.outcome == runner::Outcome::passed) ++passed;
       if (scenario.outcome == runner::Outcome::skipped) {
-        EXPECT_THAT(scenario.skip_reason,
-                    ::testing::AnyOf(::testing::HasSubstr("needs gatecheck's mock"),
-                                     ::testing::HasSubstr("does not claim moderations")))
-            << title;
+        EXPECT_THAT(scenario.skip_reason, ::testing::HasSubstr("needs gatecheck's mock")) << title;
       }
       for (const auto& step : scenario.steps)
         for (const auto& check : step.checks)
@@ -50,7 +41,7 @@ TEST(ReferenceServer, PassesEveryBundledScenarioItServesWithNoFailureAndNoVacuou
     }
   }
   EXPECT_TRUE(report.passed());
-  EXPECT_GE(passed, 40u) << "the reference server serves every bundled suite";
+  EXPECT_GE(passed, 45u) << "the reference server serves every bundled suite";
 }
 
 }  // namespace

@@ -152,7 +152,7 @@ constexpr std::string_view kChatParameters =
 ChatPlan parse_chat(const json& body) {
   reject_unknown(body, kChatParameters);
   ChatPlan plan;
-  plan.model = &require_model(body, false);
+  plan.model = &require_model(body, ModelKind::chat);
   parse_messages(body, plan);
   check_number(body, "temperature", 0, 2, false);
   check_number(body, "top_p", 0, 1, false);

@@ -67,7 +67,7 @@ json embedding_json(std::string_view model, std::string_view key, std::size_t di
 
 Response embeddings_response(const json& body) {
   reject_unknown(body, "input model encoding_format dimensions user");
-  const ModelInfo& model = require_model(body, true);
+  const ModelInfo& model = require_model(body, ModelKind::embedding);
   const auto inputs = embedding_inputs(body);
   const json* format = member(body, "encoding_format");
   if (format && !format->is_null() && *format != "float" && *format != "base64")

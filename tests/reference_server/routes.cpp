@@ -13,7 +13,7 @@ namespace gatecheck::testing::reference {
 namespace {
 
 std::optional<std::string_view> allowed_method(std::string_view path) {
-  if (path == "/v1/chat/completions" || path == "/v1/embeddings") return "POST";
+  if (path == "/v1/chat/completions" || path == "/v1/embeddings" || path == "/v1/moderations") return "POST";
   constexpr std::string_view kModel = "/v1/models/";
   if (path == "/v1/models" || (path.starts_with(kModel) && path.size() > kModel.size() &&
                                path.find('/', kModel.size()) == std::string_view::npos))
@@ -81,6 +81,7 @@ Response Api::route(const Request& req) {
   if (*allow == "GET") return models_response(req.path);
   const json body = parse_body(req);
   if (req.path == "/v1/embeddings") return embeddings_response(body);
+  if (req.path == "/v1/moderations") return moderations_response(body, "modr-" + next_id());
   return chat_response(body, "chatcmpl-" + next_id());
 }
 
