@@ -296,26 +296,50 @@ constexpr ControlDependency kControlDependencies[] = {
     {"fault", "*"},
 };
 
-std::optional<Verdict> unreached_control(const CheckInfo& check,
-                                         const std::vector<const Exchange*>& exchanges) {
-  if (exchanges.size() != 1) return std::nullopt;
+// What the answer says of the controls its request sent, read once per step: the controls that did not reach
+// the mock, and whether the answer carried its report at all (a gateway may drop it).
+struct ControlReport {
+  std::vector<std::string_view> unreached;  // names from kControlDependencies
+  bool reported = true;
+};
+
+ControlReport read_control_report(const std::vector<const Exchange*>& exchanges) {
+  ControlReport report;
+  if (exchanges.size() != 1) return report;
   const Exchange& ex = *exchanges.front();
   const auto listed = ex.response.headers.get("x-gatecheck-honoured");
-  const std::string honoured = core::to_lower(listed.value_or(""));
+  report.reported = listed.has_value();
+  std::vector<std::string> honoured;  // "stream-error-after=3, itl-ms=20": the names before each '='
+  for (std::string_view rest = listed.value_or(""); !rest.empty();) {
+    std::string_view item = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), item.size() + 1));
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+      item.remove_prefix(1);
+    honoured.push_back(core::to_lower(item.substr(0, item.find('='))));
+  }
+  for (const auto& dependency : kControlDependencies) {
+    const bool sent = ex.request.headers.contains("x-gatecheck-" + std::string(dependency.control));
+    if (sent && std::find(honoured.begin(), honoured.end(), dependency.control) == honoured.end())
+      report.unreached.push_back(dependency.control);
+  }
+  return report;
+}
+
+std::optional<Verdict> unreached_control(const CheckInfo& check, const ControlReport& report) {
   for (const auto& [control, dependent] : kControlDependencies) {
-    if (dependent != "*" && dependent != check.id) continue;
-    const std::string header = "x-gatecheck-" + std::string(control);
-    if (!ex.request.headers.contains(header) ||
-        honoured.find(std::string(control) + "=") != std::string::npos)
+    if ((dependent != "*" && dependent != check.id) ||
+        std::find(report.unreached.begin(), report.unreached.end(), control) == report.unreached.end())
       continue;
-    // Without the answer header at all, the control may have arrived and the gateway dropped the report.
+    const std::string header = "x-gatecheck-" + std::string(control);
+    // Without the answer's report at all, the control may have arrived and the gateway dropped the report.
     return Verdict::not_applicable(
-        listed ? "the " + header +
-                     " control did not reach the mock (its answer does not list it in x-gatecheck-honoured): "
-                     "nothing was injected"
-               : "the answer carries no x-gatecheck-honoured: the " + header +
-                     " control did not reach the mock, or what it honoured did not come back; nothing "
-                     "injected can be judged");
+        report.reported
+            ? "the " + header +
+                  " control did not reach the mock (its answer does not list it in "
+                  "x-gatecheck-honoured): nothing was injected"
+            : "the answer carries no x-gatecheck-honoured: the " + header +
+                  " control did not reach the mock, or what it honoured did not come back; nothing "
+                  "injected can be judged");
   }
   return std::nullopt;
 }
@@ -373,10 +397,11 @@ void evaluate_expectations(const Expectations& expect, const std::vector<const E
     expect_one(record, expect, *exchanges.front(), context);
   }
   if (expect.sse) checks.first_event_within_ms = expect.sse->first_event_within_ms;
+  const ControlReport controls = read_control_report(exchanges);
   for (const CheckInfo* check : expect.checks) {
     Verdict verdict = evaluate_check(*check, checks);
     if (verdict.kind != Verdict::Kind::fail)
-      if (auto unreached = unreached_control(*check, exchanges)) verdict = std::move(*unreached);
+      if (auto unreached = unreached_control(*check, controls)) verdict = std::move(*unreached);
     record.verdict(*check, verdict);
   }
   mark_consequences(out, first, exchanges);

@@ -3,7 +3,7 @@
 // expectations read outside the checks, never throw.
 //
 // Input (text), one or more responses separated by a line "--next--" (a burst, at most 8):
-//   STATUS [flags]        flags: stream usage tools json schema (shape the request), broken (transport
+//   STATUS [flags]        flags: stream usage tools json schema moderation (shape the request), broken (transport
 //   error), Name: value           simosphere (profile, first response only) <blank line> body read as SSE
 //   whatever its type, as HttpClient does for the runner, then finished
 #include <charconv>
@@ -35,6 +35,7 @@ using fuzz::require;
 using nlohmann::json;
 
 json request_for(std::string_view flags) {
+  if (has_word(flags, "moderation")) return {{"input", json::array({"first", "second"})}};
   json request = {{"model", "gpt-4o-mini"},
                   {"messages", json::array({{{"role", "user"}, {"content", "Say hello"}}})}};
   if (has_word(flags, "stream")) request["stream"] = true;
@@ -63,7 +64,8 @@ runner::Exchange read_exchange(std::string_view text, net::Clock::time_point sta
   runner::Exchange ex;
   const std::string_view head = fuzz::take_line(text);
   ex.request.method = "POST";
-  ex.request.url = "http://gateway.test/v1/chat/completions";
+  ex.request.url = has_word(head, "moderation") ? "http://gateway.test/v1/moderations"
+                                                : "http://gateway.test/v1/chat/completions";
   ex.request_json = request_for(head);
   ex.request.body = ex.request_json.dump();
   (void)std::from_chars(head.data(), head.data() + head.size(), ex.response.status);

@@ -828,6 +828,61 @@ TEST(ErrorStatusMatchesType, AStatusMayCarryAnyOfTheTypesTheProfileLists) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// moderation.consistent
+
+json moderation_result(bool flagged, bool violence, double violence_score) {
+  return {{"flagged", flagged},
+          {"categories", {{"hate", false}, {"violence", violence}}},
+          {"category_scores", {{"hate", 0.001}, {"violence", violence_score}}},
+          {"category_applied_input_types", {{"hate", {"text"}}, {"violence", {"text"}}}}};
+}
+
+Exchange moderated(json input, json results) {
+  Exchange ex =
+      answered(json{{"input", std::move(input)}}, 200,
+               json{{"id", "modr-1"}, {"model", "omni-moderation-latest"}, {"results", std::move(results)}});
+  ex.request.url = "http://gateway.test/v1/moderations";
+  return ex;
+}
+
+TEST(ModerationConsistent, OneResultPerInputFlaggedExactlyWhenACategoryIs) {
+  EXPECT_TRUE(
+      Passes(evaluate("moderation.consistent", moderated("tea", {moderation_result(false, false, 0.01)}))));
+  EXPECT_TRUE(Passes(
+      evaluate("moderation.consistent", moderated({"tea", "knives"}, {moderation_result(false, false, 0.01),
+                                                                      moderation_result(true, true, 0.9)}))));
+  // Multimodal parts are classified together: one result.
+  const json parts = {{{"type", "text"}, {"text", "look"}},
+                      {{"type", "image_url"}, {"image_url", {{"url", "x"}}}}};
+  EXPECT_TRUE(
+      Passes(evaluate("moderation.consistent", moderated(parts, {moderation_result(false, false, 0.2)}))));
+}
+
+TEST(ModerationConsistent, EachInconsistencyIsNamed) {
+  EXPECT_TRUE(
+      FailsWith(evaluate("moderation.consistent", moderated("tea", {moderation_result(false, true, 0.9)})),
+                "flagged does not say whether any category is flagged"));
+  EXPECT_TRUE(FailsWith(
+      evaluate("moderation.consistent", moderated({"a", "b"}, {moderation_result(false, false, 0)})),
+      "one result per input"));
+  EXPECT_TRUE(
+      FailsWith(evaluate("moderation.consistent", moderated("tea", {moderation_result(false, false, 1.5)})),
+                "is not a number in [0, 1]"));
+  json unscored = moderation_result(false, false, 0.1);
+  unscored["category_scores"].erase("violence");
+  EXPECT_TRUE(FailsWith(evaluate("moderation.consistent", moderated("tea", {unscored})), "has no score"));
+}
+
+TEST(ModerationConsistent, JudgesOnlyModerationAnswers) {
+  EXPECT_TRUE(NotApplicable(
+      evaluate("moderation.consistent", answered(chat_request(), 200, completion(assistant("Hi")))),
+      "not a moderation request"));
+  Exchange refused = moderated("tea", json::array());
+  refused.response.status = 400;
+  EXPECT_TRUE(NotApplicable(evaluate("moderation.consistent", refused), "not an answer"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // http.allow-on-405
 
 TEST(HttpAllowOn405, A405NamesTheAllowedMethods) {
