@@ -2,10 +2,11 @@
 // verdict explains itself; the exchange's views (message_view, events_view, done_index), which captures and
 // expectations read outside the checks, never throw.
 //
-// Input (text), one or more responses separated by a line "--next--" (a burst, at most 8):
-//   STATUS [flags]        flags: stream usage tools json schema moderation (shape the request), broken (transport
-//   error), Name: value           simosphere (profile, first response only) <blank line> body read as SSE
-//   whatever its type, as HttpClient does for the runner, then finished
+// Input (text), one or more responses separated by a line "--next--" (a burst, at most 8), each:
+//   STATUS [flags]   flags shape the request (stream usage tools json schema moderation), say the transport
+//                    broke (broken) or pick the profile (simosphere, first response only)
+//   Name: value      response headers, then a blank line
+//   body             read as SSE whatever its type, as HttpClient does for the runner, then finished
 #include <charconv>
 #include <chrono>
 #include <cstddef>
