@@ -834,13 +834,16 @@ json moderation_result(bool flagged, bool violence, double violence_score) {
   return {{"flagged", flagged},
           {"categories", {{"hate", false}, {"violence", violence}}},
           {"category_scores", {{"hate", 0.001}, {"violence", violence_score}}},
-          {"category_applied_input_types", {{"hate", {"text"}}, {"violence", {"text"}}}}};
+          {"category_applied_input_types",
+           {{"hate", json::array({"text"})}, {"violence", json::array({"text"})}}}};
 }
 
-Exchange moderated(json input, json results) {
-  Exchange ex =
-      answered(json{{"input", std::move(input)}}, 200,
-               json{{"id", "modr-1"}, {"model", "omni-moderation-latest"}, {"results", std::move(results)}});
+// The results as an explicit array: with nlohmann, a one-element braced list is a copy under one compiler and
+// an array under another.
+Exchange moderated(json input, std::vector<json> results) {
+  Exchange ex = answered(
+      json{{"input", std::move(input)}}, 200,
+      json{{"id", "modr-1"}, {"model", "omni-moderation-latest"}, {"results", json(std::move(results))}});
   ex.request.url = "http://gateway.test/v1/moderations";
   return ex;
 }
@@ -877,7 +880,7 @@ TEST(ModerationConsistent, JudgesOnlyModerationAnswers) {
   EXPECT_TRUE(NotApplicable(
       evaluate("moderation.consistent", answered(chat_request(), 200, completion(assistant("Hi")))),
       "not a moderation request"));
-  Exchange refused = moderated("tea", json::array());
+  Exchange refused = moderated("tea", {});
   refused.response.status = 400;
   EXPECT_TRUE(NotApplicable(evaluate("moderation.consistent", refused), "not an answer"));
 }
