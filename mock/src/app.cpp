@@ -237,8 +237,9 @@ std::optional<Reply> App::front_door(const CallContext& context) {
 
 Reply App::serve(CallContext& context, std::optional<Admission>& admission) {
   if (auto early = front_door(context)) return std::move(*early);
-  const RouteMatch match = find_route(context.request, options_.profile.base_path);
+  const RouteMatch match = find_route(context.request, options_.profile);
   context.parameter = match.parameter;
+  context.responses = &state_.responses;
   if (match.route->needs_key) {
     admission = Admission{presented_key(context), {}, {}, false};
     verify_key(context, state_.keys, *admission);

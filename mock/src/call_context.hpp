@@ -16,6 +16,8 @@
 
 namespace gatecheck::mock {
 
+class ResponseStore;
+
 struct CallContext {
   const Request& request;
   const ServerOptions& options;
@@ -24,15 +26,21 @@ struct CallContext {
   std::int64_t created = 0;       // Unix seconds, or the fixed clock
   std::string_view parameter;     // the route's `*` ("gpt-4o" in models/gpt-4o), percent-decoded by the route
   std::uint64_t tokens_used = 0;  // set by endpoints, charged to the token bucket
+  // The one piece of the server's state an endpoint may use: the Responses API's stored answers, lent by
+  // the app for this call.
+  ResponseStore* responses = nullptr;
 
   const vendor::Profile& profile() const { return options.profile; }
   const FaultSet& faults() const { return controls.faults; }
 };
 
-// The endpoints, one file each.
+// The endpoints, one file each (the Responses API's three in one).
 Reply chat_completions_endpoint(CallContext& context);
 Reply embeddings_endpoint(CallContext& context);
 Reply moderations_endpoint(CallContext& context);
+Reply create_response_endpoint(CallContext& context);
+Reply retrieve_response_endpoint(CallContext& context);
+Reply delete_response_endpoint(CallContext& context);
 Reply list_models_endpoint(CallContext& context);
 Reply retrieve_model_endpoint(CallContext& context);
 // The discovery documents the profile claims (/openapi.json, /llms.txt, /.well-known/...), or nullopt when
@@ -47,5 +55,7 @@ const vendor::ModelClaim& require_model(const vendor::Profile& profile, const st
                                         std::string_view kind, std::string not_this_kind);
 // JSON with Content-Type application/json.
 Reply json_reply(int status, std::string body);
+// A 200 SSE answer (text/event-stream, no-cache), or, under the sse-content-type fault, labelled JSON.
+Reply event_stream_reply(std::unique_ptr<EventSource> stream, const FaultSet& faults);
 
 }  // namespace gatecheck::mock

@@ -5,8 +5,10 @@
 #include <gatecheck/core/json_writer.hpp>
 #include <gatecheck/core/sse.hpp>
 
+#include "api_error.hpp"
 #include "generator.hpp"
 #include "instance_generator.hpp"
+#include "planned_stream.hpp"
 
 namespace gatecheck::mock {
 namespace {
@@ -144,8 +146,10 @@ ChoiceAnswer compose_choice(const ChatRequest& request, std::uint64_t seed, cons
       if (result.size() > 60) result = result.substr(0, 60) + "...";
       pieces = {"The", " " + tool_name_for(request, last.tool_call_id), " tool", " returned",
                 " " + result + "."};
-      for (auto& token : generate_tokens(prng, 6 + prng.below(10)))
-        pieces.push_back(" " + token);
+      // Generated tokens carry their own leading space but for the first.
+      const auto tail = generate_tokens(prng, 6 + prng.below(10));
+      for (std::size_t i = 0; i < tail.size(); ++i)
+        pieces.push_back(i == 0 ? " " + tail[i] : tail[i]);
     } else {
       pieces = generate_tokens(prng, request.length.value_or(10 + prng.below(30)));
     }
@@ -181,37 +185,9 @@ void write_tool_call(JsonWriter& w, const ToolCallRecord& call) {
   w.end_object();
 }
 
-// The stream, as a list of small steps rendered one at a time.
-class ChatStream final : public EventSource {
- public:
-  ChatStream(ChatAnswer answer, const StreamOptions& options, const FaultSet& faults)
-      : answer_(std::move(answer)), options_(options), faults_(faults) {
-    plan();
-  }
-
-  bool next(std::string& out, std::chrono::microseconds& delay) override {
-    if (position_ >= steps_.size()) return false;
-    const Step step = steps_[position_++];
-    delay = std::chrono::microseconds(0);
-    if (!hurrying_ && step.timed)
-      delay = sent_timed_++ == 0 ? options_.timing.first_token : options_.timing.between_tokens;
-    render(step, out);
-    return true;
-  }
-
-  void hurry() override {
-    if (hurrying_) return;
-    hurrying_ = true;
-    // Drop the remaining pieces; keep the closing steps so the client still sees a complete stream.
-    std::vector<Step> rest;
-    for (std::size_t i = position_; i < steps_.size(); ++i) {
-      if (!steps_[i].timed) rest.push_back(steps_[i]);
-    }
-    steps_.erase(steps_.begin() + static_cast<std::ptrdiff_t>(position_), steps_.end());
-    steps_.insert(steps_.end(), rest.begin(), rest.end());
-  }
-
- private:
+// The chat stream: chunks of deltas, then the finish, usage and [DONE] steps.
+// One step of the chat stream's plan.
+struct ChatStep {
   enum class Kind {
     role,
     piece,
@@ -226,13 +202,24 @@ class ChatStream final : public EventSource {
     tail,
     after_done
   };
-  struct Step {
-    Kind kind;
-    std::uint32_t choice = 0;
-    std::uint32_t item = 0;    // piece or tool call
-    std::uint32_t offset = 0;  // argument fragment offset
-    bool timed = false;
-  };
+  Kind kind;
+  std::uint32_t choice = 0;
+  std::uint32_t item = 0;    // piece or tool call
+  std::uint32_t offset = 0;  // argument fragment offset
+  bool timed = false;
+};
+
+// The chat stream: a role chunk per choice, content and tool-call deltas, the finish, usage and [DONE].
+class ChatStream final : public PlannedStream<ChatStep> {
+ public:
+  ChatStream(ChatAnswer answer, const StreamOptions& options, const FaultSet& faults)
+      : PlannedStream(options.timing), answer_(std::move(answer)), options_(options), faults_(faults) {
+    plan();
+  }
+
+ private:
+  using Kind = ChatStep::Kind;
+  using Step = ChatStep;
 
   void plan() {
     const std::size_t choices = answer_.choices.size();
@@ -353,7 +340,7 @@ class ChatStream final : public EventSource {
     core::append_sse_event(out, json_text);
   }
 
-  void render(const Step& step, std::string& out) {
+  void render(const Step& step, std::string& out) override {
     switch (step.kind) {
       case Kind::role:
         choice_chunk(
@@ -411,11 +398,7 @@ class ChatStream final : public EventSource {
   ChatAnswer answer_;
   StreamOptions options_;
   FaultSet faults_;
-  std::vector<Step> steps_;
-  std::size_t position_ = 0;
-  std::size_t sent_timed_ = 0;
   std::size_t chunk_number_ = 0;
-  bool hurrying_ = false;
 };
 
 class ErrorStream final : public EventSource {
@@ -442,6 +425,16 @@ std::string ChoiceAnswer::content() const {
   for (const auto& piece : pieces)
     text += piece;
   return text;
+}
+
+void require_within_generation_limit(const ChatRequest& request, std::uint64_t max_generated_tokens) {
+  const std::uint64_t longest = request.length.value_or(40);
+  if (request.n * longest <= max_generated_tokens) return;
+  throw Rejected{ApiError::invalid("n x length asks for " + std::to_string(request.n * longest) +
+                                       " generated tokens; this mock generates at most " +
+                                       std::to_string(max_generated_tokens) +
+                                       " per request (--max-generated-tokens).",
+                                   "n", "generation_limit")};
 }
 
 ChatAnswer compose_answer(const ChatRequest& request, std::int64_t created, const FaultSet& faults) {

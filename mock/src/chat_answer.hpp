@@ -36,6 +36,10 @@ struct ChatAnswer {
   bool off_spec = false;  // the fields-off-spec fault: types and members as a careless re-serialiser has them
 };
 
+// Generation is bounded: n answers of `length` tokens are all held in memory until sent. Throws Rejected (a
+// 400 naming `n`) past `max_generated_tokens`.
+void require_within_generation_limit(const ChatRequest& request, std::uint64_t max_generated_tokens);
+
 ChatAnswer compose_answer(const ChatRequest& request, std::int64_t created, const FaultSet& faults);
 std::string render_completion(const ChatAnswer& answer);
 

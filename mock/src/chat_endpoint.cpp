@@ -58,15 +58,7 @@ Reply answer(CallContext& context) {
   const auto& profile = context.profile();
   ChatRequest request = read_or_clamp(context);
   request.length = context.controls.length.get();
-  // Generation is bounded: n answers of `length` tokens are all held in memory until sent.
-  const std::uint64_t longest = request.length.value_or(40);
-  if (request.n * longest > context.options.max_generated_tokens) {
-    throw Rejected{ApiError::invalid("n x length asks for " + std::to_string(request.n * longest) +
-                                         " generated tokens; this mock generates at most " +
-                                         std::to_string(context.options.max_generated_tokens) +
-                                         " per request (--max-generated-tokens).",
-                                     "n", "generation_limit")};
-  }
+  require_within_generation_limit(request, context.options.max_generated_tokens);
   require_model(profile, request.model, "chat",
                 "This is not a chat model and thus not supported in the v1/chat/completions endpoint.");
   if (!profile.has("chat.completions.image_input")) {
@@ -89,13 +81,8 @@ Reply answer(CallContext& context) {
   options.include_usage = request.include_usage;
   options.timing = context.controls.timing;
   options.error_after_pieces = context.controls.stream_error_after.get();
-  Reply reply;
-  reply.stream = make_chat_stream(std::move(composed), options, context.faults());
-  reply.headers.emplace_back("Content-Type", context.faults().has(Fault::sse_content_type)
-                                                 ? "application/json"
-                                                 : "text/event-stream; charset=utf-8");
-  reply.headers.emplace_back("Cache-Control", "no-cache");
-  return reply;
+  return event_stream_reply(make_chat_stream(std::move(composed), options, context.faults()),
+                            context.faults());
 }
 
 }  // namespace

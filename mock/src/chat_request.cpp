@@ -21,63 +21,6 @@ using Kind = JsonValue::Kind;
 
 constexpr std::string_view kRoles = "'system', 'assistant', 'user', 'function', 'tool', and 'developer'";
 
-// A hash of a JSON value that depends only on its content (objects in key order, a repeated key once).
-std::uint64_t hash_value(const JsonValue& value, std::uint64_t seed) {
-  switch (value.kind()) {
-    case Kind::object: {
-      const auto members = value.sorted_members();
-      for (const auto& [key, member] : members)
-        seed = hash_value(member, content_seed::member(key, seed));
-      return content_seed::close(seed, members.size());
-    }
-    case Kind::array: {
-      const auto items = value.items();
-      for (const auto& item : items)
-        seed = hash_value(item, content_seed::item(seed));
-      return content_seed::close(seed, items.size());
-    }
-    case Kind::string:
-      return content_seed::string(value.text(), seed);
-    case Kind::integer:
-      return content_seed::integer(
-          value.integer().value_or(static_cast<std::int64_t>(value.unsigned_value())), seed);
-    case Kind::decimal:
-      return content_seed::decimal(value.number(), seed);
-    case Kind::boolean:
-      return content_seed::boolean(value.flag(), seed);
-    case Kind::null:
-      return content_seed::null(seed);
-  }
-  return seed;
-}
-
-bool valid_function_name(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
-
-std::string indexed(std::string_view base, std::size_t i) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
-  std::string out;
-  out.reserve(base.size() + static_cast<std::size_t>(end - digits) + 2);
-  out.append(base).append(1, '[').append(digits, end).append(1, ']');
-  return out;
-}
-
-// The object at `path`, or the API's invalid_type 400.
-ParamReader object_at(const JsonValue& value, const std::string& path) {
-  if (!value.is(Kind::object)) invalid_item_type(path, "an object", value);
-  return ParamReader(value, path);
-}
-
-// A member that must be an object, read at its own path.
-ParamReader member_object(const ParamReader& reader, std::string_view name) {
-  return object_at(reader.required(name), reader.param(name));
-}
-
 void read_content_part(const JsonValue& part, const std::string& path, ChatMessage& message) {
   const ParamReader reader = object_at(part, path);
   const std::string type = *reader.string("type", true);
@@ -158,18 +101,6 @@ ChatMessage read_message(const JsonValue& item, std::size_t index) {
   return message;
 }
 
-// A JSON Schema the API would accept, as nlohmann JSON for the generator; a 400 naming `param` otherwise.
-json compiled_schema(const JsonValue& value, const std::string& what, const std::string& param,
-                     const char* code) {
-  json schema = value.to_json();
-  try {
-    schema::compile(schema);
-  } catch (const std::exception& e) {
-    throw Rejected{ApiError::invalid("Invalid schema for " + what + ": " + e.what(), param, code)};
-  }
-  return schema;
-}
-
 ToolSpec read_tool(const JsonValue& value, std::size_t index) {
   const ParamReader tool = object_at(value, indexed("tools", index));
   const std::string type = *tool.string("type", true);
@@ -178,12 +109,7 @@ ToolSpec read_tool(const JsonValue& value, std::size_t index) {
                        "Invalid value: '" + type + "'. Supported values are: 'function' and 'custom'.");
   const ParamReader function = member_object(tool, "function");
   ToolSpec spec;
-  spec.name = *function.string("name", true);
-  if (!valid_function_name(spec.name)) {
-    function.invalid_value("name", "Invalid '" + function.param("name") +
-                                       "': string does not match pattern. Expected a string that matches the "
-                                       "pattern '^[a-zA-Z0-9_-]{1,64}$'.");
-  }
+  spec.name = function_name(function);
   if (const auto parameters = function.find("parameters")) {
     if (!parameters->is(Kind::object)) function.invalid_type("parameters", "an object", *parameters);
     spec.parameters = compiled_schema(*parameters, "function '" + spec.name + "'",
@@ -469,17 +395,6 @@ Rows named_rows(const ParamReader& reader, const vendor::Profile& profile) {
   return named;
 }
 
-// Everything that shapes the answer, but not how it is delivered: a streamed and a non-streamed request for
-// the same thing get the same content; stop, max_tokens and n trim or extend that same answer.
-std::uint64_t content_seed_of(const JsonValue& root, std::uint64_t server_seed) {
-  std::uint64_t seed = content_seed::start(server_seed);
-  for (const auto& [key, value] : root.sorted_members()) {
-    if (is_delivery_parameter(key)) continue;
-    seed = hash_value(value, content_seed::parameter(key, seed));
-  }
-  return seed;
-}
-
 }  // namespace
 
 std::uint32_t prompt_tokens_of(const ChatRequest& request) {
@@ -511,7 +426,9 @@ ChatRequest read_chat_request(std::string_view body, const vendor::Profile& prof
     if (named[row]) check_scalar(parameter, reader, profile);
     if (parameter.read != nullptr) parameter.read(reader, request, profile);  // readers also apply defaults
   }
-  request.content_seed = content_seed_of(document.root(), server_seed);
+  // Everything that shapes the answer, but not how it is delivered: a streamed and a non-streamed request for
+  // the same thing get the same content; stop, max_tokens and n trim or extend that same answer.
+  request.content_seed = content_seed::of_request(document.root(), server_seed, &is_delivery_parameter);
   request.prompt_tokens = prompt_tokens_of(request);
   return request;
 }

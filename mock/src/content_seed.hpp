@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "generator.hpp"
+#include "request_json.hpp"
 
 namespace gatecheck::mock::content_seed {
 
@@ -48,5 +49,11 @@ inline std::uint64_t boolean(bool flag, std::uint64_t seed) {
 inline std::uint64_t null(std::uint64_t seed) {
   return mix64(seed ^ 0x4e);
 }
+
+// A JSON value by its content alone: objects in key order, a repeated key once.
+std::uint64_t of_value(const JsonValue& value, std::uint64_t seed);
+// A request body's top-level parameters, but those `skip` names (how the answer is delivered, not what it
+// says): a streamed and a non-streamed request for the same thing get the same content.
+std::uint64_t of_request(const JsonValue& root, std::uint64_t server_seed, bool (*skip)(std::string_view));
 
 }  // namespace gatecheck::mock::content_seed

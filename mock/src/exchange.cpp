@@ -31,6 +31,16 @@ Reply json_reply(int status, std::string body) {
   return reply;
 }
 
+Reply event_stream_reply(std::unique_ptr<EventSource> stream, const FaultSet& faults) {
+  Reply reply;
+  reply.stream = std::move(stream);
+  reply.headers.emplace_back("Content-Type", faults.has(Fault::sse_content_type)
+                                                 ? "application/json"
+                                                 : "text/event-stream; charset=utf-8");
+  reply.headers.emplace_back("Cache-Control", "no-cache");
+  return reply;
+}
+
 ApiError model_not_found(const std::string& model_id) {
   return ApiError{404,
                   "The model `" + model_id + "` does not exist or you do not have access to it.",

@@ -102,6 +102,18 @@ constexpr FaultInfo kFaults[] = {
     {Fault::moderation_inconsistent, "moderation-inconsistent",
      "a moderation result says flagged: false while one of its categories is flagged",
      "moderation.consistent"},
+    {Fault::responses_sequence_repeats, "responses-sequence-repeats",
+     "a Responses stream repeats a sequence_number (a relay numbering events itself, one behind)",
+     "responses.sequence-numbers"},
+    {Fault::responses_item_unclosed, "responses-item-unclosed",
+     "a Responses stream adds an output item and never sends its response.output_item.done",
+     "responses.event-lifecycle"},
+    {Fault::responses_delta_drift, "responses-delta-drift",
+     "a Responses stream loses a text or arguments delta while its done events stay whole",
+     "responses.deltas-assemble"},
+    {Fault::responses_no_terminal, "responses-no-terminal",
+     "a Responses stream ends without its terminal event (response.completed, incomplete or failed)",
+     "responses.terminal-event"},
 };
 
 }  // namespace

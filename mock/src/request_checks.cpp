@@ -1,9 +1,12 @@
 #include "request_checks.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
+
+#include <gatecheck/schema/validator.hpp>
 
 namespace gatecheck::mock {
 namespace {
@@ -105,6 +108,48 @@ void ParamReader::only(const std::vector<std::string_view>& known) const {
 void ParamReader::unknown(std::string_view name) const {
   throw Rejected{ApiError::invalid("Unrecognized request argument supplied: " + std::string(name),
                                    param(name), "unknown_parameter")};
+}
+
+std::string indexed(std::string_view base, std::size_t i) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;
+  std::string out;
+  out.reserve(base.size() + static_cast<std::size_t>(end - digits) + 2);
+  out.append(base).append(1, '[').append(digits, end).append(1, ']');
+  return out;
+}
+
+ParamReader object_at(const JsonValue& value, const std::string& path) {
+  if (!value.is(JsonValue::Kind::object)) invalid_item_type(path, "an object", value);
+  return ParamReader(value, path);
+}
+
+ParamReader member_object(const ParamReader& reader, std::string_view name) {
+  return object_at(reader.required(name), reader.param(name));
+}
+
+std::string function_name(const ParamReader& reader, std::string_view member) {
+  std::string name = *reader.string(member, true);
+  const bool valid = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+  if (!valid) {
+    reader.invalid_value(member, "Invalid '" + reader.param(member) +
+                                     "': string does not match pattern. Expected a string that matches the "
+                                     "pattern '^[a-zA-Z0-9_-]{1,64}$'.");
+  }
+  return name;
+}
+
+nlohmann::json compiled_schema(const JsonValue& value, const std::string& what, const std::string& param,
+                               const char* code) {
+  nlohmann::json schema = value.to_json();
+  try {
+    schema::compile(schema);
+  } catch (const std::exception& e) {
+    throw Rejected{ApiError::invalid("Invalid schema for " + what + ": " + e.what(), param, code)};
+  }
+  return schema;
 }
 
 }  // namespace gatecheck::mock

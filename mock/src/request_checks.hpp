@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "api_error.hpp"
 #include "request_json.hpp"
 
@@ -43,5 +45,19 @@ class ParamReader {
 
 // "Invalid type for 'messages[2]': expected an object, but got a string instead." for an item of an array.
 [[noreturn]] void invalid_item_type(const std::string& path, std::string_view expected, const JsonValue& got);
+
+// The readers every endpoint's request shares.
+// "messages[2]": the param path of an array's item.
+std::string indexed(std::string_view base, std::size_t i);
+// The object at `path`, or the API's invalid_type 400.
+ParamReader object_at(const JsonValue& value, const std::string& path);
+// A member that must be an object, read at its own path.
+ParamReader member_object(const ParamReader& reader, std::string_view name);
+// A required function name as the API accepts it (^[a-zA-Z0-9_-]{1,64}$), or the API's 400 naming it.
+std::string function_name(const ParamReader& reader, std::string_view member = "name");
+// A JSON Schema the API would accept (tool parameters, structured output), as nlohmann JSON for the
+// generator; a 400 naming `param` with `code` otherwise.
+nlohmann::json compiled_schema(const JsonValue& value, const std::string& what, const std::string& param,
+                               const char* code);
 
 }  // namespace gatecheck::mock

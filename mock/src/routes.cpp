@@ -6,11 +6,14 @@ namespace gatecheck::mock {
 namespace {
 
 constexpr Route kRoutes[] = {
-    {"POST", "chat/completions", &chat_completions_endpoint, true, true},
-    {"POST", "embeddings", &embeddings_endpoint, true, true},
-    {"POST", "moderations", &moderations_endpoint, true, true},
-    {"GET", "models", &list_models_endpoint, true, true},
-    {"GET", "models/*", &retrieve_model_endpoint, true, true},
+    {"POST", "chat/completions", &chat_completions_endpoint, true, true, ""},
+    {"POST", "embeddings", &embeddings_endpoint, true, true, ""},
+    {"POST", "moderations", &moderations_endpoint, true, true, "moderations"},
+    {"POST", "responses", &create_response_endpoint, true, true, "responses"},
+    {"GET", "responses/*", &retrieve_response_endpoint, true, true, "responses"},
+    {"DELETE", "responses/*", &delete_response_endpoint, true, true, "responses"},
+    {"GET", "models", &list_models_endpoint, true, true, ""},
+    {"GET", "models/*", &retrieve_model_endpoint, true, true, ""},
 };
 
 // Whether `rest` fits the route's path; a "/*" route needs at least one character after the slash.
@@ -32,14 +35,16 @@ Rejected invalid_url(const Request& request) {
                {}}};
 }
 
-RouteMatch find_route(const Request& request, std::string_view base_path) {
+RouteMatch find_route(const Request& request, const vendor::Profile& profile) {
+  const std::string_view base_path = profile.base_path;
   const std::string_view path = request.path;
   if (!path.starts_with(base_path) || path.substr(base_path.size(), 1) != "/") throw invalid_url(request);
   const std::string_view rest = path.substr(base_path.size() + 1);
   const Route* found = nullptr;
   std::string allowed;
   for (const auto& route : kRoutes) {
-    if (!fits(route, rest)) continue;
+    // A surface the profile does not claim is not there at all, as on a vendor without it.
+    if (!fits(route, rest) || (!route.capability.empty() && !profile.has(route.capability))) continue;
     allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
     if (route.method == request.method) found = &route;
   }

@@ -1,4 +1,5 @@
-// The API's routes, one table: {method, path under the base path, handler, needs a key, rate limited}. Adding
+// The API's routes, one table: {method, path under the base path, handler, needs a key, rate limited, the
+// profile capability that serves it}. Adding
 // an endpoint is one handler file plus one row here (docs/contributing.md).
 #pragma once
 
@@ -17,6 +18,7 @@ struct Route {
   Handler handler;
   bool needs_key;
   bool rate_limited;
+  std::string_view capability;  // empty: served under every profile
 };
 
 struct RouteMatch {
@@ -24,9 +26,10 @@ struct RouteMatch {
   std::string parameter;  // percent-decoded
 };
 
-// The route for the request, or throws Rejected: the API's 404 "Invalid URL" for an unknown path, 405 with
-// Allow for a known path and another method.
-RouteMatch find_route(const Request& request, std::string_view base_path);
+// The route for the request under the profile's base path and capabilities, or throws Rejected: the API's
+// 404 "Invalid URL" for an unknown path (or one the profile does not claim), 405 with Allow for a known path
+// and another method.
+RouteMatch find_route(const Request& request, const vendor::Profile& profile);
 
 // The API's 404 for a path nothing serves, stated once for the API and the admin API.
 Rejected invalid_url(const Request& request);

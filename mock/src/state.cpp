@@ -25,6 +25,7 @@ void State::reset() {
   keys.reset();
   hooks.reset();
   stub_hits.reset();
+  responses.clear();
 }
 
 }  // namespace gatecheck::mock

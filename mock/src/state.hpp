@@ -1,6 +1,7 @@
 // Everything about the mock that changes while it serves, in one owner: API keys and their usage, rate-limit
-// buckets, the request journal, webhooks, and how often each stub has answered. The app holds one State; the
-// stages borrow the parts they need, and /admin/reset resets it in one place.
+// buckets, the request journal, webhooks, how often each stub has answered, and the stored Responses API
+// answers. The app holds one State; the stages borrow the parts they need, and /admin/reset resets it in one
+// place.
 #pragma once
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include "journal.hpp"
 #include "key_ring.hpp"
 #include "rate_limiter.hpp"
+#include "response_store.hpp"
 #include "webhook_hub.hpp"
 
 namespace gatecheck::mock {
@@ -37,6 +39,7 @@ struct State {
   Journal journal;
   WebhookHub hooks;
   StubCounters stub_hits;
+  ResponseStore responses;
 };
 
 }  // namespace gatecheck::mock

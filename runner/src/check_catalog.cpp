@@ -89,6 +89,26 @@ constexpr CheckInfo kChecks[] = {
      "and flagged exactly when a category is",
      "OpenAI API reference, moderation object (flagged: whether any category is flagged)",
      CheckScope::exchange, false, &moderation_consistent},
+    {"responses.sequence-numbers", Severity::must,
+     "every event of a Responses stream carries a sequence_number, each above the one before",
+     "OpenAI API reference, Responses streaming events (sequence_number)", CheckScope::exchange, false,
+     &responses_sequence_numbers, "sse.content-type"},
+    {"responses.event-lifecycle", Severity::must,
+     "a Responses stream opens with response.created; each output item's events come between its "
+     "output_item.added and output_item.done, naming its output_index, item_id and an open content part; "
+     "a completed stream closes every item; each SSE event name is its data's type",
+     "OpenAI API reference, Responses streaming events", CheckScope::exchange, false,
+     &responses_event_lifecycle, "sse.content-type"},
+    {"responses.deltas-assemble", Severity::must,
+     "the text and arguments deltas of a Responses stream assemble to what their done events, content part "
+     "and output item state",
+     "OpenAI API reference, response.output_text.done and response.function_call_arguments.done",
+     CheckScope::exchange, false, &responses_deltas_assemble, "sse.content-type"},
+    {"responses.terminal-event", Severity::must,
+     "a Responses stream ends with exactly one terminal event (response.completed, incomplete or failed) "
+     "whose Response has that status, every item the stream added, as closed, and usage",
+     "OpenAI API reference, response.completed event", CheckScope::exchange, false, &responses_terminal_event,
+     "sse.content-type"},
     {"error.envelope", Severity::must,
      "an error body is {\"error\": {message, type, param, code}} in the profile's envelope style",
      "OpenAI API reference, error codes; the profile's errors.envelope", CheckScope::exchange, false,

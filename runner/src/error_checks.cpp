@@ -98,20 +98,15 @@ Verdict structured_in_stream(const Exchange& ex) {
   bool done = false;
   const core::SseEvent* last = nullptr;
   for (std::size_t i = 0; i < ex.events.size(); ++i) {
-    if (ex.events[i].data == "[DONE]") {
+    const EventRole role = ex.event_role(i);
+    if (role == EventRole::end) {
       done = true;
       break;
     }
     last = &ex.events[i];
-    const json* parsed = ex.event_json[i] ? &*ex.event_json[i] : nullptr;
-    if (parsed != nullptr && parsed->is_object() && parsed->contains("choices")) {
-      content_seen = true;
-      continue;
-    }
-    const json* error = error_object(parsed);
-    if (content_seen && error != nullptr && error->is_object() && error->contains("message") &&
-        (*error)["message"].is_string())
-      return Verdict::pass("error event: " + describe_value((*error)["message"]));
+    content_seen = content_seen || role == EventRole::content;
+    if (const json* message = ex.event_error_message(i); content_seen && message != nullptr)
+      return Verdict::pass("error event: " + describe_value(*message));
   }
   if (done) return Verdict::not_applicable("the stream completed; no error happened");
   if (!content_seen) return Verdict::not_applicable("no token arrived before the stream ended");

@@ -18,6 +18,78 @@ std::string media_type(std::string_view content_type) {
   return core::to_lower(type);
 }
 
+Api api_of_url(std::string_view url) {
+  url = url.substr(0, url.find_first_of("?#"));
+  if (url.ends_with("/chat/completions")) return Api::chat;
+  // POST .../responses, and GET or DELETE .../responses/{id}
+  const auto at = url.rfind("/responses");
+  if (at != std::string_view::npos) {
+    const std::string_view rest = url.substr(at + 10);
+    if (rest.empty() || (rest.size() > 1 && rest[0] == '/' && rest.find('/', 1) == std::string_view::npos))
+      return Api::responses;
+  }
+  return Api::other;
+}
+
+namespace {
+
+const json* member(const std::optional<json>& object, const char* name) {
+  if (!object || !object->is_object()) return nullptr;
+  const auto found = object->find(name);
+  return found == object->end() ? nullptr : &*found;
+}
+
+std::string_view type_of(const std::optional<json>& event) {
+  const json* type = member(event, "type");
+  return type != nullptr && type->is_string() ? std::string_view(type->get_ref<const std::string&>())
+                                              : std::string_view();
+}
+
+bool chat_content(const json* choices) {
+  if (choices == nullptr || !choices->is_array()) return false;
+  for (const auto& choice : *choices) {
+    const auto delta = choice.is_object() ? choice.find("delta") : choice.end();
+    if (!choice.is_object() || delta == choice.end() || !delta->is_object()) continue;
+    const auto content = delta->find("content");
+    if (content != delta->end() && content->is_string() && !content->get_ref<const std::string&>().empty())
+      return true;
+    const auto calls = delta->find("tool_calls");
+    if (calls != delta->end() && calls->is_array() && !calls->empty()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+EventRole Exchange::event_role(std::size_t event) const {
+  const auto& parsed = event_json[event];
+  if (api() == Api::responses) {
+    const std::string_view type = type_of(parsed);
+    if (type.ends_with(".delta")) return EventRole::content;
+    if (type == "error" || type == "response.failed") return EventRole::error;
+    if (type == "response.completed" || type == "response.incomplete") return EventRole::end;
+    return EventRole::other;
+  }
+  if (events[event].data == "[DONE]") return EventRole::end;
+  if (chat_content(member(parsed, "choices"))) return EventRole::content;
+  if (member(parsed, "error") != nullptr) return EventRole::error;
+  return EventRole::other;
+}
+
+const json* Exchange::event_error_message(std::size_t event) const {
+  if (event_role(event) != EventRole::error) return nullptr;
+  const auto& parsed = event_json[event];
+  const json* error = member(parsed, "error");
+  if (api() == Api::responses) {
+    const json* failed = member(parsed, "response");
+    error = failed != nullptr && failed->is_object() && failed->contains("error") ? &(*failed)["error"]
+                                                                                : &*parsed;
+  }
+  if (error == nullptr || !error->is_object()) return nullptr;
+  const auto message = error->find("message");
+  return message != error->end() && message->is_string() ? &*message : nullptr;
+}
+
 bool Exchange::stream_requested() const {
   return request_json.is_object() && request_json.value("stream", false) == true;
 }
@@ -40,8 +112,36 @@ json Exchange::events_view() const {
   return out;
 }
 
+namespace {
+
+// A Responses stream's Response: the terminal event's, else the items its output_item.done events carry.
+json responses_view(const std::vector<std::optional<json>>& events) {
+  std::map<std::int64_t, json> done;
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    const json* response = member(*it, "response");
+    const std::string_view type = type_of(*it);
+    if (response != nullptr && response->is_object() &&
+        (type == "response.completed" || type == "response.incomplete" || type == "response.failed"))
+      return *response;
+  }
+  for (const auto& event : events) {
+    const json* index = member(event, "output_index");
+    const json* item = member(event, "item");
+    if (type_of(event) == "response.output_item.done" && index != nullptr && index->is_number_integer() &&
+        item != nullptr)
+      done[index->get<std::int64_t>()] = *item;
+  }
+  json output = json::array();
+  for (auto& [index, item] : done)
+    output.push_back(std::move(item));
+  return json{{"object", "response"}, {"output", std::move(output)}};
+}
+
+}  // namespace
+
 json Exchange::message_view() const {
   if (events.empty()) return body_json ? *body_json : json(nullptr);
+  if (api() == Api::responses) return responses_view(event_json);
   json view = json::object();
   std::map<std::int64_t, json> choices;  // by index
   for (std::size_t e = 0; e < events.size() && events[e].data != "[DONE]"; ++e) {

@@ -13,6 +13,18 @@
 
 namespace gatecheck::runner {
 
+// The API surface a request addressed, by its path: the checks read answers and streams by its grammar.
+enum class Api { chat, responses, other };
+Api api_of_url(std::string_view url);
+
+// What one stream event means in its API's grammar.
+enum class EventRole {
+  content,  // a piece of the answer (a chat delta with content or tool calls; a Responses *.delta event)
+  error,    // an error reported in the stream (a chat {"error": ...}; Responses `error` or response.failed)
+  end,      // the stream's normal end ([DONE]; response.completed or response.incomplete)
+  other
+};
+
 struct Exchange {
   net::HttpRequest request;
   nlohmann::json request_json;  // null unless the body was JSON
@@ -22,12 +34,17 @@ struct Exchange {
   std::optional<core::SseStreamStats> sse_stats;
   std::optional<nlohmann::json> body_json;  // the body parsed, when it is JSON (not for streams)
 
+  Api api() const { return api_of_url(request.url); }
   bool stream_requested() const;
+  EventRole event_role(std::size_t event) const;
+  // The message of an error event (event_role error), or nullptr.
+  const nlohmann::json* event_error_message(std::size_t event) const;
   bool is_event_stream() const;  // by Content-Type
   // Index of the first `data: [DONE]` event, or -1.
   std::ptrdiff_t done_index() const;
-  // The chat.completion-shaped object a stream's chunks assemble to (id, model, choices[].message,
-  // finish_reason, usage); for non-streamed JSON bodies, the body.
+  // The object a stream assembles to in its API's shape: for chat, the chat.completion its chunks make (id,
+  // model, choices[].message, finish_reason, usage); for the Responses API, the Response its terminal event
+  // carries (else its done items as `output`). For non-streamed JSON bodies, the body.
   nlohmann::json message_view() const;
   // The array of event data (JSON values, or strings for data that is not JSON).
   nlohmann::json events_view() const;

@@ -345,12 +345,15 @@ std::optional<Verdict> unreached_control(const CheckInfo& check, const ControlRe
 }
 
 // What an assertion follows from: a wrong status makes every statement about the body moot (a 500 has no
-// choices), and statements about events follow the stream being one.
+// choices); statements about events follow the stream being one; statements about what a Responses stream
+// assembles to follow its terminal event, which carries the Response.
 // (A burst's expect_429 stands on its own: one 500 among its answers says nothing about the limit.)
-std::string_view assertion_follows(std::string_view id) {
-  if (id == "expect.sse" || id == "expect.events") return "sse.content-type";
+std::vector<std::string_view> assertion_follows(std::string_view id) {
+  if (id == "expect.sse" || id == "expect.events") return {"sse.content-type"};
   if (id == "expect.status" || id == "expect.duration" || id == "expect.ratelimit") return {};
-  return id.starts_with("expect.") ? "expect.status" : "";
+  if (id == "expect.json") return {"expect.status", "responses.terminal-event"};
+  return id.starts_with("expect.") ? std::vector<std::string_view>{"expect.status"}
+                                   : std::vector<std::string_view>{};
 }
 
 // Whether a root's failure explains what follows it: a stream check's failure follows a wrong content type
@@ -377,9 +380,15 @@ void mark_consequences(std::vector<CheckResult>& results, std::size_t first,
   for (auto it = results.begin() + static_cast<std::ptrdiff_t>(first); it != results.end(); ++it) {
     if (it->passed) continue;
     const CheckInfo* info = find_check(it->id);
-    const std::string_view follows = info != nullptr ? info->follows : assertion_follows(it->id);
-    if (!follows.empty() && follows != it->id && root(follows, it->severity) && explains(follows, exchanges))
-      it->caused_by = std::string(follows);
+    const auto roots =
+        info != nullptr ? std::vector<std::string_view>{info->follows} : assertion_follows(it->id);
+    for (const std::string_view follows : roots) {
+      if (!follows.empty() && follows != it->id && root(follows, it->severity) &&
+          explains(follows, exchanges)) {
+        it->caused_by = std::string(follows);
+        break;
+      }
+    }
   }
 }
 

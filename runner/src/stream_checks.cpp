@@ -235,9 +235,7 @@ Verdict incremental(const Exchange& ex) {
   std::size_t content = 0;
   for (const auto& [event, chunk] : chunks) {
     arrivals.push_back(ex.events[event].received_at);
-    if (chunk->contains("choices") && (*chunk)["choices"].is_array())
-      for (const auto& choice : (*chunk)["choices"])
-        content += has_choice_content(choice) ? 1 : 0;
+    content += ex.event_role(event) == EventRole::content ? 1 : 0;
   }
   const auto pause = announced_pause_ms(ex);
   // Too few paced chunks to tell held-back events from a short answer.
@@ -272,10 +270,28 @@ Verdict incremental(const Exchange& ex) {
   return verdict;
 }
 
+// A Response's comparable part, as one "choice": its text and its function calls.
+json comparable_response(const json& response) {
+  json text = nullptr;
+  json calls = json::array();
+  for (const auto& item : response.value("output", json::array())) {
+    if (!item.is_object()) continue;
+    if (item.value("type", "") == "function_call")
+      calls.push_back({item.value("name", ""), item.value("arguments", "")});
+    if (item.value("type", "") != "message" || !item.contains("content") || !item["content"].is_array())
+      continue;
+    for (const auto& part : item["content"])
+      if (part.is_object() && part.value("type", "") == "output_text")
+        text = (text.is_null() ? std::string() : text.get<std::string>()) + part.value("text", "");
+  }
+  return json::array({json{{"content", text}, {"tool_calls", calls}}});
+}
+
 // The comparable part of a message: content and tool calls (name, arguments) per choice. finish_reason is
 // left to sse.finish-reason-last, so that one defect fails one check.
 json comparable(const json& view) {
   json out = json::array();
+  if (view.is_object() && view.value("object", "") == "response") return comparable_response(view);
   if (!view.is_object() || !view.contains("choices") || !view["choices"].is_array()) return out;
   for (const auto& choice : view["choices"]) {
     json message = choice.value("message", json::object());
@@ -335,6 +351,15 @@ template <Verdict (*rule)(const Exchange&)>
 Verdict stream_rule(const CheckContext&, const Exchange* ex) {
   if (auto skip = not_a_stream(*ex)) return *skip;
   return rule(*ex);
+}
+
+// The rules of chat's chunk grammar ([DONE], choices, deltas) judge chat streams only; a Responses stream
+// has its own (responses.*).
+template <Verdict (*rule)(const Exchange&)>
+Verdict chat_stream_rule(const CheckContext& c, const Exchange* ex) {
+  if (ex->api() == Api::responses)
+    return Verdict::not_applicable("a Responses API stream: its events are judged by the responses.* checks");
+  return stream_rule<rule>(c, ex);
 }
 
 }  // namespace
@@ -423,25 +448,25 @@ Verdict sse_json_chunks(const CheckContext& c, const Exchange* ex) {
   return stream_rule<&json_chunks>(c, ex);
 }
 Verdict sse_done_sentinel(const CheckContext& c, const Exchange* ex) {
-  return stream_rule<&done_sentinel>(c, ex);
+  return chat_stream_rule<&done_sentinel>(c, ex);
 }
 Verdict sse_nothing_after_done(const CheckContext& c, const Exchange* ex) {
-  return stream_rule<&nothing_after_done>(c, ex);
+  return chat_stream_rule<&nothing_after_done>(c, ex);
 }
 Verdict sse_same_id(const CheckContext& c, const Exchange* ex) {
-  return stream_rule<&same_id>(c, ex);
+  return chat_stream_rule<&same_id>(c, ex);
 }
 Verdict sse_role_first(const CheckContext& c, const Exchange* ex) {
-  return stream_rule<&role_first>(c, ex);
+  return chat_stream_rule<&role_first>(c, ex);
 }
 Verdict sse_finish_reason_last(const CheckContext& c, const Exchange* ex) {
-  return stream_rule<&finish_reason_last>(c, ex);
+  return chat_stream_rule<&finish_reason_last>(c, ex);
 }
 Verdict sse_usage_chunk(const CheckContext& c, const Exchange* ex) {
-  return stream_rule<&usage_chunk>(c, ex);
+  return chat_stream_rule<&usage_chunk>(c, ex);
 }
 Verdict sse_tool_call_deltas(const CheckContext& c, const Exchange* ex) {
-  return stream_rule<&tool_call_deltas>(c, ex);
+  return chat_stream_rule<&tool_call_deltas>(c, ex);
 }
 Verdict sse_incremental(const CheckContext& c, const Exchange* ex) {
   return stream_rule<&incremental>(c, ex);

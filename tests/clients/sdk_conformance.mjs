@@ -122,6 +122,61 @@ await check('moderations: a string, a list, and a flagged text', async () => {
   assert.equal(many.results[1].categories.violence, true);
 });
 
+await check('responses: plain, with instructions; retrieved and deleted', async () => {
+  const r = await client.responses.create({ model: MODEL, input: 'Say hi', instructions: 'Be brief.' });
+  assert.equal(r.object, 'response');
+  assert.equal(r.status, 'completed');
+  assert.ok(r.output_text.length > 0, 'the SDK assembles output_text');
+  assert.equal(r.usage.total_tokens, r.usage.input_tokens + r.usage.output_tokens);
+  const again = await client.responses.retrieve(r.id);
+  assert.equal(again.output_text, r.output_text);
+  await client.responses.delete(r.id);
+  await assert.rejects(client.responses.retrieve(r.id), (e) => e instanceof OpenAI.NotFoundError);
+});
+
+await check('responses: streamed, every event typed and numbered, the final response whole', async () => {
+  const stream = await client.responses.create({ model: MODEL, input: 'Count to three', stream: true });
+  let text = '', last = -1, final = null;
+  for await (const event of stream) {
+    assert.ok(event.sequence_number > last, 'sequence_number increases');
+    last = event.sequence_number;
+    if (event.type === 'response.output_text.delta') text += event.delta;
+    if (event.type === 'response.completed') final = event.response;
+  }
+  assert.ok(text.length > 0);
+  assert.equal(final.output[0].content[0].text, text);
+});
+
+await check('responses: the SDK stream helper assembles the final response', async () => {
+  const runner = client.responses.stream({ model: MODEL, input: 'hi' });
+  const final = await runner.finalResponse();
+  assert.equal(final.status, 'completed');
+  assert.ok(final.output_text.length > 0);
+});
+
+await check('responses: a function tool round trip through previous_response_id', async () => {
+  const fn = { type: 'function', name: 'get_weather', description: 'Weather for a city', strict: true,
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } };
+  const first = await client.responses.create({ model: MODEL, input: 'Weather in Paris?', tools: [fn], tool_choice: 'required' });
+  const call = first.output.find((item) => item.type === 'function_call');
+  assert.equal(call.name, 'get_weather');
+  assert.equal(typeof JSON.parse(call.arguments).city, 'string');
+  const second = await client.responses.create({ model: MODEL, previous_response_id: first.id, tools: [fn],
+    input: [{ type: 'function_call_output', call_id: call.call_id, output: '{"temp_c": 21}' }] });
+  assert.match(second.output_text, /get_weather/);
+});
+
+await check('responses: text.format json_schema and max_output_tokens', async () => {
+  const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
+  const r = await client.responses.create({ model: MODEL, input: 'JSON please',
+    text: { format: { type: 'json_schema', name: 'reply', schema, strict: true } } });
+  assert.equal(typeof JSON.parse(r.output_text).answer, 'string');
+  const cut = await client.responses.create({ model: MODEL, input: 'Tell a long story', max_output_tokens: 16 },
+    { headers: { 'x-gatecheck-length': '40' } });
+  assert.equal(cut.status, 'incomplete');
+  assert.equal(cut.incomplete_details.reason, 'max_output_tokens');
+});
+
 await check('errors carry type, code and param', async () => {
   await assert.rejects(
     client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], temperature: 5 }),
@@ -146,6 +201,39 @@ await check('a 429 is retried after retry-after-ms and then succeeds', async () 
   assert.ok(waited >= 500 && waited < 5000, `waited ${waited} ms`);
   const impatient = new OpenAI({ apiKey: 'sk-gatecheck-sdk-slow-000000000000', baseURL, maxRetries: 0 });
   await assert.rejects(impatient.models.list(), (e) => e instanceof OpenAI.RateLimitError && e.code === 'rate_limit_exceeded');
+});
+
+// The AI SDK's default provider call, openai(model), speaks the Responses API.
+const { createOpenAI } = await import('@ai-sdk/openai');
+const { generateText, streamText, tool, stepCountIs } = await import('ai');
+const { z } = await import('zod');
+const provider = createOpenAI({ apiKey: 'sk-gatecheck-sdk-test-000000000000', baseURL });
+
+await check('AI SDK openai(model): generateText', async () => {
+  const { text, usage, finishReason } = await generateText({ model: provider(MODEL), prompt: 'Say hi' });
+  assert.ok(text.length > 0);
+  assert.equal(finishReason, 'stop');
+  assert.equal(usage.totalTokens, usage.inputTokens + usage.outputTokens);
+});
+
+await check('AI SDK openai(model): streamText', async () => {
+  const result = streamText({ model: provider(MODEL), prompt: 'Count to three' });
+  let text = '';
+  for await (const delta of result.textStream) text += delta;
+  assert.ok(text.length > 0);
+  assert.equal(await result.text, text);
+  assert.equal(await result.finishReason, 'stop');
+});
+
+await check('AI SDK openai(model): a tool call, executed, then answered', async () => {
+  const { steps, text } = await generateText({
+    model: provider(MODEL), prompt: 'Weather in Paris?', stopWhen: stepCountIs(2),
+    tools: { get_weather: tool({ description: 'Weather for a city', inputSchema: z.object({ city: z.string() }),
+      execute: async ({ city }) => ({ city, temp_c: 21 }) }) },
+  });
+  assert.equal(steps[0].toolCalls[0].toolName, 'get_weather');
+  assert.equal(typeof steps[0].toolCalls[0].input.city, 'string');
+  assert.match(text, /get_weather/);
 });
 
 if (failures.length > 0) {

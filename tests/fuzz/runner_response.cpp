@@ -3,7 +3,8 @@
 // expectations read outside the checks, never throw.
 //
 // Input (text), one or more responses separated by a line "--next--" (a burst, at most 8), each:
-//   STATUS [flags]   flags shape the request (stream usage tools json schema moderation), say the transport
+//   STATUS [flags]   flags shape the request (stream usage tools json schema moderation responses: the
+//                    Responses API's request shapes and path), say the transport
 //                    broke (broken) or pick the profile (simosphere, first response only)
 //   Name: value      response headers, then a blank line
 //   body             read as SSE whatever its type, as HttpClient does for the runner, then finished
@@ -35,8 +36,27 @@ using fuzz::has_word;
 using fuzz::require;
 using nlohmann::json;
 
+// A Responses API request: flat function tools and text.format instead of chat's shapes.
+json responses_request_for(std::string_view flags) {
+  json request = {{"model", "gpt-4o-mini"}, {"input", "Say hello"}};
+  if (has_word(flags, "stream")) request["stream"] = true;
+  if (has_word(flags, "tools")) {
+    request["tools"] = json::array(
+        {{{"type", "function"},
+          {"name", "get_weather"},
+          {"parameters",
+           {{"type", "object"}, {"properties", {{"city", {{"type", "string"}}}}}, {"required", {"city"}}}}}});
+  }
+  if (has_word(flags, "json")) request["text"] = {{"format", {{"type", "json_object"}}}};
+  if (has_word(flags, "schema"))
+    request["text"] = {
+        {"format", {{"type", "json_schema"}, {"name", "answer"}, {"schema", {{"type", "object"}}}}}};
+  return request;
+}
+
 json request_for(std::string_view flags) {
   if (has_word(flags, "moderation")) return {{"input", json::array({"first", "second"})}};
+  if (has_word(flags, "responses")) return responses_request_for(flags);
   json request = {{"model", "gpt-4o-mini"},
                   {"messages", json::array({{{"role", "user"}, {"content", "Say hello"}}})}};
   if (has_word(flags, "stream")) request["stream"] = true;
@@ -65,8 +85,9 @@ runner::Exchange read_exchange(std::string_view text, net::Clock::time_point sta
   runner::Exchange ex;
   const std::string_view head = fuzz::take_line(text);
   ex.request.method = "POST";
-  ex.request.url = has_word(head, "moderation") ? "http://gateway.test/v1/moderations"
-                                                : "http://gateway.test/v1/chat/completions";
+  ex.request.url = has_word(head, "moderation")  ? "http://gateway.test/v1/moderations"
+                   : has_word(head, "responses") ? "http://gateway.test/v1/responses"
+                                                 : "http://gateway.test/v1/chat/completions";
   ex.request_json = request_for(head);
   ex.request.body = ex.request_json.dump();
   (void)std::from_chars(head.data(), head.data() + head.size(), ex.response.status);

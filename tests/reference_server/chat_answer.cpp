@@ -1,29 +1,18 @@
 // POST /v1/chat/completions, the answer: seeded choices, sent whole or as a stream of SSE chunks that
 // assembles to the same answer.
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <optional>
 
 #include "chat.hpp"
+#include "generation.hpp"
 #include "instances.hpp"
 #include "request_json.hpp"
+#include "sse.hpp"
 #include "text.hpp"
 
 namespace gatecheck::testing::reference {
 namespace {
-
-std::string prose(Rng& rng) {
-  std::string text = words(rng, 12 + rng.below(12)) + ".";
-  text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-  return text;
-}
-
-struct ToolCall {
-  std::string id;
-  std::string name;
-  std::string arguments;
-};
 
 struct Choice {
   std::optional<std::string> content;  // nullopt when the answer is tool calls
@@ -33,31 +22,13 @@ struct Choice {
   std::size_t tokens = 0;
 };
 
-std::vector<ToolCall> make_calls(const ChatPlan& plan, Rng& rng) {
-  std::vector<const json*> chosen;
-  for (const json& function : plan.tools) {
-    const bool named = plan.tool_mode == "named" && string_at(function, "name") == plan.named_tool;
-    if (named || (plan.tool_mode != "named" && plan.parallel)) chosen.push_back(&function);
-    if (named) break;
-  }
-  if (chosen.empty()) chosen.push_back(&plan.tools[rng.below(plan.tools.size())]);
-  std::vector<ToolCall> calls;
-  for (const json* function : chosen) {
-    const json* parameters = member(*function, "parameters");
-    json arguments = parameters ? instance_of(*parameters, rng) : json::object();
-    if (!arguments.is_object()) arguments = json::object();
-    calls.push_back({"call_" + alnum(rng, 24), string_at(*function, "name"), to_text(arguments)});
-  }
-  return calls;
-}
-
 Choice make_choice(const ChatPlan& plan, std::size_t index) {
   Rng rng(plan.seed + 0x9E3779B97F4A7C15ULL * (index + 1));
   Choice choice;
   const bool call_tools = plan.tool_mode == "required" || plan.tool_mode == "named" ||
                           (plan.tool_mode == "auto" && plan.last_role == "user");
   if (call_tools) {
-    choice.calls = make_calls(plan, rng);
+    choice.calls = make_calls(plan.tools, plan.tool_mode, plan.named_tool, plan.parallel, rng);
     choice.finish_reason = "tool_calls";
     for (const ToolCall& call : choice.calls)
       choice.tokens += 1 + fragments(call.arguments, 8).size();
@@ -157,15 +128,6 @@ std::vector<json> choice_chunks(const Choice& choice, std::size_t index) {
   return chunks;
 }
 
-// Legal SSE variants on purpose (WHATWG HTML 9.2.6): CRLF line ends, "data:" without the optional space on
-// every other event, and comment lines, alone and before some events.
-std::string sse_event(std::string_view data, std::size_t number) {
-  std::string out = number % 4 == 3 ? ": ping\r\n" : "";
-  out += number % 2 == 0 ? "data: " : "data:";
-  out += data;
-  return out + "\r\n\r\n";
-}
-
 std::vector<std::string> stream_events(const ChatPlan& plan, const std::vector<Choice>& choices,
                                        const Meta& meta) {
   std::vector<std::vector<json>> lanes;
@@ -174,7 +136,7 @@ std::vector<std::string> stream_events(const ChatPlan& plan, const std::vector<C
     lanes.push_back(choice_chunks(choices[i], i));
     longest = std::max(longest, lanes.back().size());
   }
-  std::vector<std::string> events{": keep-alive\r\n\r\n"};
+  std::vector<std::string> events{sse_opening()};
   for (std::size_t round = 0; round < longest; ++round) {  // n choices side by side, one choice per chunk
     for (const auto& lane : lanes) {
       if (round >= lane.size()) continue;

@@ -11,6 +11,8 @@
 
 namespace gatecheck::testing::reference {
 
+class ResponseStore;
+
 enum class ModelKind { chat, embedding, moderation };
 
 struct ModelInfo {
@@ -34,5 +36,10 @@ Response embeddings_response(const json& body);
 Response chat_response(const json& body, const std::string& id);
 // `id` names the moderation; the results depend only on the model and the input.
 Response moderations_response(const json& body, const std::string& id);
+// POST /v1/responses: everything, ids included, depends only on the body (`stream` and its options aside) and
+// the stored turns it continues; kept in `store` unless the body says store: false.
+Response responses_response(const json& body, ResponseStore& store);
+// GET and DELETE /v1/responses/{id}.
+Response stored_response(const std::string& method, const std::string& id, ResponseStore& store);
 
 }  // namespace gatecheck::testing::reference

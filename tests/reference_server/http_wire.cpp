@@ -108,8 +108,10 @@ std::string head_text(const Response& res, bool keep_alive, bool chunked) {
   for (const auto& [name, value] : res.headers)
     out += name + ": " + value + "\r\n";
   out += "date: " + http_date(std::chrono::system_clock::now()) + "\r\n";
-  out += chunked ? std::string("transfer-encoding: chunked\r\n")
-                 : "content-length: " + std::to_string(res.body.size()) + "\r\n";
+  if (chunked)
+    out += "transfer-encoding: chunked\r\n";
+  else if (!res.stream)  // an unchunked stream (HTTP/1.0) is delimited by the close alone
+    out += "content-length: " + std::to_string(res.body.size()) + "\r\n";
   out += keep_alive ? "connection: keep-alive\r\n\r\n" : "connection: close\r\n\r\n";
   return out;
 }

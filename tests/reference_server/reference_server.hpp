@@ -1,7 +1,8 @@
 // A second conformant OpenAI-compatible server, written from the public API reference and independent of
 // gatecheck's mock, so the checks can be shown not to be tuned to the mock. It answers deterministically and
 // uses legal but less common wire variants on purpose (lower-case header names, media-type parameters, CRLF
-// and space-less SSE fields, SSE comments, Retry-After as an HTTP-date); NOTES.md lists them.
+// and space-less SSE fields, SSE comments, SSE fields in any order, Retry-After as an HTTP-date); README.md
+// lists them.
 #pragma once
 
 #include <memory>

@@ -77,6 +77,22 @@ bool bool_at(const json& object, const char* name) {
   return value->get<bool>();
 }
 
+json nullable_string(const json& object, const char* key, const std::string& where) {
+  const json* value = member(object, key);
+  if (!value || value->is_null()) return nullptr;
+  if (!value->is_string()) invalid_type(where, "a string", *value);
+  return *value;
+}
+
+json enum_at(const json& object, const char* key, const std::string& where, const char* supported) {
+  const json value = nullable_string(object, key, where);
+  if (value.is_string() &&
+      (", " + std::string(supported) + ", ").find(", " + value.get<std::string>() + ", ") ==
+          std::string::npos)
+    invalid_value(where, value.get<std::string>(), supported);
+  return value;
+}
+
 void invalid_type(const std::string& name, const std::string& expected, const json& got) {
   throw ApiError(
       400,

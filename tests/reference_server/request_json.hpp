@@ -15,6 +15,10 @@ const json* member(const json& object, const char* key);     // null when absent
 std::string string_at(const json& object, const char* key);  // "" unless a string
 long long int_at(const json& object, const char* key, long long fallback);
 bool bool_at(const json& object, const char* name);  // absent or null: false; not a boolean: 400
+// Absent or null: null; a string: it; else invalid_type naming `where`.
+json nullable_string(const json& object, const char* key, const std::string& where);
+// As nullable_string, and a string must be one of `supported` (comma-separated), else invalid_value.
+json enum_at(const json& object, const char* key, const std::string& where, const char* supported);
 
 [[noreturn]] void invalid_type(const std::string& name, const std::string& expected, const json& got);
 [[noreturn]] void invalid_value(const std::string& name, const std::string& value, const char* supported);

@@ -12,13 +12,24 @@
 namespace gatecheck::testing::reference {
 namespace {
 
-std::optional<std::string_view> allowed_method(std::string_view path) {
-  if (path == "/v1/chat/completions" || path == "/v1/embeddings" || path == "/v1/moderations") return "POST";
-  constexpr std::string_view kModel = "/v1/models/";
-  if (path == "/v1/models" || (path.starts_with(kModel) && path.size() > kModel.size() &&
-                               path.find('/', kModel.size()) == std::string_view::npos))
-    return "GET";
+// A path below `prefix` naming one resource: "/v1/models/{id}".
+bool one_below(std::string_view path, std::string_view prefix) {
+  return path.starts_with(prefix) && path.size() > prefix.size() &&
+         path.find('/', prefix.size()) == std::string_view::npos;
+}
+
+// The methods a known path allows, as the allow header lists them.
+std::optional<std::string_view> allowed_methods(std::string_view path) {
+  if (path == "/v1/chat/completions" || path == "/v1/embeddings" || path == "/v1/moderations" ||
+      path == "/v1/responses")
+    return "POST";
+  if (path == "/v1/models" || one_below(path, "/v1/models/")) return "GET";
+  if (one_below(path, "/v1/responses/")) return "GET, DELETE";
   return std::nullopt;
+}
+
+bool allows(std::string_view methods, std::string_view method) {
+  return (", " + std::string(methods) + ", ").find(", " + std::string(method) + ", ") != std::string::npos;
 }
 
 }  // namespace
@@ -71,17 +82,21 @@ std::string Api::authenticate(const Request& req) const {
 
 Response Api::route(const Request& req) {
   if (req.too_large) throw ApiError(413, "The request body is too large: the limit is 2097152 bytes.");
-  const auto allow = allowed_method(req.path);
+  const auto allow = allowed_methods(req.path);
   if (!allow) throw ApiError(404, "Invalid URL (" + req.method + " " + req.path + ")");
-  if (req.method != *allow)
+  if (!allows(*allow, req.method))
     throw ApiError(
         405,
         "Method " + req.method + " is not allowed for " + req.path + "; use " + std::string(*allow) + ".",
         nullptr, nullptr, {{"allow", std::string(*allow)}});
-  if (*allow == "GET") return models_response(req.path);
+  constexpr std::string_view kResponses = "/v1/responses/";
+  if (req.path.starts_with(kResponses))
+    return stored_response(req.method, req.path.substr(kResponses.size()), responses_);
+  if (req.method == "GET") return models_response(req.path);
   const json body = parse_body(req);
   if (req.path == "/v1/embeddings") return embeddings_response(body);
   if (req.path == "/v1/moderations") return moderations_response(body, "modr-" + next_id());
+  if (req.path == "/v1/responses") return responses_response(body, responses_);
   return chat_response(body, "chatcmpl-" + next_id());
 }
 

@@ -9,6 +9,7 @@
 #include "api_errors.hpp"
 #include "http_wire.hpp"
 #include "reference_server.hpp"
+#include "response_store.hpp"
 
 namespace gatecheck::testing::reference {
 
@@ -30,6 +31,7 @@ class Api {
   const ReferenceServerOptions options_;
   RateLimiter limiter_;
   std::atomic<std::uint64_t> counter_{0};
+  ResponseStore responses_;  // what POST /v1/responses kept, for GET, DELETE and previous_response_id
 };
 
 }  // namespace gatecheck::testing::reference

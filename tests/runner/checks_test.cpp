@@ -11,6 +11,7 @@
 #include <gatecheck/runner/checks.hpp>
 #include <gatecheck/vendor/profile.hpp>
 
+#include "check_assertions.hpp"
 #include "check_evaluation.hpp"
 #include "exchange_builders.hpp"
 
@@ -23,50 +24,6 @@ using ::testing::AssertionResult;
 using ::testing::AssertionSuccess;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-const vendor::Profile& openai() {
-  static const vendor::Profile profile = vendor::load_profile("openai");
-  return profile;
-}
-
-struct Options {
-  std::optional<int> first_event_within_ms;
-  std::optional<Exchange> twin;  // what the executor got back sending the request without streaming
-};
-
-Options within_ms(int limit) {
-  return {limit, std::nullopt};
-}
-Options with_twin(Exchange twin) {
-  return {std::nullopt, std::move(twin)};
-}
-
-Verdict evaluate_burst(std::string_view id, const std::vector<const Exchange*>& exchanges,
-                       Options options = {}) {
-  const CheckContext context{exchanges, openai(), options.first_event_within_ms,
-                             options.twin ? &*options.twin : nullptr, nullptr};
-  return evaluate_check(id, context);
-}
-
-Verdict evaluate(std::string_view id, const Exchange& exchange, Options options = {}) {
-  return evaluate_burst(id, {&exchange}, std::move(options));
-}
-
-std::string describe(const Verdict& v) {
-  const char* kind = v.kind == Verdict::Kind::pass ? "pass" : v.kind == Verdict::Kind::fail ? "fail" : "n/a";
-  return std::string(kind) + " '" + v.message + "' (expected '" + v.expected + "', actual '" + v.actual +
-         "')";
-}
-
-AssertionResult Passes(const Verdict& v) {
-  if (v.kind == Verdict::Kind::pass) return AssertionSuccess();
-  return AssertionFailure() << "expected a pass, got " << describe(v);
-}
-
-AssertionResult FailsWith(const Verdict& v, std::string_view needle) {
-  if (v.kind == Verdict::Kind::fail && v.message.find(needle) != std::string::npos) return AssertionSuccess();
-  return AssertionFailure() << "expected a failure saying '" << needle << "', got " << describe(v);
-}
 
 AssertionResult NotApplicable(const Verdict& v, std::string_view needle = {}) {
   if (v.kind == Verdict::Kind::not_applicable && v.message.find(needle) != std::string::npos)
@@ -626,12 +583,12 @@ TEST(UsageConsistent, NothingCountedForSomethingSaidFails) {
   const json zero = {{"prompt_tokens", 0}, {"completion_tokens", 0}, {"total_tokens", 0}};
   EXPECT_TRUE(FailsWith(
       evaluate("usage.consistent", answered(chat_request(), 200, completion(assistant("Hi"), "stop", zero))),
-      "0 completion tokens for an answer with content"));
+      "0 completion_tokens for an answer with content"));
   const json no_prompt = {{"prompt_tokens", 0}, {"completion_tokens", 2}, {"total_tokens", 2}};
   EXPECT_TRUE(
       FailsWith(evaluate("usage.consistent",
                          answered(chat_request(), 200, completion(assistant("Hi"), "stop", no_prompt))),
-                "0 prompt tokens for a request with messages"));
+                "0 prompt_tokens for a request with messages"));
   // An empty answer may legitimately cost no completion tokens.
   const json empty = {{"prompt_tokens", 5}, {"completion_tokens", 0}, {"total_tokens", 5}};
   EXPECT_TRUE(Passes(
@@ -714,7 +671,7 @@ TEST(JsonModeValidJson, JsonObjectModeNeedsJsonContent) {
   EXPECT_EQ(verdict.actual, "'Sure! {\"cat\": 1}'");
   EXPECT_TRUE(NotApplicable(
       evaluate("json-mode.valid-json", answered(chat_request(), 200, completion(assistant("prose")))),
-      "did not ask for response_format"));
+      "did not ask for a json_object or json_schema format"));
 }
 
 TEST(JsonModeValidJson, ContentCutByMaxTokensIsNotJudged) {
@@ -722,7 +679,7 @@ TEST(JsonModeValidJson, ContentCutByMaxTokensIsNotJudged) {
   const json request = json_mode_request({{"type", "json_object"}});
   EXPECT_TRUE(NotApplicable(evaluate("json-mode.valid-json",
                                      answered(request, 200, completion(assistant(R"({"cat":"T)"), "length"))),
-                            "cut by finish_reason length"));
+                            "cut by its token limit"));
 }
 
 TEST(JsonModeValidJson, JsonSchemaModeValidatesTheContentAndAllowsARefusal) {

@@ -376,7 +376,7 @@ TEST(SuiteLoader, EveryBundledSuiteLoadsWithScenarios) {
     }
   }
   EXPECT_EQ(names, (std::set<std::string>{"chat", "embeddings", "errors", "models", "moderations",
-                                          "rate-limits", "streaming", "tools"}));
+                                          "rate-limits", "responses", "streaming", "tools"}));
 }
 
 }  // namespace

@@ -56,6 +56,10 @@ enum class Fault {
   fields_off_spec,             // created, index as strings, fingerprint a number, refusal, logprobs left out
   clamps_out_of_range,         // temperature, top_p and penalties out of range are clamped, not refused
   moderation_inconsistent,     // a moderation result says flagged: false while a category is flagged
+  responses_sequence_repeats,  // Responses stream: a sequence_number repeats (a relay renumbering events)
+  responses_item_unclosed,     // Responses stream: an output item is added and never done
+  responses_delta_drift,       // Responses stream: a delta lost, the done events still whole
+  responses_no_terminal,       // Responses stream: ends without response.completed / incomplete / failed
 };
 
 struct FaultInfo {

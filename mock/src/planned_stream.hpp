@@ -1,0 +1,51 @@
+// An SSE answer planned as a list of steps and rendered one at a time, so thousands of open streams hold
+// little memory. Timed steps (the tokens) wait the pace the request asked for; hurry() (the server is
+// shutting down) drops the timed steps left and keeps the closing ones, so a client still sees a whole
+// stream. Chat and the Responses API plan their own steps and render them; the pacing is stated here once.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "controls.hpp"
+#include "exchange.hpp"
+
+namespace gatecheck::mock {
+
+// Step: any type with a `bool timed` member.
+template <class Step>
+class PlannedStream : public EventSource {
+ public:
+  bool next(std::string& out, std::chrono::microseconds& delay) final {
+    if (position_ >= steps_.size()) return false;
+    const Step step = steps_[position_++];
+    delay = std::chrono::microseconds(0);
+    if (!hurrying_ && step.timed) delay = sent_timed_++ == 0 ? timing_.first_token : timing_.between_tokens;
+    render(step, out);
+    return true;
+  }
+
+  void hurry() final {
+    if (hurrying_) return;
+    hurrying_ = true;
+    std::vector<Step> kept(steps_.begin(), steps_.begin() + static_cast<std::ptrdiff_t>(position_));
+    for (std::size_t i = position_; i < steps_.size(); ++i)
+      if (!steps_[i].timed) kept.push_back(steps_[i]);
+    steps_ = std::move(kept);
+  }
+
+ protected:
+  explicit PlannedStream(StreamTiming timing) : timing_(timing) {}
+  virtual void render(const Step& step, std::string& out) = 0;
+
+  std::vector<Step> steps_;  // the plan, filled by the derived stream's constructor
+
+ private:
+  StreamTiming timing_;
+  std::size_t position_ = 0;
+  std::size_t sent_timed_ = 0;
+  bool hurrying_ = false;
+};
+
+}  // namespace gatecheck::mock
