@@ -38,6 +38,13 @@ struct CallContext {
 Reply chat_completions_endpoint(CallContext& context);
 Reply embeddings_endpoint(CallContext& context);
 Reply moderations_endpoint(CallContext& context);
+Reply completions_endpoint(CallContext& context);
+Reply speech_endpoint(CallContext& context);
+Reply transcriptions_endpoint(CallContext& context);
+Reply translations_endpoint(CallContext& context);
+Reply image_generations_endpoint(CallContext& context);
+Reply image_edits_endpoint(CallContext& context);
+Reply image_file_endpoint(CallContext& context);
 Reply create_response_endpoint(CallContext& context);
 Reply retrieve_response_endpoint(CallContext& context);
 Reply delete_response_endpoint(CallContext& context);

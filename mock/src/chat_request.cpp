@@ -141,51 +141,8 @@ void read_messages(const ParamReader& reader, ChatRequest& request, const vendor
     request.messages.push_back(read_message(items[i], i));
 }
 
-void read_logit_bias(const ParamReader& reader, ChatRequest&, const vendor::Profile&) {
-  const auto bias = reader.find("logit_bias");
-  if (!bias) return;
-  if (!bias->is(Kind::object)) reader.invalid_type("logit_bias", "an object", *bias);
-  const ParamReader tokens(*bias, "logit_bias");
-  for (const auto& [token, value] : bias->sorted_members())
-    tokens.decimal(token, -100, 100);  // the API's range for a bias
-}
-
-void read_stop(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile) {
-  const auto stop = reader.find("stop");
-  if (!stop) return;
-  if (stop->is(Kind::string)) {
-    request.stop.emplace_back(stop->text());
-    return;
-  }
-  if (!stop->is(Kind::array)) reader.invalid_type("stop", "a string or an array of strings", *stop);
-  const auto items = stop->items();
-  if (items.size() > profile.max_stop_sequences) {
-    throw Rejected{
-        ApiError::invalid("Invalid 'stop': array too long. Expected an array with maximum length " +
-                              std::to_string(profile.max_stop_sequences) + ", but got an array with length " +
-                              std::to_string(items.size()) + " instead.",
-                          "stop", "array_above_max_length")};
-  }
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (!items[i].is(Kind::string)) reader.invalid_type(indexed("stop", i), "a string", items[i]);
-    request.stop.emplace_back(items[i].text());
-  }
-}
-
 void read_stream(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile) {
   request.stream = reader.boolean("stream").value_or(false) || profile.always_stream;
-}
-
-void read_stream_options(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
-  const auto options = reader.find("stream_options");
-  if (!options) return;
-  if (!request.stream) {
-    throw Rejected{
-        ApiError::invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                          "stream_options", nullptr)};
-  }
-  if (!options->is(Kind::object)) reader.invalid_type("stream_options", "an object", *options);
-  request.include_usage = ParamReader(*options, "stream_options").boolean("include_usage").value_or(false);
 }
 
 void read_tools(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
@@ -396,6 +353,49 @@ Rows named_rows(const ParamReader& reader, const vendor::Profile& profile) {
 }
 
 }  // namespace
+
+void read_logit_bias(const ParamReader& reader, ChatRequest&, const vendor::Profile&) {
+  const auto bias = reader.find("logit_bias");
+  if (!bias) return;
+  if (!bias->is(Kind::object)) reader.invalid_type("logit_bias", "an object", *bias);
+  const ParamReader tokens(*bias, "logit_bias");
+  for (const auto& [token, value] : bias->sorted_members())
+    tokens.decimal(token, -100, 100);  // the API's range for a bias
+}
+
+void read_stop(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile) {
+  const auto stop = reader.find("stop");
+  if (!stop) return;
+  if (stop->is(Kind::string)) {
+    request.stop.emplace_back(stop->text());
+    return;
+  }
+  if (!stop->is(Kind::array)) reader.invalid_type("stop", "a string or an array of strings", *stop);
+  const auto items = stop->items();
+  if (items.size() > profile.max_stop_sequences) {
+    throw Rejected{
+        ApiError::invalid("Invalid 'stop': array too long. Expected an array with maximum length " +
+                              std::to_string(profile.max_stop_sequences) + ", but got an array with length " +
+                              std::to_string(items.size()) + " instead.",
+                          "stop", "array_above_max_length")};
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!items[i].is(Kind::string)) reader.invalid_type(indexed("stop", i), "a string", items[i]);
+    request.stop.emplace_back(items[i].text());
+  }
+}
+
+void read_stream_options(const ParamReader& reader, ChatRequest& request, const vendor::Profile&) {
+  const auto options = reader.find("stream_options");
+  if (!options) return;
+  if (!request.stream) {
+    throw Rejected{
+        ApiError::invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                          "stream_options", nullptr)};
+  }
+  if (!options->is(Kind::object)) reader.invalid_type("stream_options", "an object", *options);
+  request.include_usage = ParamReader(*options, "stream_options").boolean("include_usage").value_or(false);
+}
 
 std::uint32_t prompt_tokens_of(const ChatRequest& request) {
   // Like the API's accounting: a few tokens of framing per message, plus the content.

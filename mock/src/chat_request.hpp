@@ -64,6 +64,13 @@ struct ChatRequest {
 ChatRequest read_chat_request(std::string_view body, const vendor::Profile& profile,
                               std::uint64_t server_seed);
 
+// Readers of the parameters chat shares with legacy completions, the API's way (400s naming them).
+class ParamReader;
+void read_logit_bias(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile);
+void read_stop(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile);
+// Needs `request.stream` read first: stream_options without stream is a 400.
+void read_stream_options(const ParamReader& reader, ChatRequest& request, const vendor::Profile& profile);
+
 // A parameter that changes how the answer is delivered, not what it says (left out of the content seed).
 bool is_delivery_parameter(std::string_view name);
 

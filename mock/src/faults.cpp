@@ -114,6 +114,18 @@ constexpr FaultInfo kFaults[] = {
     {Fault::responses_no_terminal, "responses-no-terminal",
      "a Responses stream ends without its terminal event (response.completed, incomplete or failed)",
      "responses.terminal-event"},
+    {Fault::completions_echo_dropped, "completions-echo-dropped",
+     "legacy completions ignore echo: the text lacks its prompt (a gateway that maps completions onto chat)",
+     "completions.choices"},
+    {Fault::speech_wrong_content_type, "speech-wrong-content-type",
+     "speech audio is labelled audio/mpeg whatever format was asked for (a gateway with one hard-coded type)",
+     "audio.speech-format"},
+    {Fault::transcription_srt_broken, "transcription-srt-broken",
+     "SRT transcripts carry WebVTT's timestamps (00:00:01.000) and no cue numbers",
+     "audio.transcript-format"},
+    {Fault::image_b64_broken, "image-b64-broken",
+     "b64_json images decode to a PNG cut short (a gateway that truncates large JSON strings)",
+     "images.payload"},
 };
 
 }  // namespace

@@ -110,6 +110,18 @@ void ParamReader::unknown(std::string_view name) const {
                                    param(name), "unknown_parameter")};
 }
 
+bool is_delivery_in(std::span<const KnownParameter> table, std::string_view name) {
+  for (const auto& parameter : table)
+    if (parameter.name == name) return parameter.delivery;
+  return false;
+}
+
+void refuse_unknown(const ParamReader& reader, std::span<const KnownParameter> table) {
+  for (const auto& [name, value] : reader.members())
+    if (std::none_of(table.begin(), table.end(), [&](const KnownParameter& p) { return p.name == name; }))
+      reader.unknown(name);
+}
+
 std::string indexed(std::string_view base, std::size_t i) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, i).ptr;

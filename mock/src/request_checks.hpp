@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,17 @@ class ParamReader {
 
 // "Invalid type for 'messages[2]': expected an object, but got a string instead." for an item of an array.
 [[noreturn]] void invalid_item_type(const std::string& path, std::string_view expected, const JsonValue& got);
+
+// A parameter an endpoint knows, and whether it shapes what the answer says (the content seed) or only how
+// and where it is delivered. Endpoints list theirs in a table.
+struct KnownParameter {
+  std::string_view name;
+  bool delivery;
+};
+// Whether the table lists `name` as a delivery parameter (an unlisted name shapes the answer).
+bool is_delivery_in(std::span<const KnownParameter> table, std::string_view name);
+// Refuses members the table does not list (the API's "Unrecognized request argument supplied").
+void refuse_unknown(const ParamReader& reader, std::span<const KnownParameter> table);
 
 // The readers every endpoint's request shares.
 // "messages[2]": the param path of an array's item.

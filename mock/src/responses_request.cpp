@@ -16,11 +16,7 @@ using nlohmann::json;
 
 // Every parameter of POST /responses the API knows, and whether it shapes what the answer says (the content
 // seed) or only how and where it is delivered.
-struct Parameter {
-  std::string_view name;
-  bool delivery;
-};
-constexpr Parameter kParameters[] = {
+constexpr KnownParameter kParameters[] = {
     {"model", false},
     {"input", false},
     {"instructions", false},
@@ -51,9 +47,7 @@ constexpr Parameter kParameters[] = {
 };
 
 bool is_delivery(std::string_view name) {
-  for (const auto& parameter : kParameters)
-    if (parameter.name == name) return parameter.delivery;
-  return false;
+  return is_delivery_in(kParameters, name);
 }
 
 [[noreturn]] void unsupported_value(const ParamReader& reader, std::string_view name, std::string_view value,
@@ -271,15 +265,7 @@ ResponsesRequest read_responses_request(std::string_view body, const vendor::Pro
                                         std::uint64_t server_seed) {
   const RequestJson document(body);
   const ParamReader reader(document.root(), "");
-  if (profile.strict_parameters) {
-    static const std::vector<std::string_view> known = [] {
-      std::vector<std::string_view> names;
-      for (const auto& parameter : kParameters)
-        names.push_back(parameter.name);
-      return names;
-    }();
-    reader.only(known);
-  }
+  if (profile.strict_parameters) refuse_unknown(reader, kParameters);
   ResponsesRequest request;
   read_scalars(reader, profile, request);
   refuse_unsupported(reader);

@@ -7,6 +7,14 @@ namespace {
 
 constexpr Route kRoutes[] = {
     {"POST", "chat/completions", &chat_completions_endpoint, true, true, ""},
+    {"POST", "audio/speech", &speech_endpoint, true, true, "audio.speech"},
+    {"POST", "audio/transcriptions", &transcriptions_endpoint, true, true, "audio.transcriptions"},
+    {"POST", "audio/translations", &translations_endpoint, true, true, "audio.translations"},
+    {"POST", "completions", &completions_endpoint, true, true, "completions"},
+    {"POST", "images/generations", &image_generations_endpoint, true, true, "images.generations"},
+    {"POST", "images/edits", &image_edits_endpoint, true, true, "images.edits"},
+    // The urls the images API answers with: pre-signed in the API, so no key and no bucket here either.
+    {"GET", "images/files/*", &image_file_endpoint, false, false, "images.generations"},
     {"POST", "embeddings", &embeddings_endpoint, true, true, ""},
     {"POST", "moderations", &moderations_endpoint, true, true, "moderations"},
     {"POST", "responses", &create_response_endpoint, true, true, "responses"},

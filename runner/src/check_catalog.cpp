@@ -89,6 +89,29 @@ constexpr CheckInfo kChecks[] = {
      "and flagged exactly when a category is",
      "OpenAI API reference, moderation object (flagged: whether any category is flagged)",
      CheckScope::exchange, false, &moderation_consistent},
+    {"audio.speech-format", Severity::must,
+     "speech is audio in the response_format asked for (mp3 by default): a Content-Type that names it (or "
+     "application/octet-stream) and bytes that are it (WAV: RIFF/WAVE with sizes that fit; PCM: whole 16-bit "
+     "samples; mp3, opus, aac, flac: their magic)",
+     "OpenAI API reference, create speech (response_format)", CheckScope::exchange, false, &audio_speech_format},
+    {"audio.transcript-format", Severity::must,
+     "a transcript follows its response_format: json has text, text is not JSON, srt has numbered cues timed "
+     "HH:MM:SS,mmm, vtt opens with WEBVTT and times cues HH:MM:SS.mmm, verbose_json orders its segments and words "
+     "within its duration; a stream's deltas assemble to its done event",
+     "OpenAI API reference, create transcription; SubRip; W3C WebVTT section 4", CheckScope::exchange, false,
+     &audio_transcript_format},
+    {"images.payload", Severity::must,
+     "an images answer holds n images, each one b64_json or url: base64 that decodes to a whole image of the "
+     "output_format asked for (PNG: signature, IHDR of the requested size, chunks up to IEND), or an absolute "
+     "http(s) URL",
+     "OpenAI API reference, images response; PNG (ISO/IEC 15948) section 5", CheckScope::exchange, false,
+     &images_payload_check},
+    {"completions.choices", Severity::must,
+     "a text completion has n choices per prompt, indexed in order, each with text; with echo the text "
+     "begins with its prompt; with logprobs the tokens join to the text and each list holds one entry per "
+     "token",
+     "OpenAI API reference, create completion (echo, logprobs, n)", CheckScope::exchange, false,
+     &completions_choices},
     {"responses.sequence-numbers", Severity::must,
      "every event of a Responses stream carries a sequence_number, each above the one before",
      "OpenAI API reference, Responses streaming events (sequence_number)", CheckScope::exchange, false,

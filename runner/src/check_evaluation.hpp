@@ -77,6 +77,10 @@ Verdict tools_arguments_json(const CheckContext& context, const Exchange* exchan
 Verdict tools_arguments_match_schema(const CheckContext& context, const Exchange* exchange);
 Verdict json_mode_valid(const CheckContext& context, const Exchange* exchange);
 Verdict moderation_consistent(const CheckContext& context, const Exchange* exchange);
+Verdict audio_speech_format(const CheckContext& context, const Exchange* exchange);
+Verdict audio_transcript_format(const CheckContext& context, const Exchange* exchange);
+Verdict images_payload_check(const CheckContext& context, const Exchange* exchange);
+Verdict completions_choices(const CheckContext& context, const Exchange* exchange);
 Verdict responses_sequence_numbers(const CheckContext& context, const Exchange* exchange);
 Verdict responses_event_lifecycle(const CheckContext& context, const Exchange* exchange);
 Verdict responses_deltas_assemble(const CheckContext& context, const Exchange* exchange);

@@ -21,6 +21,10 @@ std::string media_type(std::string_view content_type) {
 Api api_of_url(std::string_view url) {
   url = url.substr(0, url.find_first_of("?#"));
   if (url.ends_with("/chat/completions")) return Api::chat;
+  if (url.ends_with("/completions")) return Api::completions;
+  if (url.ends_with("/audio/speech")) return Api::speech;
+  if (url.ends_with("/audio/transcriptions") || url.ends_with("/audio/translations")) return Api::transcription;
+  if (url.ends_with("/images/generations") || url.ends_with("/images/edits")) return Api::images;
   // POST .../responses, and GET or DELETE .../responses/{id}
   const auto at = url.rfind("/responses");
   if (at != std::string_view::npos) {
@@ -45,11 +49,15 @@ std::string_view type_of(const std::optional<json>& event) {
                                               : std::string_view();
 }
 
-bool chat_content(const json* choices) {
+bool choice_content(const json* choices) {
   if (choices == nullptr || !choices->is_array()) return false;
   for (const auto& choice : *choices) {
-    const auto delta = choice.is_object() ? choice.find("delta") : choice.end();
-    if (!choice.is_object() || delta == choice.end() || !delta->is_object()) continue;
+    if (!choice.is_object()) continue;
+    const auto text = choice.find("text");  // a legacy completion's piece
+    if (text != choice.end() && text->is_string() && !text->get_ref<const std::string&>().empty())
+      return true;
+    const auto delta = choice.find("delta");
+    if (delta == choice.end() || !delta->is_object()) continue;
     const auto content = delta->find("content");
     if (content != delta->end() && content->is_string() && !content->get_ref<const std::string&>().empty())
       return true;
@@ -71,7 +79,7 @@ EventRole Exchange::event_role(std::size_t event) const {
     return EventRole::other;
   }
   if (events[event].data == "[DONE]") return EventRole::end;
-  if (chat_content(member(parsed, "choices"))) return EventRole::content;
+  if (choice_content(member(parsed, "choices"))) return EventRole::content;
   if (member(parsed, "error") != nullptr) return EventRole::error;
   return EventRole::other;
 }
@@ -83,7 +91,7 @@ const json* Exchange::event_error_message(std::size_t event) const {
   if (api() == Api::responses) {
     const json* failed = member(parsed, "response");
     error = failed != nullptr && failed->is_object() && failed->contains("error") ? &(*failed)["error"]
-                                                                                : &*parsed;
+                                                                                  : &*parsed;
   }
   if (error == nullptr || !error->is_object()) return nullptr;
   const auto message = error->find("message");
@@ -137,11 +145,49 @@ json responses_view(const std::vector<std::optional<json>>& events) {
   return json{{"object", "response"}, {"output", std::move(output)}};
 }
 
+// A legacy completions stream's text_completion: each choice's text pieces joined, its logprobs lists
+// concatenated, its finish_reason, and the usage chunk's usage.
+json completions_view(const std::vector<core::SseEvent>& events,
+                      const std::vector<std::optional<json>>& parsed) {
+  json view = {{"object", "text_completion"}};
+  std::map<std::int64_t, json> choices;
+  for (std::size_t e = 0; e < events.size() && events[e].data != "[DONE]"; ++e) {
+    const json* list = member(parsed[e], "choices");
+    if (const json* id = member(parsed[e], "id"); id != nullptr && !view.contains("id")) view["id"] = *id;
+    if (const json* usage = member(parsed[e], "usage"); usage != nullptr && !usage->is_null())
+      view["usage"] = *usage;
+    if (list == nullptr || !list->is_array()) continue;
+    for (const auto& choice : *list) {
+      if (!choice.is_object() || !choice.contains("index") || !choice["index"].is_number_integer()) continue;
+      json& out = choices[choice["index"].get<std::int64_t>()];
+      if (out.is_null())
+        out = {{"index", choice["index"]}, {"text", ""}, {"logprobs", nullptr}, {"finish_reason", nullptr}};
+      if (choice.contains("text") && choice["text"].is_string())
+        out["text"] = out["text"].get<std::string>() + choice["text"].get<std::string>();
+      if (choice.contains("finish_reason") && !choice["finish_reason"].is_null())
+        out["finish_reason"] = choice["finish_reason"];
+      const json logprobs = choice.value("logprobs", json(nullptr));
+      if (!logprobs.is_object()) continue;
+      if (!out["logprobs"].is_object()) out["logprobs"] = json::object();
+      for (const auto& [name, values] : logprobs.items())
+        if (values.is_array())
+          for (const auto& value : values)
+            out["logprobs"][name].push_back(value);
+    }
+  }
+  json list = json::array();
+  for (auto& [index, choice] : choices)
+    list.push_back(std::move(choice));
+  view["choices"] = std::move(list);
+  return view;
+}
+
 }  // namespace
 
 json Exchange::message_view() const {
   if (events.empty()) return body_json ? *body_json : json(nullptr);
   if (api() == Api::responses) return responses_view(event_json);
+  if (api() == Api::completions) return completions_view(events, event_json);
   json view = json::object();
   std::map<std::int64_t, json> choices;  // by index
   for (std::size_t e = 0; e < events.size() && events[e].data != "[DONE]"; ++e) {

@@ -14,12 +14,13 @@
 namespace gatecheck::runner {
 
 // The API surface a request addressed, by its path: the checks read answers and streams by its grammar.
-enum class Api { chat, responses, other };
+enum class Api { chat, completions, responses, speech, transcription, images, other };
 Api api_of_url(std::string_view url);
 
 // What one stream event means in its API's grammar.
 enum class EventRole {
-  content,  // a piece of the answer (a chat delta with content or tool calls; a Responses *.delta event)
+  content,  // a piece of the answer (a chat delta with content or tool calls, a completion's text, a
+            // Responses *.delta event)
   error,    // an error reported in the stream (a chat {"error": ...}; Responses `error` or response.failed)
   end,      // the stream's normal end ([DONE]; response.completed or response.incomplete)
   other
@@ -43,8 +44,9 @@ struct Exchange {
   // Index of the first `data: [DONE]` event, or -1.
   std::ptrdiff_t done_index() const;
   // The object a stream assembles to in its API's shape: for chat, the chat.completion its chunks make (id,
-  // model, choices[].message, finish_reason, usage); for the Responses API, the Response its terminal event
-  // carries (else its done items as `output`). For non-streamed JSON bodies, the body.
+  // model, choices[].message, finish_reason, usage); for legacy completions, the text_completion
+  // (choices[].text, logprobs, finish_reason, usage); for the Responses API, the Response its terminal
+  // event carries (else its done items as `output`). For non-streamed JSON bodies, the body.
   nlohmann::json message_view() const;
   // The array of event data (JSON values, or strings for data that is not JSON).
   nlohmann::json events_view() const;

@@ -47,12 +47,14 @@ void chat_parts(const json& view, AnswerParts& parts) {
   if (!view.contains("choices") || !view["choices"].is_array()) return;
   for (std::size_t c = 0; c < view["choices"].size(); ++c) {
     const json& choice = view["choices"][c];
+    const bool cut = choice.is_object() && choice.value("finish_reason", json(nullptr)) == "length";
+    if (choice.is_object() && choice.contains("text"))  // a legacy completion's choice
+      parts.texts.push_back({"choice " + std::to_string(c), choice["text"], cut, false});
     if (!choice.is_object() || !choice.contains("message") || !choice["message"].is_object()) continue;
     const json& message = choice["message"];
     const std::string where = "choice " + std::to_string(c);
     const bool refused = message.contains("refusal") && message["refusal"].is_string();
-    parts.texts.push_back({where, message.value("content", json(nullptr)),
-                           choice.value("finish_reason", json(nullptr)) == "length", refused});
+    parts.texts.push_back({where, message.value("content", json(nullptr)), cut, refused});
     if (!message.contains("tool_calls") || !message["tool_calls"].is_array()) continue;
     for (const auto& call : message["tool_calls"]) {
       // A custom tool's call carries free-form `custom.input`, not JSON arguments: legal, and not judged
@@ -116,6 +118,7 @@ struct UsageNames {
 };
 constexpr UsageNames kChatUsage{"prompt_tokens", "completion_tokens", "total_tokens", "messages"};
 constexpr UsageNames kResponsesUsage{"input_tokens", "output_tokens", "total_tokens", "input"};
+constexpr UsageNames kCompletionsUsage{"prompt_tokens", "completion_tokens", "total_tokens", "prompt"};
 
 Verdict usage_consistent(const Exchange& ex) {
   const json view = ex.message_view();
@@ -125,7 +128,10 @@ Verdict usage_consistent(const Exchange& ex) {
     return Verdict::not_applicable(ex.stream_requested()
                                        ? "the stream carries no usage"
                                        : "the answer carries no usage (optional in the API)");
-  const UsageNames names = view.value("object", "") == "response" ? kResponsesUsage : kChatUsage;
+  const std::string object = view.value("object", "");
+  const UsageNames names = object == "response"          ? kResponsesUsage
+                           : object == "text_completion" ? kCompletionsUsage
+                                                         : kChatUsage;
   const json& usage = view["usage"];
   for (const char* field : {names.prompt, names.completion, names.total}) {
     if (!usage.contains(field) || !is_count(usage[field]))

@@ -46,6 +46,10 @@ std::vector<std::pair<std::size_t, const json*>> chunks_of(const Exchange& ex) {
 }
 
 bool has_choice_content(const json& choice) {
+  // A legacy completion's choice carries its piece as `text`.
+  if (choice.contains("text") && choice["text"].is_string() &&
+      !choice["text"].get_ref<const std::string&>().empty())
+    return true;
   if (!choice.contains("delta") || !choice["delta"].is_object()) return false;
   const json& delta = choice["delta"];
   const bool text = delta.contains("content") && delta["content"].is_string() &&
@@ -56,6 +60,7 @@ bool has_choice_content(const json& choice) {
 }
 
 Verdict role_first(const Exchange& ex) {
+  if (ex.api() == Api::completions) return Verdict::not_applicable("a text completion stream has no roles");
   std::set<std::int64_t> seen;
   for (const auto& [event, chunk] : chunks_of(ex)) {
     if (!chunk->contains("choices") || !(*chunk)["choices"].is_array()) continue;
@@ -294,6 +299,10 @@ json comparable(const json& view) {
   if (view.is_object() && view.value("object", "") == "response") return comparable_response(view);
   if (!view.is_object() || !view.contains("choices") || !view["choices"].is_array()) return out;
   for (const auto& choice : view["choices"]) {
+    if (choice.is_object() && choice.contains("text")) {  // a legacy completion's choice
+      out.push_back({{"content", choice["text"]}, {"tool_calls", json::array()}});
+      continue;
+    }
     json message = choice.value("message", json::object());
     json calls = json::array();
     if (message.contains("tool_calls") && message["tool_calls"].is_array())

@@ -177,6 +177,51 @@ await check('responses: text.format json_schema and max_output_tokens', async ()
   assert.equal(cut.incomplete_details.reason, 'max_output_tokens');
 });
 
+await check('completions: a prompt, echo with logprobs, and a stream', async () => {
+  const r = await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Say this is a test', max_tokens: 7,
+    echo: true, logprobs: 2 });
+  assert.equal(r.object, 'text_completion');
+  assert.ok(r.choices[0].text.startsWith('Say this is a test'));
+  assert.equal(r.choices[0].logprobs.tokens.join(''), r.choices[0].text);
+  const stream = await client.completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Count', stream: true });
+  let text = '', finish = null;
+  for await (const chunk of stream) { text += chunk.choices[0]?.text ?? ''; finish = chunk.choices[0]?.finish_reason ?? finish; }
+  assert.ok(text.length > 0);
+  assert.ok(['stop', 'length'].includes(finish));
+});
+
+await check('audio: speech as WAV, heard back by a transcription in each format, and a translation', async () => {
+  const speech = await client.audio.speech.create({ model: 'gpt-4o-mini-tts', voice: 'alloy',
+    input: 'The quick brown fox jumps over the lazy dog.', response_format: 'wav' });
+  const wav = Buffer.from(await speech.arrayBuffer());
+  assert.equal(wav.subarray(0, 4).toString(), 'RIFF');
+  assert.equal(wav.subarray(8, 12).toString(), 'WAVE');
+  const file = await OpenAI.toFile(wav, 'speech.wav', { type: 'audio/wav' });
+  const json = await client.audio.transcriptions.create({ model: 'whisper-1', file });
+  assert.equal(json.text, 'The quick brown fox jumps over the lazy dog.');
+  const srt = await client.audio.transcriptions.create({ model: 'whisper-1', file: await OpenAI.toFile(wav, 'speech.wav'),
+    response_format: 'srt' });
+  assert.match(srt, /^1\n00:00:00,000 --> \d\d:\d\d:\d\d,\d{3}\n/);
+  const verbose = await client.audio.transcriptions.create({ model: 'whisper-1', file: await OpenAI.toFile(wav, 'speech.wav'),
+    response_format: 'verbose_json', timestamp_granularities: ['word'] });
+  assert.equal(verbose.words.length, 9);
+  const translation = await client.audio.translations.create({ model: 'whisper-1', file: await OpenAI.toFile(wav, 'speech.wav') });
+  assert.equal(translation.text, json.text);
+});
+
+await check('images: generated as b64_json and as a url the mock serves', async () => {
+  const b64 = await client.images.generate({ model: 'dall-e-2', prompt: 'A lighthouse', size: '256x256', response_format: 'b64_json' });
+  const png = Buffer.from(b64.data[0].b64_json, 'base64');
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.equal(png.readUInt32BE(16), 256);
+  const url = await client.images.generate({ model: 'dall-e-2', prompt: 'A lighthouse', size: '256x256' });
+  const served = await fetch(url.data[0].url);
+  assert.equal(served.headers.get('content-type'), 'image/png');
+  const edited = await client.images.edit({ model: 'dall-e-2', prompt: 'Add a boat', size: '256x256', response_format: 'b64_json',
+    image: await OpenAI.toFile(png, 'in.png', { type: 'image/png' }) });
+  assert.equal(Buffer.from(edited.data[0].b64_json, 'base64').readUInt32BE(20), 256);
+});
+
 await check('errors carry type, code and param', async () => {
   await assert.rejects(
     client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }], temperature: 5 }),

@@ -25,6 +25,18 @@ struct Exchange {
   std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
+// A transcription upload: an Ogg file (heard as prose seeded by its bytes) and the response_format.
+std::string kTranscriptionForm(const std::string& format) {
+  return "--b\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-1\r\n"
+         "--b\r\nContent-Disposition: form-data; name=\"response_format\"\r\n\r\n" +
+         format +
+         "\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.ogg\"\r\n\r\n"
+         "OggS" +
+         std::string(64000, 'x') + "\r\n--b--\r\n";
+}
+const std::vector<std::pair<std::string, std::string>> kFormType = {
+    {"Content-Type", "multipart/form-data; boundary=b"}};
+
 const std::vector<Exchange> kExchanges = {
     {"POST", "/chat/completions", R"({"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"n":2})",
      200},
@@ -50,8 +62,16 @@ const std::vector<Exchange> kExchanges = {
      R"({"input":[{"type":"text","text":"look"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]})",
      200},
     {"POST", "/moderations", R"({"input":[]})", 400},
-    {"POST", "/responses", R"({"model":"gpt-4o","input":"hi","instructions":"Be brief.","max_output_tokens":16})",
+    {"POST", "/completions",
+     R"({"model":"gpt-3.5-turbo-instruct","prompt":["a b","c"],"n":2,"echo":true,"logprobs":2,"max_tokens":3})",
      200},
+    {"POST", "/completions", R"({"model":"gpt-3.5-turbo-instruct","prompt":"a","logprobs":0})", 200},
+    {"POST", "/completions",
+     R"({"model":"gpt-3.5-turbo-instruct","prompt":"a","stream":true,"stream_options":{"include_usage":true}})",
+     200},
+    {"POST", "/completions", R"({"model":"gpt-4o","prompt":"a"})", 400},
+    {"POST", "/responses",
+     R"({"model":"gpt-4o","input":"hi","instructions":"Be brief.","max_output_tokens":16})", 200},
     {"POST", "/responses",
      R"({"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"hi"}]}],"tool_choice":"required","tools":[{"type":"function","name":"f","parameters":{"type":"object","properties":{"q":{"type":"string"}},"required":["q"]}}]})",
      200},
@@ -62,10 +82,22 @@ const std::vector<Exchange> kExchanges = {
     {"POST", "/responses",
      R"({"model":"gpt-4o","input":"hi","stream":true,"tool_choice":"required","tools":[{"type":"function","name":"f"}]})",
      200},
-    {"POST", "/responses", R"({"model":"gpt-4o","input":"hi","stream":true})", 200,
+    {"POST",
+     "/responses",
+     R"({"model":"gpt-4o","input":"hi","stream":true})",
+     200,
      {{"x-gatecheck-stream-error-after", "2"}}},
     {"POST", "/responses", R"({"model":"gpt-4o","input":[{"role":"wizard","content":"hi"}]})", 400},
     {"GET", "/responses/resp_gatecheck_unknown", "", 404},
+    {"POST", "/images/generations",
+     R"({"prompt":"a lighthouse","size":"256x256","n":2,"response_format":"b64_json"})", 200},
+    {"POST", "/images/generations", R"({"prompt":"a lighthouse","model":"dall-e-3"})", 200},
+    {"POST", "/images/generations", R"({"prompt":"a lighthouse","model":"gpt-image-1"})", 200},
+    {"POST", "/images/generations", R"({"prompt":"a lighthouse","size":"100x100"})", 400},
+    {"POST", "/audio/transcriptions", kTranscriptionForm("json"), 200, kFormType},
+    {"POST", "/audio/transcriptions", kTranscriptionForm("verbose_json"), 200, kFormType},
+    {"POST", "/audio/translations", kTranscriptionForm("json"), 200, kFormType},
+    {"POST", "/audio/speech", R"({"model":"tts-1","input":"hi","voice":"alloy"})", 400},
     {"GET", "/models", "", 200},
     {"GET", "/models/gpt-4o", "", 200},
     {"GET", "/models/nope", "", 404},
@@ -143,8 +175,15 @@ TEST_F(MockAgainstOpenApi, EveryAnswerValidatesAgainstTheOfficialDescription) {
     GTEST_SKIP() << "the official OpenAI description is not at " << official << " (../shared)";
   auto api = schema::openapi::Document::load(official);
   // The official description types Embedding.embedding as an array, though base64 strings are what the SDKs
-  // ask for by default (specs/README.md lists this quirk), and it documents only 200 and 429 answers.
-  check_all(api, [](const Exchange& e) { return e.body.find("\"base64\"") != std::string::npos; });
+  // ask for by default (specs/README.md lists this quirk), documents only 200 and 429 answers, and gives no
+  // schema for a streamed legacy completion (schemas/openapi.yaml does: CreateCompletionStreamResponse); its
+  // transcription answer is a oneOf whose json and verbose_json alternatives overlap, so any verbose answer
+  // matches two (a quirk, like the others: a real verbose_json answer fails it too).
+  check_all(api, [](const Exchange& e) {
+    return e.body.find("\"base64\"") != std::string::npos ||
+           (e.path == "/completions" && e.body.find("\"stream\":true") != std::string::npos) ||
+           e.body.find("verbose_json") != std::string::npos;
+  });
 }
 
 TEST_F(MockAgainstOpenApi, BrokenAnswersFailAtTheRightLocation) {

@@ -1,5 +1,6 @@
-// Property: MultipartForm (a builder: core has no multipart parser) gives a stable boundary that no part
-// contains, and a body that splits back, at its delimiters, into the parts with their data byte for byte.
+// Property: MultipartForm gives a stable boundary that no part contains, and a body that splits back, at its
+// delimiters, into the parts with their data byte for byte; parse_multipart reads it back the same, and reads
+// the raw input as a hostile body (boundary "b") with every part inside it, or refuses it saying why.
 // Input: NUL-separated tokens: "name", "value" for a field; "file:name", "filename", "content type", "data"
 // for a file.
 #include <cstddef>
@@ -94,5 +95,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     at = next + 2;
   }
   require(body.compare(at, std::string::npos, delimiter + "--\r\n") == 0, "the close follows the last part");
+
+  // The reader gives the builder's parts back, data byte for byte.
+  std::string error;
+  const auto read = core::parse_multipart(body, form.content_type(), error);
+  require(read.has_value() || parts.empty(), "the reader reads what the builder wrote");
+  if (read) {
+    require(read->size() == parts.size(), "as many parts read as written");
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      require((*read)[i].data == parts[i].data && (*read)[i].is_file == parts[i].is_file,
+              "each part's data and kind come back");
+  }
+  // And it reads the raw input as a hostile body without failing unsafely: parts lie inside the body.
+  const std::string_view raw = fuzz::as_text(data, size);
+  if (const auto hostile = core::parse_multipart(raw, "multipart/form-data; boundary=b", error)) {
+    require(hostile->size() <= 64, "at most max_parts parts");
+    for (const auto& part : *hostile)
+      require(part.data.data() >= raw.data() && part.data.data() + part.data.size() <= raw.data() + raw.size(),
+              "a part's data points into the body");
+  } else {
+    require(!error.empty(), "a refusal says why");
+  }
   return 0;
 }

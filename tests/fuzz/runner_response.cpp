@@ -3,8 +3,9 @@
 // expectations read outside the checks, never throw.
 //
 // Input (text), one or more responses separated by a line "--next--" (a burst, at most 8), each:
-//   STATUS [flags]   flags shape the request (stream usage tools json schema moderation responses: the
-//                    Responses API's request shapes and path), say the transport
+//   STATUS [flags]   flags shape the request (stream usage tools json schema moderation; responses,
+//                    completions: those APIs' request shapes and paths; echo, logprobs: completions
+//                    options), say the transport
 //                    broke (broken) or pick the profile (simosphere, first response only)
 //   Name: value      response headers, then a blank line
 //   body             read as SSE whatever its type, as HttpClient does for the runner, then finished
@@ -56,6 +57,13 @@ json responses_request_for(std::string_view flags) {
 
 json request_for(std::string_view flags) {
   if (has_word(flags, "moderation")) return {{"input", json::array({"first", "second"})}};
+  if (has_word(flags, "completions")) {
+    json request = {{"model", "gpt-3.5-turbo-instruct"}, {"prompt", json::array({"Say", "this"})}, {"n", 2}};
+    if (has_word(flags, "stream")) request["stream"] = true;
+    if (has_word(flags, "echo")) request["echo"] = true;
+    if (has_word(flags, "logprobs")) request["logprobs"] = 2;
+    return request;
+  }
   if (has_word(flags, "responses")) return responses_request_for(flags);
   json request = {{"model", "gpt-4o-mini"},
                   {"messages", json::array({{{"role", "user"}, {"content", "Say hello"}}})}};
@@ -85,9 +93,10 @@ runner::Exchange read_exchange(std::string_view text, net::Clock::time_point sta
   runner::Exchange ex;
   const std::string_view head = fuzz::take_line(text);
   ex.request.method = "POST";
-  ex.request.url = has_word(head, "moderation")  ? "http://gateway.test/v1/moderations"
-                   : has_word(head, "responses") ? "http://gateway.test/v1/responses"
-                                                 : "http://gateway.test/v1/chat/completions";
+  ex.request.url = has_word(head, "moderation")    ? "http://gateway.test/v1/moderations"
+                   : has_word(head, "responses")   ? "http://gateway.test/v1/responses"
+                   : has_word(head, "completions") ? "http://gateway.test/v1/completions"
+                                                   : "http://gateway.test/v1/chat/completions";
   ex.request_json = request_for(head);
   ex.request.body = ex.request_json.dump();
   (void)std::from_chars(head.data(), head.data() + head.size(), ex.response.status);

@@ -119,24 +119,9 @@ void parse_format(const json& body, ChatPlan& plan) {
 }
 
 void parse_stop_and_stream(const json& body, ChatPlan& plan) {
-  if (const json* stop = member(body, "stop"); stop && !stop->is_null()) {
-    if (!stop->is_string() && !stop->is_array())
-      invalid_type("stop", "a string or an array of strings", *stop);
-    if (stop->is_array() && stop->size() > 4)
-      throw ApiError(400, "Invalid 'stop': expected at most 4 sequences.", "stop", "array_above_max_length");
-    for (const json& item : stop->is_array() ? *stop : json::array({*stop})) {
-      if (!item.is_string()) invalid_type("stop", "a string", item);
-      if (!item.get<std::string>().empty()) plan.stops.push_back(item.get<std::string>());
-    }
-  }
+  plan.stops = stop_sequences(body);
   plan.stream = bool_at(body, "stream");
-  if (const json* options = member(body, "stream_options"); options && !options->is_null()) {
-    if (!plan.stream)
-      throw ApiError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                     "stream_options", "invalid_value");
-    if (!options->is_object()) invalid_type("stream_options", "an object", *options);
-    plan.include_usage = bool_at(*options, "include_usage");
-  }
+  plan.include_usage = include_usage(body, plan.stream);
 }
 
 // The request body members of CreateChatCompletionRequest in the reference's OpenAPI description.

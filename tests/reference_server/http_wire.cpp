@@ -15,8 +15,9 @@ namespace {
 
 constexpr std::size_t kMaxHeadBytes = std::size_t{64} << 10;
 constexpr std::size_t kMaxBodyBytes = std::size_t{2} << 20;
-constexpr std::size_t kMaxDrainBytes = std::size_t{16} << 20;  // a bigger body is not read: answer, close
-constexpr auto kRequestDeadline = std::chrono::seconds(30);    // one whole request, against slow senders
+constexpr std::size_t kMaxUploadBytes = std::size_t{25} << 20;  // multipart uploads: the API's file limit
+constexpr std::size_t kMaxDrainBytes = std::size_t{32} << 20;   // a bigger body is not read: answer, close
+constexpr auto kRequestDeadline = std::chrono::seconds(30);     // one whole request, against slow senders
 constexpr auto kTokenPace = std::chrono::milliseconds(5);
 
 bool has_token(std::string_view list, std::string_view token) {
@@ -118,6 +119,12 @@ std::string head_text(const Response& res, bool keep_alive, bool chunked) {
 
 }  // namespace
 
+std::size_t body_limit(const Request& req) {
+  const std::string_view type = req.header("content-type").value_or("");
+  return lower(trim(type.substr(0, type.find(';')))) == "multipart/form-data" ? kMaxUploadBytes
+                                                                              : kMaxBodyBytes;
+}
+
 bool Connection::read_request(Request& req) {
   const auto deadline = std::chrono::steady_clock::now() + kRequestDeadline;
   std::size_t end = 0;
@@ -167,7 +174,7 @@ bool Connection::read_body(Request& req, Deadline deadline) {
     return true;
   }
   req.has_length = true;
-  if (length > kMaxBodyBytes) {
+  if (length > body_limit(req)) {
     req.too_large = true;
     if (length <= kMaxDrainBytes) return drain(length, deadline);  // so the client can read the 413
     req.keep_alive = false;

@@ -64,6 +64,9 @@ class Connection {
   std::string buffer_;  // bytes already read past the previous request
 };
 
+// The largest body read: 25 MiB for multipart/form-data uploads (the API's file limit), else 2 MiB.
+std::size_t body_limit(const Request& req);
+
 // IMF-fixdate (RFC 9110 5.6.7), formatted by hand so the C locale cannot change it.
 std::string http_date(std::chrono::system_clock::time_point at);
 

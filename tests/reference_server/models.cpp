@@ -8,10 +8,23 @@
 namespace gatecheck::testing::reference {
 namespace {
 
-constexpr std::array<ModelInfo, 9> kModels{{
+constexpr std::array<ModelInfo, 21> kModels{{
     {"gpt-4o", "gpt-4o-2024-08-06", 1715367049, "system", ModelKind::chat, 0},
     {"gpt-4o-mini", "gpt-4o-mini-2024-07-18", 1721172741, "system", ModelKind::chat, 0},
     {"gpt-4.1", "gpt-4.1-2025-04-14", 1744316542, "system", ModelKind::chat, 0},
+    // Legacy completion models answer under the name asked for, with no dated snapshot.
+    {"gpt-3.5-turbo-instruct", "gpt-3.5-turbo-instruct", 1692901427, "system", ModelKind::completion, 0},
+    {"davinci-002", "davinci-002", 1692634301, "system", ModelKind::completion, 0},
+    {"babbage-002", "babbage-002", 1692634615, "system", ModelKind::completion, 0},
+    {"tts-1", "tts-1", 1681940951, "openai-internal", ModelKind::speech, 0},
+    {"tts-1-hd", "tts-1-hd", 1699046015, "system", ModelKind::speech, 0},
+    {"gpt-4o-mini-tts", "gpt-4o-mini-tts", 1742403959, "system", ModelKind::speech, 0},
+    {"whisper-1", "whisper-1", 1677532384, "openai-internal", ModelKind::transcription, 0},
+    {"gpt-4o-transcribe", "gpt-4o-transcribe", 1742068463, "system", ModelKind::transcription, 0},
+    {"gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe", 1742068596, "system", ModelKind::transcription, 0},
+    {"dall-e-2", "dall-e-2", 1698798177, "system", ModelKind::image, 0},
+    {"dall-e-3", "dall-e-3", 1698785189, "system", ModelKind::image, 0},
+    {"gpt-image-1", "gpt-image-1", 1745517030, "system", ModelKind::image, 0},
     {"text-embedding-3-small", "text-embedding-3-small", 1705948997, "system", ModelKind::embedding, 1536},
     {"text-embedding-3-large", "text-embedding-3-large", 1705953180, "system", ModelKind::embedding, 3072},
     {"text-embedding-ada-002", "text-embedding-ada-002", 1671217299, "openai-internal", ModelKind::embedding,
@@ -46,6 +59,18 @@ const ModelInfo& require_model(const json& body, ModelKind kind) {
   if (!model || model->is_null()) missing("model");
   if (!model->is_string()) invalid_type("model", "a string", *model);
   const ModelInfo* info = find_model(model->get<std::string>());
+  if (info && info->kind == ModelKind::chat && kind == ModelKind::completion)
+    throw ApiError(
+        404,
+        "This is a chat model and not supported in the v1/completions endpoint. Did you mean to use "
+        "v1/chat/completions?",
+        "model");
+  if (info && info->kind == ModelKind::completion && kind == ModelKind::chat)
+    throw ApiError(404,
+                   "The model `" + std::string(info->id) +
+                       "` is a legacy completion model and not supported on this endpoint. Did you mean to "
+                       "use v1/completions?",
+                   "model");
   if (!info || info->kind != kind) unknown_model(model->get<std::string>());
   return *info;
 }

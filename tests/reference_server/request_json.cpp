@@ -93,6 +93,31 @@ json enum_at(const json& object, const char* key, const std::string& where, cons
   return value;
 }
 
+std::vector<std::string> stop_sequences(const json& body) {
+  std::vector<std::string> stops;
+  const json* stop = member(body, "stop");
+  if (!stop || stop->is_null()) return stops;
+  if (!stop->is_string() && !stop->is_array()) invalid_type("stop", "a string or an array of strings", *stop);
+  if (stop->is_array() && stop->size() > 4)
+    throw ApiError(400, "Invalid 'stop': expected at most 4 sequences.", "stop", "array_above_max_length");
+  for (const json& item : stop->is_array() ? *stop : json::array({*stop})) {
+    if (!item.is_string()) invalid_type("stop", "a string", item);
+    if (!item.get<std::string>().empty()) stops.push_back(item.get<std::string>());
+  }
+  return stops;
+}
+
+bool include_usage(const json& body, bool stream) {
+  const json* options = member(body, "stream_options");
+  if (!options || options->is_null()) return false;
+  if (!stream)
+    throw ApiError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                   "stream_options", "invalid_value");
+  if (!options->is_object()) invalid_type("stream_options", "an object", *options);
+  bool_at(*options, "include_obfuscation");  // accepted; chunks carry no obfuscation either way
+  return bool_at(*options, "include_usage");
+}
+
 void invalid_type(const std::string& name, const std::string& expected, const json& got) {
   throw ApiError(
       400,

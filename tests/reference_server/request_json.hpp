@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api_errors.hpp"
 
@@ -19,6 +20,11 @@ bool bool_at(const json& object, const char* name);  // absent or null: false; n
 json nullable_string(const json& object, const char* key, const std::string& where);
 // As nullable_string, and a string must be one of `supported` (comma-separated), else invalid_value.
 json enum_at(const json& object, const char* key, const std::string& where, const char* supported);
+
+// `stop`: absent or null, a string, or up to 4 strings; empty strings are dropped.
+std::vector<std::string> stop_sequences(const json& body);
+// stream_options.include_usage; stream_options is refused unless `stream` is true.
+bool include_usage(const json& body, bool stream);
 
 [[noreturn]] void invalid_type(const std::string& name, const std::string& expected, const json& got);
 [[noreturn]] void invalid_value(const std::string& name, const std::string& value, const char* supported);

@@ -20,10 +20,13 @@ bool one_below(std::string_view path, std::string_view prefix) {
 
 // The methods a known path allows, as the allow header lists them.
 std::optional<std::string_view> allowed_methods(std::string_view path) {
-  if (path == "/v1/chat/completions" || path == "/v1/embeddings" || path == "/v1/moderations" ||
-      path == "/v1/responses")
+  if (path == "/v1/chat/completions" || path == "/v1/completions" || path == "/v1/embeddings" ||
+      path == "/v1/moderations" || path == "/v1/responses" || path == "/v1/audio/speech" ||
+      path == "/v1/audio/transcriptions" || path == "/v1/audio/translations" ||
+      path == "/v1/images/generations" || path == "/v1/images/edits")
     return "POST";
-  if (path == "/v1/models" || one_below(path, "/v1/models/")) return "GET";
+  if (path == "/v1/models" || one_below(path, "/v1/models/") || one_below(path, "/blob/images/"))
+    return "GET";
   if (one_below(path, "/v1/responses/")) return "GET, DELETE";
   return std::nullopt;
 }
@@ -81,7 +84,9 @@ std::string Api::authenticate(const Request& req) const {
 }
 
 Response Api::route(const Request& req) {
-  if (req.too_large) throw ApiError(413, "The request body is too large: the limit is 2097152 bytes.");
+  if (req.too_large)
+    throw ApiError(
+        413, "The request body is too large: the limit is " + std::to_string(body_limit(req)) + " bytes.");
   const auto allow = allowed_methods(req.path);
   if (!allow) throw ApiError(404, "Invalid URL (" + req.method + " " + req.path + ")");
   if (!allows(*allow, req.method))
@@ -92,11 +97,19 @@ Response Api::route(const Request& req) {
   constexpr std::string_view kResponses = "/v1/responses/";
   if (req.path.starts_with(kResponses))
     return stored_response(req.method, req.path.substr(kResponses.size()), responses_);
+  constexpr std::string_view kImages = "/blob/images/";  // outside /v1: no key, like a pre-signed link
+  if (req.path.starts_with(kImages)) return stored_image(req.path.substr(kImages.size()), images_);
   if (req.method == "GET") return models_response(req.path);
+  if (req.path == "/v1/images/edits") return images_response(req, nullptr, images_);
+  if (req.path == "/v1/audio/transcriptions") return transcription_response(req, false);
+  if (req.path == "/v1/audio/translations") return transcription_response(req, true);
   const json body = parse_body(req);
   if (req.path == "/v1/embeddings") return embeddings_response(body);
   if (req.path == "/v1/moderations") return moderations_response(body, "modr-" + next_id());
   if (req.path == "/v1/responses") return responses_response(body, responses_);
+  if (req.path == "/v1/audio/speech") return speech_response(body);
+  if (req.path == "/v1/images/generations") return images_response(req, &body, images_);
+  if (req.path == "/v1/completions") return completions_response(body, "cmpl-" + next_id());
   return chat_response(body, "chatcmpl-" + next_id());
 }
 

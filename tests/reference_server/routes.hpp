@@ -8,6 +8,7 @@
 
 #include "api_errors.hpp"
 #include "http_wire.hpp"
+#include "image_store.hpp"
 #include "reference_server.hpp"
 #include "response_store.hpp"
 
@@ -31,7 +32,9 @@ class Api {
   const ReferenceServerOptions options_;
   RateLimiter limiter_;
   std::atomic<std::uint64_t> counter_{0};
-  ResponseStore responses_;  // what POST /v1/responses kept, for GET, DELETE and previous_response_id
+  ResponseStore responses_;
+  ImageStore images_;  // the images answered by URL, for GET /blob/images/{name}  // what POST /v1/responses
+                       // kept, for GET, DELETE and previous_response_id
 };
 
 }  // namespace gatecheck::testing::reference

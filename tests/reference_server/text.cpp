@@ -46,15 +46,22 @@ std::string alnum(Rng& rng, std::size_t length) {
   return out;
 }
 
+namespace {
+constexpr std::array<std::string_view, 24> kWords{"the",    "quiet", "harbour", "holds", "a",     "small",
+                                                  "boat",   "under", "grey",    "cloud", "while", "gulls",
+                                                  "turn",   "over",  "calm",    "water", "and",   "far",
+                                                  "lights", "flash", "along",   "old",   "stone", "walls"};
+}  // namespace
+
 std::string words(Rng& rng, std::size_t count) {
-  constexpr std::array<std::string_view, 24> kWords{"the",    "quiet", "harbour", "holds", "a",     "small",
-                                                    "boat",   "under", "grey",    "cloud", "while", "gulls",
-                                                    "turn",   "over",  "calm",    "water", "and",   "far",
-                                                    "lights", "flash", "along",   "old",   "stone", "walls"};
   std::string out;
   for (std::size_t i = 0; i < count; ++i)
     out += (i == 0 ? "" : " ") + std::string(kWords[rng.below(kWords.size())]);
   return out;
+}
+
+std::string_view word_at(std::size_t index) {
+  return kWords[index % kWords.size()];
 }
 
 std::size_t word_count(std::string_view s) {
@@ -65,6 +72,12 @@ std::size_t word_count(std::string_view s) {
     in_word = !is_space(c);
   }
   return count;
+}
+
+std::size_t code_points(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // not a continuation byte
+  }));
 }
 
 std::vector<std::string> tokenize(std::string_view text) {

@@ -40,7 +40,9 @@ class Rng {  // SplitMix64
 std::string hex(std::uint64_t value, int min_digits);
 std::string alnum(Rng& rng, std::size_t length);
 std::string words(Rng& rng, std::size_t count);  // space-separated, from a small fixed vocabulary
+std::string_view word_at(std::size_t index);     // that vocabulary, cycled
 std::size_t word_count(std::string_view s);
+std::size_t code_points(std::string_view utf8);  // characters, as the API counts them
 // Pieces ("Word", " word", ...) whose concatenation is the text; one piece is one completion token.
 std::vector<std::string> tokenize(std::string_view text);
 // Slices of at most `size` bytes that never split a UTF-8 sequence.

@@ -375,8 +375,9 @@ TEST(SuiteLoader, EveryBundledSuiteLoadsWithScenarios) {
       }
     }
   }
-  EXPECT_EQ(names, (std::set<std::string>{"chat", "embeddings", "errors", "models", "moderations",
-                                          "rate-limits", "responses", "streaming", "tools"}));
+  EXPECT_EQ(names,
+            (std::set<std::string>{"audio", "chat", "completions", "embeddings", "errors", "images", "models",
+                                   "moderations", "rate-limits", "responses", "streaming", "tools"}));
 }
 
 }  // namespace

@@ -60,6 +60,10 @@ enum class Fault {
   responses_item_unclosed,     // Responses stream: an output item is added and never done
   responses_delta_drift,       // Responses stream: a delta lost, the done events still whole
   responses_no_terminal,       // Responses stream: ends without response.completed / incomplete / failed
+  completions_echo_dropped,    // legacy completions: echo ignored (a gateway that maps them onto chat)
+  speech_wrong_content_type,   // speech audio labelled audio/mpeg whatever its format
+  transcription_srt_broken,    // SRT transcripts with WebVTT's timestamps and no cue numbers
+  image_b64_broken,            // b64_json images that are not a whole PNG (cut short)
 };
 
 struct FaultInfo {
