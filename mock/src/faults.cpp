@@ -126,6 +126,10 @@ constexpr FaultInfo kFaults[] = {
     {Fault::image_b64_broken, "image-b64-broken",
      "b64_json images decode to a PNG cut short (a gateway that truncates large JSON strings)",
      "images.payload"},
+    {Fault::multipart_fields_dropped, "multipart-fields-dropped",
+     "multipart uploads lose every field but the file and the model (a relay that re-encodes forms), so a "
+     "transcript comes back in the default format",
+     "audio.transcript-format"},
 };
 
 }  // namespace

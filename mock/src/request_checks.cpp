@@ -117,9 +117,11 @@ bool is_delivery_in(std::span<const KnownParameter> table, std::string_view name
 }
 
 void refuse_unknown(const ParamReader& reader, std::span<const KnownParameter> table) {
-  for (const auto& [name, value] : reader.members())
+  for (const auto& member : reader.members()) {
+    const std::string_view name = member.first;  // a local, not a binding: clang 14 cannot capture those
     if (std::none_of(table.begin(), table.end(), [&](const KnownParameter& p) { return p.name == name; }))
       reader.unknown(name);
+  }
 }
 
 std::string indexed(std::string_view base, std::size_t i) {

@@ -33,6 +33,10 @@ bool fits(const Route& route, std::string_view rest) {
 
 }  // namespace
 
+std::span<const Route> api_routes() {
+  return kRoutes;
+}
+
 Rejected invalid_url(const Request& request) {
   return Rejected{
       ApiError{404,

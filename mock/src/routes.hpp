@@ -3,6 +3,7 @@
 // an endpoint is one handler file plus one row here (docs/contributing.md).
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "api_error.hpp"
@@ -25,6 +26,9 @@ struct RouteMatch {
   const Route* route;
   std::string parameter;  // percent-decoded
 };
+
+// The table, for a test that holds schemas/openapi.yaml to it.
+std::span<const Route> api_routes();
 
 // The route for the request under the profile's base path and capabilities, or throws Rejected: the API's
 // 404 "Invalid URL" for an unknown path (or one the profile does not claim), 405 with Allow for a known path

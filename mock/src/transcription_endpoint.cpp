@@ -109,6 +109,8 @@ Heard read_upload(const CallContext& context, bool translation) {
       throw Rejected{ApiError::invalid("Unrecognized request argument supplied: " + part.name, part.name,
                                        "unknown_parameter")};
     if (part.name == "file") file = &part;
+    // The multipart-fields-dropped fault: a relay that re-encodes the form and keeps only what it knows.
+    if (context.faults().has(Fault::multipart_fields_dropped) && part.name != "model") continue;
     read_field(part, heard, translation);
   }
   if (file == nullptr) bad("Missing required parameter: 'file'.", "file", "missing_required_parameter");

@@ -1,4 +1,5 @@
-// The official openai SDK against gatecheck's mock: what an SDK user does, checked with node:assert.
+// The official openai SDK and the AI SDK against gatecheck's mock: what an SDK user does, on every surface,
+// checked with node:assert.
 // Usage: PORT=<mock port> node sdk_conformance.mjs   (run-sdk-test.sh starts the mock)
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';

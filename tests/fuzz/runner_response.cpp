@@ -5,7 +5,8 @@
 // Input (text), one or more responses separated by a line "--next--" (a burst, at most 8), each:
 //   STATUS [flags]   flags shape the request (stream usage tools json schema moderation; responses,
 //                    completions: those APIs' request shapes and paths; echo, logprobs: completions
-//                    options), say the transport
+//                    options; speech, transcription, images: those paths, the body read as their answer),
+//                    say the transport
 //                    broke (broken) or pick the profile (simosphere, first response only)
 //   Name: value      response headers, then a blank line
 //   body             read as SSE whatever its type, as HttpClient does for the runner, then finished
@@ -57,6 +58,9 @@ json responses_request_for(std::string_view flags) {
 
 json request_for(std::string_view flags) {
   if (has_word(flags, "moderation")) return {{"input", json::array({"first", "second"})}};
+  if (has_word(flags, "speech"))
+    return {{"model", "tts-1"}, {"input", "hi"}, {"voice", "alloy"}, {"response_format", "wav"}};
+  if (has_word(flags, "images")) return {{"prompt", "x"}, {"size", "256x256"}, {"n", 2}};
   if (has_word(flags, "completions")) {
     json request = {{"model", "gpt-3.5-turbo-instruct"}, {"prompt", json::array({"Say", "this"})}, {"n", 2}};
     if (has_word(flags, "stream")) request["stream"] = true;
@@ -93,10 +97,13 @@ runner::Exchange read_exchange(std::string_view text, net::Clock::time_point sta
   runner::Exchange ex;
   const std::string_view head = fuzz::take_line(text);
   ex.request.method = "POST";
-  ex.request.url = has_word(head, "moderation")    ? "http://gateway.test/v1/moderations"
-                   : has_word(head, "responses")   ? "http://gateway.test/v1/responses"
-                   : has_word(head, "completions") ? "http://gateway.test/v1/completions"
-                                                   : "http://gateway.test/v1/chat/completions";
+  ex.request.url = has_word(head, "moderation")      ? "http://gateway.test/v1/moderations"
+                   : has_word(head, "responses")     ? "http://gateway.test/v1/responses"
+                   : has_word(head, "completions")   ? "http://gateway.test/v1/completions"
+                   : has_word(head, "speech")        ? "http://gateway.test/v1/audio/speech"
+                   : has_word(head, "transcription") ? "http://gateway.test/v1/audio/transcriptions"
+                   : has_word(head, "images")        ? "http://gateway.test/v1/images/generations"
+                                                     : "http://gateway.test/v1/chat/completions";
   ex.request_json = request_for(head);
   ex.request.body = ex.request_json.dump();
   (void)std::from_chars(head.data(), head.data() + head.size(), ex.response.status);

@@ -64,6 +64,7 @@ enum class Fault {
   speech_wrong_content_type,   // speech audio labelled audio/mpeg whatever its format
   transcription_srt_broken,    // SRT transcripts with WebVTT's timestamps and no cue numbers
   image_b64_broken,            // b64_json images that are not a whole PNG (cut short)
+  multipart_fields_dropped,    // multipart uploads lose every field but the file and the model
 };
 
 struct FaultInfo {
