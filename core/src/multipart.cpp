@@ -90,7 +90,7 @@ std::string_view trim(std::string_view text) {
 }
 
 // The value of parameter `name` in a header value ("form-data; name=\"file\"; filename=a.wav"), unquoted.
-// A quoted value may hold ';' and '=' (and a backslash-escaped quote): the scan respects the quotes.
+// A quoted value may hold ';' and '=': the scan respects the quotes.
 std::optional<std::string> parameter(std::string_view value, std::string_view name) {
   std::size_t at = value.find(';');
   while (at != std::string_view::npos && at < value.size()) {
@@ -107,10 +107,10 @@ std::optional<std::string> parameter(std::string_view value, std::string_view na
       ++pos;
     std::string text;
     if (pos < value.size() && value[pos] == '"') {
-      for (++pos; pos < value.size() && value[pos] != '"'; ++pos) {
-        if (value[pos] == '\\' && pos + 1 < value.size()) ++pos;
+      // No backslash escapes: the WHATWG form encoding (what browsers and the SDKs send) percent-encodes
+      // '"', CR and LF and leaves a backslash as it is.
+      for (++pos; pos < value.size() && value[pos] != '"'; ++pos)
         text += value[pos];
-      }
       at = value.find(';', pos);
     } else {
       at = value.find(';', pos);
