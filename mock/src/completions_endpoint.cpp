@@ -147,6 +147,18 @@ Reply completions_endpoint(CallContext& context) {
   ChatRequest bound = request.chat;
   bound.n *= static_cast<std::uint32_t>(request.prompts.size());
   require_within_generation_limit(bound, context.options.max_generated_tokens);
+  // Echo and logprobs write every prompt token again, n times and with its alternatives: bounded the same.
+  std::uint64_t echoed = 0;
+  if (request.echo || request.logprobs)
+    for (const auto& prompt : request.prompts)
+      echoed += count_tokens(prompt);
+  echoed *= std::uint64_t{request.chat.n} * (1 + request.logprobs.value_or(0));
+  if (echoed > context.options.max_generated_tokens)
+    throw Rejected{ApiError::invalid("echo and logprobs would write " + std::to_string(echoed) +
+                                         " prompt tokens again; this mock writes at most " +
+                                         std::to_string(context.options.max_generated_tokens) +
+                                         " per request (--max-generated-tokens).",
+                                     "echo", "generation_limit")};
   require_model(profile, request.chat.model, "completion",
                 "This is a chat model and not supported in the v1/completions endpoint. Did you mean to use "
                 "v1/chat/completions?");

@@ -125,8 +125,11 @@ ImageRequest read_edit(const CallContext& context) {
   std::size_t image_count = 0;
   for (const auto& part : *form) {
     if (part.name != "image" && part.name != "image[]" && part.name != "mask") continue;
-    if (!part.data.starts_with("\x89PNG\r\n\x1a\n"))
-      bad("Uploaded image must be a PNG.", part.name == "mask" ? "mask" : "image");
+    const bool image =
+        part.data.starts_with("\x89PNG\r\n\x1a\n") || part.data.starts_with("\xff\xd8\xff") ||
+        (part.data.size() >= 12 && part.data.starts_with("RIFF") && part.data.substr(8, 4) == "WEBP");
+    if (!image)
+      bad("Uploaded image must be a PNG, JPEG or WebP file.", part.name == "mask" ? "mask" : "image");
     if (part.name != "mask") ++image_count;
     images = hash64(part.data, images);
   }

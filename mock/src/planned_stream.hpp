@@ -1,7 +1,9 @@
-// An SSE answer planned as a list of steps and rendered one at a time, so thousands of open streams hold
-// little memory. Timed steps (the tokens) wait the pace the request asked for; hurry() (the server is
-// shutting down) drops the timed steps left and keeps the closing ones, so a client still sees a whole
-// stream. Chat and the Responses API plan their own steps and render them; the pacing is stated here once.
+// An SSE answer planned as a list of steps and rendered one at a time: the text streams hold their answer
+// once and render each event when it is due (speech holds its audio, at most a minute). Timed steps (the
+// tokens) wait the pace the request asked for. hurry() (the server is shutting down) stops waiting and, for a
+// stream whose done events restate its deltas (the Responses API), sends everything; for the others it drops
+// the timed steps left and keeps the closing ones, so a client still sees a whole stream. The pacing is
+// stated here once.
 #pragma once
 
 #include <chrono>
@@ -29,6 +31,7 @@ class PlannedStream : public EventSource {
   void hurry() final {
     if (hurrying_) return;
     hurrying_ = true;
+    if (whole_on_hurry_) return;
     std::vector<Step> kept(steps_.begin(), steps_.begin() + static_cast<std::ptrdiff_t>(position_));
     for (std::size_t i = position_; i < steps_.size(); ++i)
       if (!steps_[i].timed) kept.push_back(steps_[i]);
@@ -36,13 +39,15 @@ class PlannedStream : public EventSource {
   }
 
  protected:
-  explicit PlannedStream(StreamTiming timing) : timing_(timing) {}
+  explicit PlannedStream(StreamTiming timing, bool whole_on_hurry = false)
+      : timing_(timing), whole_on_hurry_(whole_on_hurry) {}
   virtual void render(const Step& step, std::string& out) = 0;
 
   std::vector<Step> steps_;  // the plan, filled by the derived stream's constructor
 
  private:
   StreamTiming timing_;
+  bool whole_on_hurry_;
   std::size_t position_ = 0;
   std::size_t sent_timed_ = 0;
   bool hurrying_ = false;

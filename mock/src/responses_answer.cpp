@@ -137,7 +137,7 @@ struct ResponsesStep {
 class ResponsesStream final : public PlannedStream<ResponsesStep> {
  public:
   ResponsesStream(ResponseAnswer answer, const StreamOptions& options, const FaultSet& faults)
-      : PlannedStream(options.timing), answer_(std::move(answer)), options_(options), faults_(faults) {
+      : PlannedStream(options.timing, true), answer_(std::move(answer)), options_(options), faults_(faults) {
     plan();
   }
 
@@ -301,7 +301,9 @@ class ResponsesStream final : public PlannedStream<ResponsesStep> {
 ResponseAnswer compose_response(const ResponsesRequest& request, ChatAnswer answer) {
   ResponseAnswer out;
   const std::uint64_t seed = request.chat.content_seed;
-  out.id = make_id("resp_", seed, 48);
+  // store shapes the id, not the content: a stored and an unstored answer to the same input never share an
+  // id, so a GET after store: false is a 404 whatever was stored before.
+  out.id = make_id("resp_", request.store ? seed : mix64(seed ^ 0x5703e), 48);
   out.created = answer.created;
   out.model = answer.model;
   out.message_id = make_id("msg_", mix64(seed ^ 0x6d73), 48);

@@ -93,16 +93,19 @@ constexpr CheckInfo kChecks[] = {
      "speech is audio in the response_format asked for (mp3 by default): a Content-Type that names it (or "
      "application/octet-stream) and bytes that are it (WAV: RIFF/WAVE with sizes that fit; PCM: whole 16-bit "
      "samples; mp3, opus, aac, flac: their magic)",
-     "OpenAI API reference, create speech (response_format)", CheckScope::exchange, false, &audio_speech_format},
+     "OpenAI API reference, create speech (response_format)", CheckScope::exchange, false,
+     &audio_speech_format},
     {"audio.transcript-format", Severity::must,
      "a transcript follows its response_format: json has text, text is not JSON, srt has numbered cues timed "
-     "HH:MM:SS,mmm, vtt opens with WEBVTT and times cues HH:MM:SS.mmm, verbose_json orders its segments and words "
+     "HH:MM:SS,mmm, vtt opens with WEBVTT and times cues HH:MM:SS.mmm, verbose_json orders its segments and "
+     "words "
      "within its duration; a stream's deltas assemble to its done event",
      "OpenAI API reference, create transcription; SubRip; W3C WebVTT section 4", CheckScope::exchange, false,
      &audio_transcript_format},
     {"images.payload", Severity::must,
      "an images answer holds n images, each one b64_json or url: base64 that decodes to a whole image of the "
-     "output_format asked for (PNG: signature, IHDR of the requested size, chunks up to IEND), or an absolute "
+     "output_format asked for (PNG: signature, IHDR of the requested size, chunks up to IEND), or an "
+     "absolute "
      "http(s) URL",
      "OpenAI API reference, images response; PNG (ISO/IEC 15948) section 5", CheckScope::exchange, false,
      &images_payload_check},

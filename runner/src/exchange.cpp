@@ -23,7 +23,8 @@ Api api_of_url(std::string_view url) {
   if (url.ends_with("/chat/completions")) return Api::chat;
   if (url.ends_with("/completions")) return Api::completions;
   if (url.ends_with("/audio/speech")) return Api::speech;
-  if (url.ends_with("/audio/transcriptions") || url.ends_with("/audio/translations")) return Api::transcription;
+  if (url.ends_with("/audio/transcriptions") || url.ends_with("/audio/translations"))
+    return Api::transcription;
   if (url.ends_with("/images/generations") || url.ends_with("/images/edits")) return Api::images;
   // POST .../responses, and GET or DELETE .../responses/{id}
   const auto at = url.rfind("/responses");
@@ -90,8 +91,11 @@ const json* Exchange::event_error_message(std::size_t event) const {
   const json* error = member(parsed, "error");
   if (api() == Api::responses) {
     const json* failed = member(parsed, "response");
-    error = failed != nullptr && failed->is_object() && failed->contains("error") ? &(*failed)["error"]
-                                                                                  : &*parsed;
+    const bool reported = failed != nullptr && failed->is_object() && failed->contains("error") &&
+                          (*failed)["error"].is_object();
+    // response.failed is the structured report itself, even when its error is null (the schema allows that).
+    if (type_of(parsed) == "response.failed" && !reported) return member(parsed, "type");
+    error = reported ? &(*failed)["error"] : &*parsed;
   }
   if (error == nullptr || !error->is_object()) return nullptr;
   const auto message = error->find("message");
@@ -163,7 +167,7 @@ json completions_view(const std::vector<core::SseEvent>& events,
       if (out.is_null())
         out = {{"index", choice["index"]}, {"text", ""}, {"logprobs", nullptr}, {"finish_reason", nullptr}};
       if (choice.contains("text") && choice["text"].is_string())
-        out["text"] = out["text"].get<std::string>() + choice["text"].get<std::string>();
+        out["text"].get_ref<std::string&>() += choice["text"].get_ref<const std::string&>();
       if (choice.contains("finish_reason") && !choice["finish_reason"].is_null())
         out["finish_reason"] = choice["finish_reason"];
       const json logprobs = choice.value("logprobs", json(nullptr));
@@ -215,8 +219,8 @@ json Exchange::message_view() const {
       if (delta.contains("role") && delta["role"].is_string()) message["role"] = delta["role"];
       for (const char* text_key : {"content", "refusal"}) {
         if (delta.contains(text_key) && delta[text_key].is_string()) {
-          if (!message.contains(text_key)) message[text_key] = "";
-          message[text_key] = message[text_key].get<std::string>() + delta[text_key].get<std::string>();
+          if (!message.contains(text_key) || !message[text_key].is_string()) message[text_key] = "";
+          message[text_key].get_ref<std::string&>() += delta[text_key].get_ref<const std::string&>();
         }
       }
       if (!delta.contains("tool_calls") || !delta["tool_calls"].is_array()) continue;
@@ -243,8 +247,8 @@ json Exchange::message_view() const {
             call["function"]["name"] =
                 call["function"]["name"].get<std::string>() + function["name"].get<std::string>();
           if (function.contains("arguments") && function["arguments"].is_string())
-            call["function"]["arguments"] =
-                call["function"]["arguments"].get<std::string>() + function["arguments"].get<std::string>();
+            call["function"]["arguments"].get_ref<std::string&>() +=
+                function["arguments"].get_ref<const std::string&>();
         }
       }
     }

@@ -129,15 +129,15 @@ std::map<std::string, std::string> form_fields(const Exchange& ex) {
   return fields;
 }
 
+// Lines ended by CRLF, LF or a bare CR (WebVTT allows all three), after a leading byte-order mark.
 std::vector<std::string_view> lines_of(std::string_view text) {
+  if (text.starts_with("\xef\xbb\xbf")) text.remove_prefix(3);
   std::vector<std::string_view> lines;
   while (!text.empty()) {
-    const std::size_t eol = text.find('\n');
-    std::string_view line = text.substr(0, eol);
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    lines.push_back(line);
+    const std::size_t eol = text.find_first_of("\r\n");
+    lines.push_back(text.substr(0, eol));
     if (eol == std::string_view::npos) break;
-    text.remove_prefix(eol + 1);
+    text.remove_prefix(eol + (text.substr(eol, 2) == "\r\n" ? 2 : 1));
   }
   return lines;
 }
@@ -166,14 +166,22 @@ std::optional<std::int64_t> cue_time(std::string_view text, char separator, bool
   return ms * 1000 + std::stoll(std::string(text.substr(mark + 1)));
 }
 
-// "START --> END[ settings]": the two times, start not after end.
+// "START --> END[ settings]": the two times, start not after end. Spaces or tabs, any number, around the
+// arrow and before the settings (WebVTT section 4.3; SRT writers use one space).
 std::optional<std::string> timing_problem(std::string_view line, char separator, bool vtt,
                                           std::int64_t& last) {
-  const std::size_t arrow = line.find(" --> ");
+  const std::size_t arrow = line.find("-->");
   if (arrow == std::string_view::npos) return "no 'start --> end' timing line";
-  std::string_view end_text = line.substr(arrow + 5);
-  if (vtt) end_text = end_text.substr(0, end_text.find(' '));
-  const auto start = cue_time(line.substr(0, arrow), separator, vtt);
+  const auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+      s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+      s.remove_suffix(1);
+    return s;
+  };
+  std::string_view end_text = trim(line.substr(arrow + 3));
+  end_text = end_text.substr(0, end_text.find_first_of(" \t"));
+  const auto start = cue_time(trim(line.substr(0, arrow)), separator, vtt);
   const auto end = cue_time(end_text, separator, vtt);
   if (!start || !end)
     return "a malformed timestamp in '" + std::string(line) + "' (" +
@@ -217,7 +225,7 @@ std::optional<std::string> subtitles_problem(std::string_view body, bool vtt) {
     }
     if (timing >= block.size()) return std::string("a cue without a timing line");
     if (auto problem = timing_problem(block[timing], vtt ? '.' : ',', vtt, last)) return problem;
-    if (timing + 1 >= block.size()) return std::string("a cue without text");
+    if (!vtt && timing + 1 >= block.size()) return std::string("a cue without text");  // WebVTT allows it
     ++cues;
   }
   return std::nullopt;  // no cues at all is a valid (silent) transcript
@@ -232,8 +240,9 @@ std::optional<std::string> verbose_problem(const json& body) {
     for (const auto& item : body.value(list, json::array())) {
       const json start = item.value("start", json(nullptr)), end = item.value("end", json(nullptr));
       if (!start.is_number() || !end.is_number() || end.get<double>() < start.get<double>() ||
-          start.get<double>() < last || end.get<double>() > duration.get<double>() + 0.5)
-        return std::string(list) + ": an entry out of order or past the duration: " + describe_value(item);
+          start.get<double>() < last || end.get<double>() > duration.get<double>() * 1.1 + 0.5)
+        return std::string(list) +
+               ": an entry out of order or well past the duration: " + describe_value(item);
       last = start.get<double>();
     }
   }
@@ -327,6 +336,9 @@ std::optional<std::string> image_problem(std::string_view bytes, const std::stri
 }
 
 Verdict images_payload(const Exchange& ex) {
+  if (ex.is_event_stream())
+    return Verdict::not_applicable(
+        "a streamed image answer (partial images): its events are judged by sse.*");
   const json request = ex.request_json.is_object() ? ex.request_json : [&] {
     json fields = json::object();
     for (const auto& [name, value] : form_fields(ex))

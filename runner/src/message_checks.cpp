@@ -36,6 +36,7 @@ struct ToolCall {
 struct AnswerParts {
   std::vector<Text> texts;
   std::vector<ToolCall> calls;
+  bool cut = false;  // the whole answer was cut by its token limit (an incomplete Response)
 };
 
 std::string argument_text(const json& holder) {
@@ -54,7 +55,10 @@ void chat_parts(const json& view, AnswerParts& parts) {
     const json& message = choice["message"];
     const std::string where = "choice " + std::to_string(c);
     const bool refused = message.contains("refusal") && message["refusal"].is_string();
-    parts.texts.push_back({where, message.value("content", json(nullptr)), cut, refused});
+    const bool calls_only = message.value("content", json(nullptr)).is_null() &&
+                            message.contains("tool_calls") && message["tool_calls"].is_array() &&
+                            !message["tool_calls"].empty();
+    if (!calls_only) parts.texts.push_back({where, message.value("content", json(nullptr)), cut, refused});
     if (!message.contains("tool_calls") || !message["tool_calls"].is_array()) continue;
     for (const auto& call : message["tool_calls"]) {
       // A custom tool's call carries free-form `custom.input`, not JSON arguments: legal, and not judged
@@ -71,6 +75,7 @@ void response_parts(const json& response, AnswerParts& parts) {
   const json output = response.value("output", json::array());
   if (!output.is_array()) return;
   const bool cut = response.value("status", "") == "incomplete";
+  parts.cut = cut;
   for (std::size_t i = 0; i < output.size(); ++i) {
     const json& item = output[i];
     if (!item.is_object()) continue;
@@ -225,7 +230,13 @@ Verdict json_mode(const Exchange& ex) {
   const auto [type, schema_json] = requested_format(ex.request_json);
   if (type != "json_object" && type != "json_schema")
     return Verdict::not_applicable("the request did not ask for a json_object or json_schema format");
-  const auto texts = parts_of(ex.message_view()).texts;
+  const auto parts = parts_of(ex.message_view());
+  const auto& texts = parts.texts;
+  // Nothing to judge when the answer is tool calls only, or was cut before any text (a reasoning model's
+  // incomplete Response may hold only its reasoning).
+  if (texts.empty() && (!parts.calls.empty() || parts.cut))
+    return Verdict::not_applicable(
+        "the answer holds no text: tool calls, or cut by its token limit before any");
   if (texts.empty()) return Verdict::fail("the answer has no text", "JSON content", "none");
   std::optional<schema::CompiledSchema> schema;
   if (type == "json_schema" && schema_json) {

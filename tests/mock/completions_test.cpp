@@ -127,5 +127,22 @@ TEST(Completions, TheEchoDroppedFaultLosesThePrompt) {
   EXPECT_FALSE(r["choices"][0]["text"].get<std::string>().starts_with("Say this is a test"));
 }
 
+TEST(Completions, EchoAndLogprobsAreBoundedLikeGeneratedText) {
+  MockApp mock;
+  std::string prompt;
+  for (int i = 0; i < 2000; ++i)
+    prompt += "word ";
+  const auto answer = mock.post("/v1/completions", json{{"model", "gpt-3.5-turbo-instruct"},
+                                                        {"prompt", prompt},
+                                                        {"n", 128},
+                                                        {"echo", true},
+                                                        {"logprobs", 5},
+                                                        {"max_tokens", 0}}
+                                                       .dump());
+  EXPECT_EQ(answer.status, 400)
+      << "2000 tokens x 128 choices x 6 entries pass the 1,000,000 a request writes";
+  EXPECT_EQ(answer.json()["error"]["param"], "echo");
+}
+
 }  // namespace
 }  // namespace gatecheck::mock

@@ -288,5 +288,43 @@ TEST(ResponseStore, KeepsAtMostItsBoundAndForgetsTheOldestFirst) {
   EXPECT_FALSE(small.get("big")) << "larger than the whole store: not kept";
 }
 
+TEST(Responses, AStoredAndAnUnstoredAnswerToTheSameInputDoNotShareAnId) {
+  MockApp mock;
+  const json stored = create(mock, {{"input", "Same"}});
+  const json unstored = create(mock, {{"input", "Same"}, {"store", false}});
+  EXPECT_NE(stored["id"], unstored["id"]);
+  EXPECT_EQ(text_of(stored), text_of(unstored)) << "the content is the same";
+  EXPECT_EQ(mock.get("/v1/responses/" + unstored["id"].get<std::string>()).status, 404);
+}
+
+TEST(ResponsesStreaming, AStreamHurriedByShutdownStillAssemblesToItsDoneText) {
+  MockApp mock;
+  const std::string body = R"({"model":"gpt-4o-mini","input":"Count","stream":true})";
+  Request request;
+  request.method = "POST";
+  request.target = request.path = "/v1/responses";
+  request.headers = {{"Authorization", "Bearer sk-test-key"}};
+  request.body = body;
+  Reply reply = mock.app->handle(request);
+  ASSERT_TRUE(reply.stream);
+  std::string out;
+  std::chrono::microseconds delay{0};
+  for (int i = 0; i < 6; ++i)
+    reply.stream->next(out, delay);
+  reply.stream->hurry();  // the server shuts down mid-stream
+  while (reply.stream->next(out, delay))
+    EXPECT_EQ(delay.count(), 0) << "no waiting once hurried";
+  std::string deltas;
+  std::string done;
+  core::SseParser parser([&](core::SseEvent&& e) {
+    const json data = json::parse(e.data);
+    if (data["type"] == "response.output_text.delta") deltas += data["delta"].get<std::string>();
+    if (data["type"] == "response.output_text.done") done = data["text"];
+  });
+  parser.feed(out);
+  EXPECT_FALSE(done.empty());
+  EXPECT_EQ(deltas, done) << "the done event restates the deltas, so none is dropped";
+}
+
 }  // namespace
 }  // namespace gatecheck::mock

@@ -132,5 +132,30 @@ TEST(CompletionsChoices, UsageIsJudgedOnATextCompletion) {
                         "total_tokens is not prompt_tokens + completion_tokens"));
 }
 
+TEST(CompletionsChoices, TopLogprobsMayAddTheSampledTokenAndPartialBytesNeedNotJoin) {
+  const json request = completion_request({{"logprobs", 1}});
+  json lp = {{"tokens", {" a", " b"}},
+             {"token_logprobs", {-0.1, -0.2}},
+             {"top_logprobs", {{{" a", -0.1}, {" x", -0.3}}, {{" b", -0.2}}}},
+             {"text_offset", {8, 10}}};
+  EXPECT_TRUE(
+      Passes(evaluate("completions.choices",
+                      completion_answer(request, text_completion(json::array({choice(0, " a b", lp)}))))))
+      << "logprobs + 1 entries: the sampled token and one alternative";
+  lp["top_logprobs"][0][" y"] = -0.4;
+  EXPECT_TRUE(
+      FailsWith(evaluate("completions.choices",
+                         completion_answer(request, text_completion(json::array({choice(0, " a b", lp)})))),
+                "more alternatives than asked for"));
+  const json bytes = {{"tokens", {"bytes:\\xf0\\x9f", "bytes:\\x98\\x80"}},
+                      {"token_logprobs", {-0.1, -0.2}},
+                      {"top_logprobs", {{{"x", -0.1}}, {{"y", -0.2}}}},
+                      {"text_offset", {8, 8}}};
+  EXPECT_TRUE(Passes(evaluate(
+      "completions.choices",
+      completion_answer(request, text_completion(json::array({choice(0, "\xf0\x9f\x98\x80", bytes)}))))))
+      << "a token that splits a UTF-8 character is written as bytes:";
+}
+
 }  // namespace
 }  // namespace gatecheck::runner

@@ -169,5 +169,16 @@ TEST(ImagesPayload, EachImageDecodesToAWholeImageOfTheSizeAskedFor) {
                         "neither b64_json nor url"));
 }
 
+TEST(AudioTranscriptFormat, WebVttsLegalVariantsPass) {
+  for (const char* body : {"\xef\xbb\xbfWEBVTT\n\n00:01.000 --> 00:02.000\nHi\n",  // a byte-order mark
+                           "WEBVTT\r00:01.000 --> 00:02.000\rHi\r",                // bare CR line ends
+                           "WEBVTT\n\n00:01.000  -->\t00:02.000\tline:0\nHi\n",    // spaces, tabs, settings
+                           "WEBVTT\n\n00:01.000 --> 00:02.000\n\n"})               // an empty payload
+    EXPECT_TRUE(Passes(evaluate("audio.transcript-format", transcript("vtt", "text/vtt", body)))) << body;
+  EXPECT_TRUE(Passes(
+      evaluate("audio.transcript-format",
+               transcript("srt", "text/plain", "\xef\xbb\xbf" "1\n00:00:00,000 --> 00:00:01,000\nHi\n"))));
+}
+
 }  // namespace
 }  // namespace gatecheck::runner

@@ -252,5 +252,49 @@ TEST(ResponsesAnswers, AnErrorAfterTheFirstDeltaIsStructuredWhenItIsResponseFail
                         "without a structured error"));
 }
 
+TEST(ResponsesTerminalEvent, AFailureToldTwiceOrATrailingDoneIsNotASecondEnding) {
+  auto events = good_events();
+  events.resize(5);
+  json failed = response("failed", json::array(), nullptr);
+  failed["error"] = {{"code", "server_error"}, {"message", "boom"}};
+  events.push_back({{"type", "response.failed"}, {"response", failed}});
+  events.push_back({{"type", "error"}, {"message", "boom"}});
+  EXPECT_TRUE(Passes(evaluate("responses.terminal-event", responses_stream(events))));
+  Exchange done = responses_stream(good_events());
+  done.events.push_back(done.events.back());
+  done.events.back().data = "[DONE]";
+  done.event_json.emplace_back();
+  EXPECT_TRUE(Passes(evaluate("responses.terminal-event", done))) << "the SDKs ignore a chat-style [DONE]";
+}
+
+TEST(ResponsesTerminalEvent, AResponseWithoutUsageIsAShouldFindingForTheReferenceMakesItOptional) {
+  auto events = good_events();
+  events.back()["response"].erase("usage");
+  const Verdict verdict = evaluate("responses.terminal-event", responses_stream(events));
+  EXPECT_TRUE(FailsWith(verdict, "carries no usage"));
+  EXPECT_EQ(verdict.severity, Severity::should);
+}
+
+TEST(ResponsesAnswers, AResponseFailedWithANullErrorStillReportsTheFailure) {
+  auto events = good_events();
+  events.resize(6);
+  events.push_back({{"type", "response.failed"}, {"response", response("failed", json::array(), nullptr)}});
+  events.back()["response"]["error"] = nullptr;
+  EXPECT_TRUE(Passes(evaluate("error.structured-in-stream", responses_stream(events))));
+}
+
+TEST(ResponsesAnswers, JsonModeDoesNotJudgeAnAnswerWithoutText) {
+  json request = responses_request(false);
+  request["text"] = {{"format", {{"type", "json_object"}}}};
+  const json reasoning = {{"type", "reasoning"}, {"id", "rs_1"}, {"summary", json::array()}};
+  Exchange cut = answered(request, 200, response("incomplete", json::array({reasoning})));
+  cut.request.url = "http://gateway.test/v1/responses";
+  EXPECT_EQ(evaluate("json-mode.valid-json", cut).kind, Verdict::Kind::not_applicable);
+  const json call = {{"type", "function_call"}, {"call_id", "c"}, {"name", "f"}, {"arguments", "{}"}};
+  Exchange called = answered(request, 200, response("completed", json::array({call})));
+  called.request.url = "http://gateway.test/v1/responses";
+  EXPECT_EQ(evaluate("json-mode.valid-json", called).kind, Verdict::Kind::not_applicable);
+}
+
 }  // namespace
 }  // namespace gatecheck::runner
