@@ -12,8 +12,9 @@ TEST(ParseMultipart, ReadsTheBuildersFieldsAndFilesBackByteForByte) {
   MultipartForm form;
   form.add_field("model", "whisper-1");
   form.add_file("file", "a;b\\c.wav", "audio/wav", std::string("RIFF\0\r\n--x", 10));
+  const std::string body = form.body();  // the parts point into it
   std::string error;
-  const auto parts = parse_multipart(form.body(), form.content_type(), error);
+  const auto parts = parse_multipart(body, form.content_type(), error);
   ASSERT_TRUE(parts) << error;
   ASSERT_EQ(parts->size(), 2u);
   EXPECT_EQ((*parts)[0].name, "model");
