@@ -1,6 +1,6 @@
-// POST {base}/audio/speech: the text spoken as 16-bit PCM at 24 kHz (wav.hpp), as a WAV file or raw PCM,
-// or as SSE events carrying the audio in base64. Formats that need an encoder (mp3, opus, aac, flac) are
-// refused by name: the mock does not pretend.
+// POST {base}/audio/speech: the text spoken as 16-bit PCM at 24 kHz (wav.hpp), as a WAV file or raw PCM, as
+// an MP3 of silence of the same length (no encoder: honest silence, not mislabelled PCM), or as SSE events
+// carrying the audio in base64. Formats that need an encoder (opus, aac, flac) are refused by name.
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/json_writer.hpp>
 #include <gatecheck/core/sse.hpp>
@@ -44,13 +44,12 @@ SpeechRequest read_speech(const CallContext& context) {
                                       "'. Supported voices are alloy, ash, ballad, coral, "
                                       "echo, fable, onyx, nova, sage, shimmer, verse, marin and cedar.");
   request.format = reader.string("response_format").value_or("mp3");
-  if (request.format != "wav" && request.format != "pcm") {
-    const bool known = request.format == "mp3" || request.format == "opus" || request.format == "aac" ||
-                       request.format == "flac";
+  if (request.format != "wav" && request.format != "pcm" && request.format != "mp3") {
+    const bool known = request.format == "opus" || request.format == "aac" || request.format == "flac";
     reader.invalid_value(
         "response_format",
-        known ? "This mock speaks wav and pcm only; '" + request.format +
-                    "' needs an encoder it does not have. Ask for response_format 'wav' or 'pcm'."
+        known ? "This mock speaks wav, pcm and mp3 only; '" + request.format +
+                    "' needs an encoder it does not have. Ask for response_format 'wav', 'pcm' or 'mp3'."
               : "Invalid value: '" + request.format +
                     "'. Supported values are: 'mp3', 'opus', 'aac', 'flac', 'wav', and 'pcm'.");
   }
@@ -106,7 +105,9 @@ Reply speech_endpoint(CallContext& context) {
   require_model(context.profile(), request.model, "speech",
                 "The model `" + request.model + "` does not support speech.");
   const std::string pcm = speak_pcm(request.input, request.speed);
-  std::string audio = request.format == "wav" ? wav_file(pcm, request.input) : pcm;
+  std::string audio = request.format == "wav"   ? wav_file(pcm, request.input)
+                      : request.format == "mp3" ? mp3_file(pcm.size(), request.input)
+                                                : pcm;
   context.tokens_used = count_tokens(request.input);
   if (request.sse)
     return event_stream_reply(
@@ -116,7 +117,8 @@ Reply speech_endpoint(CallContext& context) {
   reply.body = std::move(audio);
   // The speech-wrong-content-type fault: a gateway that labels every speech answer audio/mpeg.
   const bool mislabel = context.faults().has(Fault::speech_wrong_content_type);
-  reply.headers.emplace_back("Content-Type", mislabel ? "audio/mpeg" : "audio/" + request.format);
+  const std::string type = request.format == "mp3" ? "audio/mpeg" : "audio/" + request.format;
+  reply.headers.emplace_back("Content-Type", mislabel ? "audio/mpeg" : type);
   return reply;
 }
 

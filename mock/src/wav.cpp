@@ -1,6 +1,7 @@
 #include "wav.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "generator.hpp"
@@ -118,6 +119,66 @@ std::optional<WavInfo> read_wav(std::string_view bytes) {
     at += 8 + static_cast<std::size_t>(size) + (size % 2);
   }
   if (byte_rate == 0 || !data) return std::nullopt;
+  return info;
+}
+
+namespace {
+
+constexpr std::size_t kMp3Frame = 104;  // 144 * 32000 / 44100, without padding
+constexpr double kMp3FrameSeconds = 1152.0 / 44'100;
+constexpr std::string_view kId3Description = "gatecheck-transcript";
+
+void put_syncsafe(std::string& out, std::uint32_t value) {
+  for (int shift = 21; shift >= 0; shift -= 7)
+    out += static_cast<char>((value >> shift) & 0x7f);
+}
+
+}  // namespace
+
+std::string mp3_file(std::size_t pcm_bytes, std::string_view text) {
+  // ID3v2.3: a TXXX frame (ISO-8859-1 or UTF-8 bytes as given: the mock reads them back as they are).
+  std::string frame = std::string(1, '\0') + std::string(kId3Description) + '\0' + std::string(text);
+  std::string tag = "TXXX";
+  for (int shift = 24; shift >= 0; shift -= 8)
+    tag += static_cast<char>((frame.size() >> shift) & 0xff);
+  tag += std::string(2, '\0') + frame;
+  std::string out = "ID3";
+  out += std::string("\x03\x00\x00", 3);
+  put_syncsafe(out, static_cast<std::uint32_t>(tag.size()));
+  out += tag;
+  const double seconds = static_cast<double>(pcm_bytes) / (2.0 * kSampleRate);
+  const auto frames = std::max<std::size_t>(1, static_cast<std::size_t>(seconds / kMp3FrameSeconds + 0.5));
+  std::string silent(kMp3Frame, '\0');
+  silent[0] = '\xff';
+  silent[1] = '\xfb';  // MPEG-1, Layer III, no CRC
+  silent[2] = '\x10';  // 32 kbit/s, 44.1 kHz, no padding
+  silent[3] = '\xc0';  // mono
+  out.reserve(out.size() + frames * kMp3Frame);
+  for (std::size_t i = 0; i < frames; ++i)
+    out += silent;
+  return out;
+}
+
+std::optional<WavInfo> read_mp3(std::string_view bytes) {
+  if (bytes.size() < 10 || !bytes.starts_with("ID3")) return std::nullopt;
+  std::uint32_t size = 0;
+  for (int i = 6; i < 10; ++i)
+    size = (size << 7) | (static_cast<unsigned char>(bytes[static_cast<std::size_t>(i)]) & 0x7f);
+  if (10 + std::size_t{size} > bytes.size()) return std::nullopt;
+  const std::string_view tag = bytes.substr(10, size);
+  const std::string marker = std::string(1, '\0') + std::string(kId3Description) + '\0';
+  const auto at = tag.find(marker);
+  if (at == std::string_view::npos) return std::nullopt;
+  WavInfo info;
+  // The TXXX frame's size (4 bytes, 6 before its data) bounds the text.
+  if (at < 10) return std::nullopt;
+  std::uint32_t frame = 0;
+  for (std::size_t i = at - 6; i < at - 2; ++i)
+    frame = (frame << 8) | static_cast<unsigned char>(tag[i]);
+  if (frame < marker.size() || at + frame > tag.size()) return std::nullopt;
+  info.text = std::string(tag.substr(at + marker.size(), frame - marker.size()));
+  const double seconds = static_cast<double>((bytes.size() - 10 - size) / kMp3Frame) * kMp3FrameSeconds;
+  info.seconds = std::round(seconds * 1000) / 1000;
   return info;
 }
 

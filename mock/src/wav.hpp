@@ -25,4 +25,11 @@ struct WavInfo {
 // WAV's unknown sizes (0xFFFFFFFF) are read as "to the end of the file".
 std::optional<WavInfo> read_wav(std::string_view bytes);
 
+// An MP3 file as long as `pcm_bytes` of speech would last: an ID3v2 tag carrying `text`, then silent MPEG-1
+// Layer III frames (mono, 44.1 kHz, 32 kbit/s; all-zero side information decodes to silence). The mock has no
+// encoder, so its mp3 is honest silence of the right length rather than mislabelled PCM.
+std::string mp3_file(std::size_t pcm_bytes, std::string_view text);
+// Reads the mock's ID3 text and the length of an MP3 the mock wrote; nullopt when it is not one.
+std::optional<WavInfo> read_mp3(std::string_view bytes);
+
 }  // namespace gatecheck::mock

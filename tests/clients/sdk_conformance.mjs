@@ -210,6 +210,15 @@ await check('audio: speech as WAV, heard back by a transcription in each format,
   assert.equal(translation.text, json.text);
 });
 
+await check('audio: the SDK default (mp3) is an MP3 the mock hears back', async () => {
+  const speech = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'Hello there.' });
+  assert.equal(speech.headers.get('content-type'), 'audio/mpeg');
+  const mp3 = Buffer.from(await speech.arrayBuffer());
+  assert.equal(mp3.subarray(0, 3).toString(), 'ID3');
+  const heard = await client.audio.transcriptions.create({ model: 'whisper-1', file: await OpenAI.toFile(mp3, 'a.mp3') });
+  assert.equal(heard.text, 'Hello there.');
+});
+
 await check('images: generated as b64_json and as a url the mock serves', async () => {
   const b64 = await client.images.generate({ model: 'dall-e-2', prompt: 'A lighthouse', size: '256x256', response_format: 'b64_json' });
   const png = Buffer.from(b64.data[0].b64_json, 'base64');

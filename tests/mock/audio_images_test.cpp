@@ -61,7 +61,7 @@ TEST(Speech, WavIsAWholeRiffFileWhoseLengthFollowsTheTextAndSpeed) {
 TEST(Speech, FormatsWithoutAnEncoderAndBadValuesAreRefusedByName) {
   MockApp mock;
   for (const auto& [body, param] : std::vector<std::pair<json, std::string>>{
-           {json::object(), "response_format"},  // mp3, the API's default
+           {{{"response_format", "opus"}}, "response_format"},  // needs an encoder
            {{{"response_format", "wav"}, {"voice", "robot"}}, "voice"},
            {{{"response_format", "wav"}, {"speed", 9}}, "speed"},
            {{{"response_format", "wav"}, {"input", ""}}, "input"},
@@ -70,6 +70,23 @@ TEST(Speech, FormatsWithoutAnEncoderAndBadValuesAreRefusedByName) {
     EXPECT_EQ(answer.status, 400) << body.dump() << answer.body;
     EXPECT_EQ(answer.json()["error"]["param"], param) << answer.body;
   }
+}
+
+TEST(Speech, Mp3TheApisDefaultIsSilenceOfTheRightLengthThatCarriesItsText) {
+  MockApp mock;
+  const auto mp3 = speak(mock, json::object());
+  ASSERT_EQ(mp3.status, 200) << mp3.body;
+  EXPECT_EQ(mp3.header("Content-Type"), "audio/mpeg");
+  ASSERT_TRUE(mp3.body.starts_with("ID3\x03"));
+  const auto info = read_mp3(mp3.body);
+  ASSERT_TRUE(info);
+  EXPECT_EQ(*info->text, "The quick brown fox.");
+  EXPECT_NEAR(info->seconds, 4 * 0.35, 0.03) << "as long as the WAV of the same text";
+  const std::size_t first_frame = mp3.body.find("\xff\xfb\x10\xc0");
+  ASSERT_NE(first_frame, std::string::npos) << "MPEG-1 Layer III frames follow the tag";
+  EXPECT_EQ((mp3.body.size() - first_frame) % 104, 0u) << "whole 104-byte frames";
+  const auto heard = upload(mock, "/v1/audio/transcriptions", {{"model", "whisper-1"}}, "file", mp3.body);
+  EXPECT_EQ(heard.json()["text"], "The quick brown fox.") << "the mock hears its own mp3 back";
 }
 
 TEST(Speech, SseStreamsBase64AudioThenUsage) {
