@@ -381,13 +381,10 @@ class ChatStream final : public PlannedStream<ChatStep> {
         out += "data: keep-alive\n\n";
         return;
       case Kind::error_event:
-        out +=
-            "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry "
-            "about "
-            "that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n";
+        out += kStreamErrorEvent;
         return;
       case Kind::error_text:
-        out += "Internal Server Error: the upstream provider failed\n\n";
+        out += kStreamErrorText;
         return;
       case Kind::tail:
         out += "data: {\"id\":\"tail\"}\n";

@@ -53,7 +53,7 @@ void write_logprobs(JsonWriter& w, const std::vector<std::string>& tokens, std::
 }
 
 std::vector<std::string> all_tokens(const CompletionChoice& choice) {
-  std::vector<std::string> tokens = prompt_pieces(choice.echo);
+  std::vector<std::string> tokens = split_words(choice.echo);
   tokens.insert(tokens.end(), choice.pieces.begin(), choice.pieces.end());
   return tokens;
 }
@@ -134,7 +134,7 @@ class CompletionsStream final : public PlannedStream<CompletionsStep> {
     begin_chunk(w);
     w.key("choices").begin_array().begin_object();
     const bool echo = step.kind == Kind::echo;
-    const std::vector<std::string> tokens = echo ? prompt_pieces(choice.echo)
+    const std::vector<std::string> tokens = echo ? split_words(choice.echo)
                                             : step.kind == Kind::piece
                                                 ? std::vector<std::string>{choice.pieces[step.piece]}
                                                 : std::vector<std::string>{};
@@ -180,12 +180,10 @@ class CompletionsStream final : public PlannedStream<CompletionsStep> {
         out += "data: [DONE]\n\n";
         return;
       case Kind::error_event:
-        out +=
-            "data: {\"error\":{\"message\":\"The server had an error while processing your request.\","
-            "\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n";
+        out += kStreamErrorEvent;
         return;
       case Kind::error_text:
-        out += "Internal Server Error: the upstream provider failed\n\n";
+        out += kStreamErrorText;
         return;
     }
   }
@@ -197,17 +195,6 @@ class CompletionsStream final : public PlannedStream<CompletionsStep> {
 };
 
 }  // namespace
-
-std::vector<std::string> prompt_pieces(const std::string& prompt) {
-  std::vector<std::string> pieces;
-  for (std::size_t at = 0; at < prompt.size();) {
-    std::size_t end = prompt.find(' ', at + 1);
-    if (end == std::string::npos) end = prompt.size();
-    pieces.push_back(prompt.substr(at, end - at));
-    at = end;
-  }
-  return pieces;
-}
 
 std::string render_text_completion(const CompletionAnswer& answer) {
   std::string out;

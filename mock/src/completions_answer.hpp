@@ -33,9 +33,6 @@ struct CompletionAnswer {
   std::uint32_t total_tokens = 0;
 };
 
-// The prompt split the way the generator counts tokens: words with their leading space.
-std::vector<std::string> prompt_pieces(const std::string& prompt);
-
 std::string render_text_completion(const CompletionAnswer& answer);
 std::unique_ptr<EventSource> make_completions_stream(CompletionAnswer answer, const StreamOptions& options,
                                                      const FaultSet& faults);

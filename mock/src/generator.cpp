@@ -150,4 +150,14 @@ std::uint32_t count_tokens(std::string_view text) {
   return count;
 }
 
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> pieces;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find(' ', at + 1), text.size());
+    pieces.emplace_back(text.substr(at, end - at));
+    at = end;
+  }
+  return pieces;
+}
+
 }  // namespace gatecheck::mock

@@ -35,5 +35,7 @@ std::string_view pick_word(Prng& prng);
 // An approximation of a BPE tokenizer: runs of letters or digits count one token each, so does any other
 // non-space character. Stable, which is what usage accounting needs.
 std::uint32_t count_tokens(std::string_view text);
+// A text cut the way generated tokens are: each word with the space before it ("Say this" -> "Say", " this").
+std::vector<std::string> split_words(std::string_view text);
 
 }  // namespace gatecheck::mock

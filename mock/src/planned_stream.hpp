@@ -15,6 +15,15 @@
 
 namespace gatecheck::mock {
 
+// How the text streams report an error after their first token (x-gatecheck-stream-error-after): chat and
+// completions as a structured event, and, under the stream-error-unstructured fault, all of them as bare
+// text.
+inline constexpr std::string_view kStreamErrorEvent =
+    "data: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry about "
+    "that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n";
+inline constexpr std::string_view kStreamErrorText =
+    "Internal Server Error: the upstream provider failed\n\n";
+
 // Step: any type with a `bool timed` member.
 template <class Step>
 class PlannedStream : public EventSource {

@@ -87,25 +87,29 @@ void write_response(JsonWriter& w, const ResponseAnswer& answer, Stage stage) {
   w.key("incomplete_details");
   stage == Stage::final&& answer.incomplete() ? w.raw(R"({"reason":"max_output_tokens"})") : w.null();
   w.key("instructions");
-  optional_value(w, answer.instructions);
+  optional_value(w, answer.echo.instructions);
   w.key("max_output_tokens");
-  optional_value(w, answer.max_output_tokens);
+  optional_value(w, answer.echo.max_output_tokens);
   w.key("model").value(answer.model).key("output");
   write_output(w, answer, stage);
   w.key("parallel_tool_calls").value(answer.parallel_tool_calls).key("previous_response_id");
-  optional_value(w, answer.previous_response_id);
-  w.key("reasoning").raw(R"({"effort":null,"summary":null})").key("store").value(answer.store);
-  w.key("temperature").value(answer.temperature);
-  w.key("text").begin_object().key("format").raw(answer.format_json).key("verbosity").value("medium");
-  w.end_object().key("tool_choice").raw(answer.tool_choice_json).key("tools").raw(answer.tools_json);
-  w.key("top_p").value(answer.top_p).key("truncation").value("disabled");
+  optional_value(w, answer.echo.previous_response_id);
+  w.key("reasoning").raw(R"({"effort":null,"summary":null})").key("store").value(answer.echo.store);
+  w.key("temperature").value(answer.echo.temperature);
+  w.key("text").begin_object().key("format").raw(answer.echo.format_json).key("verbosity").value("medium");
+  w.end_object()
+      .key("tool_choice")
+      .raw(answer.echo.tool_choice_json)
+      .key("tools")
+      .raw(answer.echo.tools_json);
+  w.key("top_p").value(answer.echo.top_p).key("truncation").value("disabled");
   // usage comes with the final Response (the reference's usage object is not nullable); `user` is left out,
   // as the deprecated member is a non-nullable string.
   if (stage == Stage::final) {
     w.key("usage");
     write_usage(w, answer);
   }
-  w.key("metadata").raw(answer.metadata_json).end_object();
+  w.key("metadata").raw(answer.echo.metadata_json).end_object();
 }
 
 // One step of the Responses stream's plan.
@@ -279,7 +283,7 @@ class ResponsesStream final : public PlannedStream<ResponsesStep> {
       case Kind::failed:
         return response_event(out, "response.failed", Stage::failed);
       case Kind::error_text:
-        out += "Internal Server Error: the upstream provider failed\n\n";
+        out += kStreamErrorText;
         return;
       case Kind::not_json:
         out += "data: keep-alive\n\n";
@@ -303,7 +307,7 @@ ResponseAnswer compose_response(const ResponsesRequest& request, ChatAnswer answ
   const std::uint64_t seed = request.chat.content_seed;
   // store shapes the id, not the content: a stored and an unstored answer to the same input never share an
   // id, so a GET after store: false is a 404 whatever was stored before.
-  out.id = make_id("resp_", request.store ? seed : mix64(seed ^ 0x5703e), 48);
+  out.id = make_id("resp_", request.echo.store ? seed : mix64(seed ^ 0x5703e), 48);
   out.created = answer.created;
   out.model = answer.model;
   out.message_id = make_id("msg_", mix64(seed ^ 0x6d73), 48);
@@ -314,17 +318,8 @@ ResponseAnswer compose_response(const ResponsesRequest& request, ChatAnswer answ
   out.output_tokens = answer.completion_tokens;
   out.total_tokens = answer.total_tokens;
   out.off_spec = answer.off_spec;
-  out.instructions = request.instructions;
-  out.previous_response_id = request.previous_response_id;
-  out.max_output_tokens = request.max_output_tokens;
-  out.temperature = request.temperature.value_or(1.0);
-  out.top_p = request.top_p.value_or(1.0);
   out.parallel_tool_calls = request.chat.parallel_tool_calls;
-  out.store = request.store;
-  out.tools_json = request.tools_json;
-  out.tool_choice_json = request.tool_choice_json;
-  out.format_json = request.format_json;
-  out.metadata_json = request.metadata_json;
+  out.echo = request.echo;
   return out;
 }
 

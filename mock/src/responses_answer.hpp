@@ -24,15 +24,8 @@ struct ResponseAnswer {
   std::uint32_t output_tokens = 0;
   std::uint32_t total_tokens = 0;
   bool off_spec = false;  // the fields-off-spec fault
-  // Echoed from the request.
-  std::optional<std::string> instructions;
-  std::optional<std::string> previous_response_id;
-  std::optional<std::uint32_t> max_output_tokens;
-  double temperature = 1.0;
-  double top_p = 1.0;
   bool parallel_tool_calls = true;
-  bool store = true;
-  std::string tools_json, tool_choice_json, format_json, metadata_json;
+  ResponseEcho echo;  // what the Response restates of its request
 
   bool incomplete() const { return choice.finish_reason == "length"; }
 };

@@ -25,18 +25,18 @@ ResponseStore& store_of(const CallContext& context) {
 // then this turn's input; an earlier turn's content seed carries into this one's.
 void assemble_conversation(const CallContext& context, ResponsesRequest& request) {
   std::vector<ChatMessage> messages;
-  if (request.instructions) messages.push_back({"system", *request.instructions, 0, {}, {}});
-  if (request.previous_response_id) {
-    const auto previous = store_of(context).get(*request.previous_response_id);
+  if (request.echo.instructions) messages.push_back({"system", *request.echo.instructions, 0, {}, {}});
+  if (request.echo.previous_response_id) {
+    const auto previous = store_of(context).get(*request.echo.previous_response_id);
     if (!previous) {
-      throw Rejected{
-          ApiError::invalid("Previous response with id '" + *request.previous_response_id + "' not found.",
-                            "previous_response_id", "previous_response_not_found")};
+      throw Rejected{ApiError::invalid(
+          "Previous response with id '" + *request.echo.previous_response_id + "' not found.",
+          "previous_response_id", "previous_response_not_found")};
     }
     messages.insert(messages.end(), previous->conversation.begin(), previous->conversation.end());
     request.chat.content_seed = mix64(request.chat.content_seed ^ previous->content_seed);
   }
-  if (request.chat.messages.empty() && !request.previous_response_id)
+  if (request.chat.messages.empty() && !request.echo.previous_response_id)
     throw Rejected{
         ApiError::invalid("Missing required parameter: 'input'.", "input", "missing_required_parameter")};
   messages.insert(messages.end(), request.chat.messages.begin(), request.chat.messages.end());
@@ -48,7 +48,7 @@ void keep(const CallContext& context, const ResponsesRequest& request, const Res
           const std::string& body) {
   StoredResponse stored{body, request.chat.messages, request.chat.content_seed};
   // Earlier turns are kept without the instructions: the API does not carry them over to the next turn.
-  if (request.instructions && !stored.conversation.empty())
+  if (request.echo.instructions && !stored.conversation.empty())
     stored.conversation.erase(stored.conversation.begin());
   for (auto& message : output_messages(answer))
     stored.conversation.push_back(std::move(message));
@@ -71,7 +71,7 @@ Reply create_response_endpoint(CallContext& context) {
       compose_response(request, compose_answer(request.chat, context.created, context.faults()));
   context.tokens_used = answer.total_tokens;
   const std::string body = render_response(answer);
-  if (request.store) keep(context, request, answer, body);
+  if (request.echo.store) keep(context, request, answer, body);
   if (!request.chat.stream) return json_reply(200, body);
 
   StreamOptions options;

@@ -168,7 +168,7 @@ void read_tools(const ParamReader& reader, ResponsesRequest& request) {
          {"strict", tool.boolean("strict").value_or(true)}});
     request.chat.tools.push_back(std::move(spec));
   }
-  request.tools_json = echo.dump();
+  request.echo.tools_json = echo.dump();
 }
 
 void read_tool_choice(const ParamReader& reader, ResponsesRequest& request) {
@@ -176,7 +176,7 @@ void read_tool_choice(const ParamReader& reader, ResponsesRequest& request) {
   chat.tool_choice = chat.tools.empty() ? ToolChoice::none : ToolChoice::automatic;
   const auto choice = reader.find("tool_choice");
   if (!choice) return;
-  request.tool_choice_json = choice->to_json().dump();
+  request.echo.tool_choice_json = choice->to_json().dump();
   if (choice->is(Kind::string)) {
     const std::string_view value = choice->text();
     if (value == "none")
@@ -207,7 +207,7 @@ void read_text(const ParamReader& reader, ResponsesRequest& request) {
   if (!format_value) return;
   const ParamReader format = object_at(*format_value, "text.format");
   const std::string type = *format.string("type", true);
-  request.format_json = format_value->to_json().dump();
+  request.echo.format_json = format_value->to_json().dump();
   if (type == "json_object") {
     request.chat.response_format = ResponseFormat::json_object;
   } else if (type == "json_schema") {
@@ -232,19 +232,20 @@ void refuse_unsupported(const ParamReader& reader) {
 void read_scalars(const ParamReader& reader, const vendor::Profile& profile, ResponsesRequest& request) {
   const auto model = reader.string("model", profile.default_model.empty());
   request.chat.model = model ? *model : profile.default_model;
-  request.instructions = reader.string("instructions");
-  request.previous_response_id = reader.string("previous_response_id");
-  request.temperature = reader.decimal("temperature", profile.temperature_min, profile.temperature_max);
-  request.top_p = reader.decimal("top_p", profile.top_p_min, profile.top_p_max);
+  request.echo.instructions = reader.string("instructions");
+  request.echo.previous_response_id = reader.string("previous_response_id");
+  request.echo.temperature =
+      reader.decimal("temperature", profile.temperature_min, profile.temperature_max).value_or(1.0);
+  request.echo.top_p = reader.decimal("top_p", profile.top_p_min, profile.top_p_max).value_or(1.0);
   if (const auto limit = reader.integer("max_output_tokens", 16, 1'000'000)) {
-    request.max_output_tokens = static_cast<std::uint32_t>(*limit);
-    request.chat.max_tokens = request.max_output_tokens;
+    request.echo.max_output_tokens = static_cast<std::uint32_t>(*limit);
+    request.chat.max_tokens = request.echo.max_output_tokens;
   }
   reader.integer("top_logprobs", 0, 20);
   reader.integer("max_tool_calls", 1, 1'000'000);
   request.chat.parallel_tool_calls = reader.boolean("parallel_tool_calls").value_or(true);
   request.chat.stream = reader.boolean("stream").value_or(false) || profile.always_stream;
-  request.store = reader.boolean("store").value_or(true);
+  request.echo.store = reader.boolean("store").value_or(true);
   if (const auto options = reader.find("stream_options")) {
     if (!request.chat.stream)
       reader.invalid_value("stream_options",
@@ -255,7 +256,7 @@ void read_scalars(const ParamReader& reader, const vendor::Profile& profile, Res
     const ParamReader pairs = object_at(*metadata, "metadata");
     for (const auto& [key, value] : pairs.members())
       pairs.string(key);
-    request.metadata_json = metadata->to_json().dump();
+    request.echo.metadata_json = metadata->to_json().dump();
   }
 }
 

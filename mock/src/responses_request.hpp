@@ -15,21 +15,25 @@
 
 namespace gatecheck::mock {
 
-struct ResponsesRequest {
-  // What the generator reads: this turn's input items as messages, tools, text format, max_output_tokens as
-  // max_tokens. The endpoint puts earlier turns (previous_response_id) and the instructions in front.
-  ChatRequest chat;
+// What a Response restates of its request, as the request gave it (JSON texts for the structured members).
+struct ResponseEcho {
   std::optional<std::string> instructions;
   std::optional<std::string> previous_response_id;
   bool store = true;
   std::optional<std::uint32_t> max_output_tokens;
-  std::optional<double> temperature;
-  std::optional<double> top_p;
-  // Echoed in the Response object as the request stated them (JSON texts).
+  double temperature = 1.0;
+  double top_p = 1.0;
   std::string tools_json = "[]";
   std::string tool_choice_json = "\"auto\"";
   std::string format_json = R"({"type":"text"})";
   std::string metadata_json = "{}";
+};
+
+struct ResponsesRequest {
+  // What the generator reads: this turn's input items as messages, tools, text format, max_output_tokens as
+  // max_tokens. The endpoint puts earlier turns (previous_response_id) and the instructions in front.
+  ChatRequest chat;
+  ResponseEcho echo;
 };
 
 // Reads and validates a responses body (one parse, request_json.hpp); throws Rejected with the API's wording

@@ -104,10 +104,11 @@ Reply speech_endpoint(CallContext& context) {
   const SpeechRequest request = read_speech(context);
   require_model(context.profile(), request.model, "speech",
                 "The model `" + request.model + "` does not support speech.");
-  const std::string pcm = speak_pcm(request.input, request.speed);
-  std::string audio = request.format == "wav"   ? wav_file(pcm, request.input)
-                      : request.format == "mp3" ? mp3_file(pcm.size(), request.input)
-                                                : pcm;
+  // mp3 is silence as long as the speech: its length, not its samples.
+  std::string audio = request.format == "mp3"
+                          ? mp3_file(speech_bytes(request.input, request.speed), request.input)
+                          : speak_pcm(request.input, request.speed);
+  if (request.format == "wav") audio = wav_file(audio, request.input);
   context.tokens_used = count_tokens(request.input);
   if (request.sse)
     return event_stream_reply(

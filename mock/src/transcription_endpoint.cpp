@@ -233,13 +233,10 @@ struct TranscriptStep {
 // transcript.text.delta events, a word each, then transcript.text.done with the whole text.
 class TranscriptStream final : public PlannedStream<TranscriptStep> {
  public:
-  TranscriptStream(std::string text, StreamTiming timing) : PlannedStream(timing), text_(std::move(text)) {
-    for (std::size_t at = 0; at < text_.size();) {
-      const std::size_t next = std::min(text_.find(' ', at + 1), text_.size());
-      pieces_.push_back(text_.substr(at, next - at));
-      steps_.push_back({pieces_.size() - 1, true});
-      at = next;
-    }
+  TranscriptStream(std::string text, StreamTiming timing)
+      : PlannedStream(timing), text_(std::move(text)), pieces_(split_words(text_)) {
+    for (std::size_t i = 0; i < pieces_.size(); ++i)
+      steps_.push_back({i, true});
     steps_.push_back({std::string::npos, false});
   }
 

@@ -46,25 +46,48 @@ void tone(std::string& out, std::uint32_t frequency, std::uint32_t samples, std:
 
 }  // namespace
 
-std::string speak_pcm(std::string_view text, double speed) {
-  std::string out;
-  // At most a minute of audio (2.9 MB) whatever the text and speed: a longer text is spoken faster.
-  std::size_t words = 1;
-  for (std::size_t i = 1; i < text.size(); ++i)
-    words += text[i] != ' ' && text[i - 1] == ' ' ? 1 : 0;
+namespace {
+
+// How the text is paced: samples of tone and of pause per word. At most a minute of audio (2.9 MB) whatever
+// the text and speed: a longer text is spoken faster.
+struct Pace {
+  std::uint32_t per_word;
+  std::uint32_t gap;
+  std::size_t words;  // tones: one a word, one for a text without words
+};
+
+Pace pace_of(std::string_view text, double speed) {
+  std::size_t words = 0;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    words += text[i] != ' ' && (i == 0 || text[i - 1] == ' ') ? 1 : 0;
+  words = std::max<std::size_t>(words, 1);
   const double word_seconds = std::min(0.35 / speed, kMaxSeconds / static_cast<double>(words));
-  const auto per_word = static_cast<std::uint32_t>(kSampleRate * word_seconds * 6 / 7);
-  const auto gap = static_cast<std::uint32_t>(kSampleRate * word_seconds / 7);
+  return {static_cast<std::uint32_t>(kSampleRate * word_seconds * 6 / 7),
+          static_cast<std::uint32_t>(kSampleRate * word_seconds / 7), words};
+}
+
+}  // namespace
+
+std::size_t speech_bytes(std::string_view text, double speed) {
+  const Pace pace = pace_of(text, speed);
+  return pace.words * (std::size_t{pace.per_word} + pace.gap) * 2;
+}
+
+std::string speak_pcm(std::string_view text, double speed) {
+  const Pace pace = pace_of(text, speed);
+  std::string out;
+  out.reserve(speech_bytes(text, speed));
   std::size_t at = 0;
   while (at < text.size()) {
     while (at < text.size() && text[at] == ' ')
       ++at;
     const std::size_t end = std::min(text.find(' ', at), text.size());
     if (end > at)
-      tone(out, 200 + static_cast<std::uint32_t>(hash64(text.substr(at, end - at)) % 600), per_word, gap);
+      tone(out, 200 + static_cast<std::uint32_t>(hash64(text.substr(at, end - at)) % 600), pace.per_word,
+           pace.gap);
     at = end;
   }
-  if (out.empty()) tone(out, 440, per_word, gap);
+  if (out.empty()) tone(out, 440, pace.per_word, pace.gap);
   return out;
 }
 

@@ -14,6 +14,8 @@ constexpr std::uint32_t kSampleRate = 24'000;
 
 // The samples (little-endian int16) of `text` spoken at `speed` (0.25 to 4): a deterministic tone per word.
 std::string speak_pcm(std::string_view text, double speed);
+// How many bytes speak_pcm gives, without speaking (the mp3's length).
+std::size_t speech_bytes(std::string_view text, double speed);
 // Those samples in a WAV file that also carries `text`.
 std::string wav_file(std::string_view pcm, std::string_view text);
 

@@ -1,5 +1,6 @@
 #include "exchange.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include <gatecheck/core/document.hpp>
@@ -36,6 +37,19 @@ Api api_of_url(std::string_view url) {
   return Api::other;
 }
 
+bool choice_has_content(const json& choice) {
+  if (!choice.is_object()) return false;
+  const auto text = choice.find("text");  // a legacy completion's piece
+  if (text != choice.end() && text->is_string() && !text->get_ref<const std::string&>().empty()) return true;
+  const auto delta = choice.find("delta");
+  if (delta == choice.end() || !delta->is_object()) return false;
+  const auto content = delta->find("content");
+  if (content != delta->end() && content->is_string() && !content->get_ref<const std::string&>().empty())
+    return true;
+  const auto calls = delta->find("tool_calls");
+  return calls != delta->end() && calls->is_array() && !calls->empty();
+}
+
 namespace {
 
 const json* member(const std::optional<json>& object, const char* name) {
@@ -52,20 +66,7 @@ std::string_view type_of(const std::optional<json>& event) {
 
 bool choice_content(const json* choices) {
   if (choices == nullptr || !choices->is_array()) return false;
-  for (const auto& choice : *choices) {
-    if (!choice.is_object()) continue;
-    const auto text = choice.find("text");  // a legacy completion's piece
-    if (text != choice.end() && text->is_string() && !text->get_ref<const std::string&>().empty())
-      return true;
-    const auto delta = choice.find("delta");
-    if (delta == choice.end() || !delta->is_object()) continue;
-    const auto content = delta->find("content");
-    if (content != delta->end() && content->is_string() && !content->get_ref<const std::string&>().empty())
-      return true;
-    const auto calls = delta->find("tool_calls");
-    if (calls != delta->end() && calls->is_array() && !calls->empty()) return true;
-  }
-  return false;
+  return std::any_of(choices->begin(), choices->end(), [](const json& c) { return choice_has_content(c); });
 }
 
 }  // namespace

@@ -26,6 +26,11 @@ enum class EventRole {
   other
 };
 
+// Whether one choice of a chunk says something: a legacy completion's text, or a chat delta's content or tool
+// calls. Stated once: event_role counts content events by it, sse.finish-reason-last finds content after a
+// finish by it.
+bool choice_has_content(const nlohmann::json& choice);
+
 struct Exchange {
   net::HttpRequest request;
   nlohmann::json request_json;  // null unless the body was JSON

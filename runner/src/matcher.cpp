@@ -283,4 +283,11 @@ std::string describe_value(const json& value, std::size_t limit) {
   return text;
 }
 
+std::string excerpt(std::string_view text, std::size_t limit) {
+  std::string out;
+  for (const char c : core::utf8_prefix(text, limit))
+    out += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
+  return "'" + out + (text.size() > limit ? "...'" : "'");
+}
+
 }  // namespace gatecheck::runner

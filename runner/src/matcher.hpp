@@ -30,5 +30,8 @@ MatchOutcome match_status(const nlohmann::json& want, int status);
 
 // A short rendering of a JSON value for messages ("'done'", "42", "{...} (3 members)").
 std::string describe_value(const nlohmann::json& value, std::size_t limit = 80);
+// The start of a text in quotes with its line breaks shown escaped (\n), not as spaces, so a report keeps one
+// line per field and the redactor still sees a secret split across lines: 'data: {"id"...'.
+std::string excerpt(std::string_view text, std::size_t limit = 60);
 
 }  // namespace gatecheck::runner

@@ -7,7 +7,6 @@
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/multipart.hpp>
-#include <gatecheck/core/utf8.hpp>
 
 #include "check_evaluation.hpp"
 #include "matcher.hpp"
@@ -249,14 +248,6 @@ std::optional<std::string> verbose_problem(const json& body) {
   return std::nullopt;
 }
 
-// The start of a text answer with its line ends shown (\n), so the report keeps one line per field.
-std::string excerpt(std::string_view body) {
-  std::string out;
-  for (const char c : core::utf8_prefix(body, 80))
-    out += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
-  return "'" + out + (body.size() > 80 ? "...'" : "'");
-}
-
 Verdict streamed_transcript(const Exchange& ex) {
   std::string deltas;
   std::optional<std::string> done;
@@ -298,7 +289,8 @@ Verdict transcript_format(const Exchange& ex) {
     return Verdict::not_applicable("an unknown response_format '" + format + "'");
   }
   if (problem)
-    return Verdict::fail("the transcript is not valid " + format + ": " + *problem, format, excerpt(body));
+    return Verdict::fail("the transcript is not valid " + format + ": " + *problem, format,
+                         excerpt(body, 80));
   return Verdict::pass(format);
 }
 

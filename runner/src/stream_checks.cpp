@@ -14,14 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// Line breaks are shown escaped (\n), not as spaces: the redactor then still sees a secret split across them.
-std::string excerpt(std::string_view text, std::size_t limit = 60) {
-  std::string out;
-  for (const char c : core::utf8_prefix(text, limit))
-    out += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
-  return "'" + out + (text.size() > limit ? "...'" : "'");
-}
-
 std::string ms(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f ms", value);
@@ -43,20 +35,6 @@ std::vector<std::pair<std::size_t, const json*>> chunks_of(const Exchange& ex) {
   for (std::size_t i = 0; i < ex.events.size() && ex.events[i].data != "[DONE]"; ++i)
     if (ex.event_json[i] && ex.event_json[i]->is_object()) chunks.emplace_back(i, &*ex.event_json[i]);
   return chunks;
-}
-
-bool has_choice_content(const json& choice) {
-  // A legacy completion's choice carries its piece as `text`.
-  if (choice.contains("text") && choice["text"].is_string() &&
-      !choice["text"].get_ref<const std::string&>().empty())
-    return true;
-  if (!choice.contains("delta") || !choice["delta"].is_object()) return false;
-  const json& delta = choice["delta"];
-  const bool text = delta.contains("content") && delta["content"].is_string() &&
-                    !delta["content"].get_ref<const std::string&>().empty();
-  const bool tools =
-      delta.contains("tool_calls") && delta["tool_calls"].is_array() && !delta["tool_calls"].empty();
-  return text || tools;
 }
 
 Verdict role_first(const Exchange& ex) {
@@ -94,7 +72,7 @@ Verdict finish_reason_last(const Exchange& ex) {
     if (!chunk->contains("choices") || !(*chunk)["choices"].is_array()) continue;
     for (const auto& choice : (*chunk)["choices"]) {
       State& state = states[choice.value("index", std::int64_t{0})];
-      if (has_choice_content(choice)) {
+      if (choice_has_content(choice)) {
         state.content = true;
         state.last_content_event = event;
       }

@@ -111,8 +111,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto hostile = core::parse_multipart(raw, "multipart/form-data; boundary=b", error)) {
     require(hostile->size() <= 64, "at most max_parts parts");
     for (const auto& part : *hostile)
-      require(part.data.data() >= raw.data() && part.data.data() + part.data.size() <= raw.data() + raw.size(),
-              "a part's data points into the body");
+      require(
+          part.data.data() >= raw.data() && part.data.data() + part.data.size() <= raw.data() + raw.size(),
+          "a part's data points into the body");
   } else {
     require(!error.empty(), "a refusal says why");
   }

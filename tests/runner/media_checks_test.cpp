@@ -175,9 +175,10 @@ TEST(AudioTranscriptFormat, WebVttsLegalVariantsPass) {
                            "WEBVTT\n\n00:01.000  -->\t00:02.000\tline:0\nHi\n",    // spaces, tabs, settings
                            "WEBVTT\n\n00:01.000 --> 00:02.000\n\n"})               // an empty payload
     EXPECT_TRUE(Passes(evaluate("audio.transcript-format", transcript("vtt", "text/vtt", body)))) << body;
-  EXPECT_TRUE(Passes(
-      evaluate("audio.transcript-format",
-               transcript("srt", "text/plain", "\xef\xbb\xbf" "1\n00:00:00,000 --> 00:00:01,000\nHi\n"))));
+  EXPECT_TRUE(
+      Passes(evaluate("audio.transcript-format", transcript("srt", "text/plain",
+                                                            "\xef\xbb\xbf"
+                                                            "1\n00:00:00,000 --> 00:00:01,000\nHi\n"))));
 }
 
 }  // namespace
