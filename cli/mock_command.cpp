@@ -24,6 +24,12 @@ Command mock_spec() {
               "Use this time for every `created`, for byte-identical answers")
       .option("--config", "FILE.yaml",
               "Mock configuration (keys, plans, faults, stubs, timing); options override it")
+      .repeated("--stubs", "FILE",
+                "Stubs to serve: one stub, a list, or an object with stubs: (YAML or JSON)")
+      .flag("--strict-stubs",
+            "A request under the base path that no stub matches gets a 404 naming the nearest stubs")
+      .option("--journal-size", "N", "Requests kept for /admin/requests (default 1000)")
+      .option("--journal-body-bytes", "N", "Bytes of each request body kept in the journal (default 65536)")
       .option("--threads", "N", "Worker threads (default: one per core)")
       .repeated("--fault", "NAME[=N]", "Apply a fault to every request (see --list-faults)")
       .repeated("--key", "KEY[:PLAN]", "Accept only these API keys (default: any non-empty key)")
@@ -47,7 +53,8 @@ Command mock_spec() {
       .section("Examples",
                "  gatecheck mock --port 0\n"
                "  gatecheck mock --profile simosphere --key sk-simo-test:starter --itl-ms 20\n"
-               "  gatecheck mock --fault no-done --fault slow-first-byte=2000");
+               "  gatecheck mock --fault no-done --fault slow-first-byte=2000\n"
+               "  gatecheck mock --stubs upstream.yaml --strict-stubs --admin-token $TOKEN");
 }
 
 // Every bound has an option (docs/limits.md).
@@ -63,6 +70,8 @@ void apply_limits(const Arguments& a, mock::ServerOptions& options) {
       std::chrono::seconds(a.integer("--write-timeout", options.write_timeout.count(), 1, 86'400));
   options.max_generated_tokens = size("--max-generated-tokens", options.max_generated_tokens, 1, 100'000'000);
   options.max_tracked_keys = size("--max-tracked-keys", options.max_tracked_keys, 1, 100'000'000);
+  options.journal_size = size("--journal-size", options.journal_size, 1, 1'000'000);
+  options.journal_body_bytes = size("--journal-body-bytes", options.journal_body_bytes, 0, 16 * 1024 * 1024);
 }
 
 bool is_loopback(const std::string& host) {
@@ -77,15 +86,8 @@ void warn_if_exposed(const std::string& host, std::size_t keys) {
                "token, its admin API). Use --key, or bind 127.0.0.1.\n";
 }
 
-int run(const Arguments& a) {
-  if (a.flag("--list-faults")) {
-    for (const auto& info : mock::fault_catalog()) {
-      std::string name(info.name);
-      name.resize(28, ' ');
-      std::cout << name << info.defect << "  [" << info.check << "]\n";
-    }
-    return kExitPassed;
-  }
+// The options, from the config file first and then the command line over it.
+mock::ServerOptions server_options(const Arguments& a) {
   mock::ServerOptions options;
   options.profile = vendor::load_profile("openai");
   options.port = 8080;
@@ -127,9 +129,25 @@ int run(const Arguments& a) {
                        options.profile.id);
     }
   }
+  for (const auto& file : a.values("--stubs"))
+    mock::apply_stub_file(file, options);
+  if (a.flag("--strict-stubs")) options.strict_stubs = true;
   apply_limits(a, options);
   if (a.flag("--log-json")) options.log_format = mock::LogFormat::json;
   if (a.flag("--quiet")) options.log_format = mock::LogFormat::none;
+  return options;
+}
+
+int run(const Arguments& a) {
+  if (a.flag("--list-faults")) {
+    for (const auto& info : mock::fault_catalog()) {
+      std::string name(info.name);
+      name.resize(28, ' ');
+      std::cout << name << info.defect << "  [" << info.check << "]\n";
+    }
+    return kExitPassed;
+  }
+  mock::ServerOptions options = server_options(a);
 
   // Block SIGINT/SIGTERM before any thread starts, so every worker inherits the mask and sigwait() below gets
   // them.

@@ -55,6 +55,9 @@ Command run_spec() {
       .flag("--insecure", "Accept self-signed TLS certificates")
       .flag("--mock-target",
             "The target is gatecheck's mock (or a gateway in front of it): run mock-only scenarios")
+      .option("--mock-url", "URL",
+              "The mock's own URL when a gateway stands in front of it: stub and verify steps use its admin "
+              "API there (default: the target)")
       .repeated("--mock-fault", "NAME[=N]",
                 "Break the embedded mock on purpose (see gatecheck mock --list-faults)")
       .flag("--list", "Print the selected scenarios and exit")
@@ -192,6 +195,7 @@ runner::RunOptions read_options(const Arguments& a) {
   options.verify_tls = !a.flag("--insecure");
   options.target_is_mock = a.flag("--mock-target");
   options.admin_token = a.value("--admin-token").value_or("");
+  options.mock_url = a.value("--mock-url").value_or("");
   options.spare_api_key = a.value("--spare-api-key").value_or("");
   options.receiver_bind = a.value("--receiver-bind").value_or("127.0.0.1");
   options.receiver_url = a.value("--receiver-url").value_or("");

@@ -26,6 +26,15 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
+std::string media_type(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+    type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t'))
+    type.remove_prefix(1);
+  return to_lower(type);
+}
+
 void Headers::set(std::string name, std::string value) {
   remove(name);
   add(std::move(name), std::move(value));

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdlib>
 
 #include <gatecheck/core/json_path.hpp>
@@ -155,6 +156,19 @@ const json* TemplateScope::find_root(std::string_view name) const {
   return it == roots_.end() ? nullptr : &*it;
 }
 
+bool TemplateScope::is_deferred(std::string_view root) const {
+  return std::find(deferred_.begin(), deferred_.end(), root) != deferred_.end();
+}
+
+namespace {
+
+// The root an expression reads ("request" in "request.body.model"), without parsing it.
+std::string_view root_of(std::string_view expression) {
+  return expression.substr(0, expression.find_first_of(".[ \t"));
+}
+
+}  // namespace
+
 bool has_template(std::string_view text) {
   return text.find(kOpen) != std::string_view::npos;
 }
@@ -167,12 +181,18 @@ std::string to_template_text(const json& value) {
 json render(std::string_view text, const TemplateScope& scope) {
   auto expression = next_expression(text, 0);
   if (!expression) return json(std::string(text));
-  if (expression->open == 0 && expression->end == text.size()) return evaluate(expression->text, text, scope);
+  const auto deferred = [&](const Expression& e) { return scope.is_deferred(root_of(e.text)); };
+  if (expression->open == 0 && expression->end == text.size())
+    return deferred(*expression) ? json(std::string(text)) : evaluate(expression->text, text, scope);
   std::string out;
   std::size_t at = 0;
   for (; expression; expression = next_expression(text, at)) {
     out.append(text.substr(at, expression->open - at));
-    out += to_template_text(evaluate(expression->text, text, scope));
+    if (deferred(*expression)) {
+      out.append(text.substr(expression->open, expression->end - expression->open));
+    } else {
+      out += to_template_text(evaluate(expression->text, text, scope));
+    }
     at = expression->end;
   }
   out.append(text.substr(at));

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/uri.hpp>
 
@@ -177,6 +179,24 @@ std::string percent_decode(std::string_view text) {
     out += text[i];
   }
   return out;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  const auto decode = [](std::string_view text) {
+    std::string spaced(text);
+    std::replace(spaced.begin(), spaced.end(), '+', ' ');
+    return percent_decode(spaced);
+  };
+  while (!query.empty()) {
+    const std::string_view pair = query.substr(0, query.find('&'));
+    query.remove_prefix(std::min(query.size(), pair.size() + 1));
+    if (pair.empty()) continue;
+    const auto equals = pair.find('=');
+    pairs.emplace_back(decode(pair.substr(0, equals)),
+                       equals == std::string_view::npos ? std::string() : decode(pair.substr(equals + 1)));
+  }
+  return pairs;
 }
 
 std::string percent_encode(std::string_view text, bool (*keep)(unsigned char)) {

@@ -13,19 +13,9 @@
 #include "routes.hpp"
 
 namespace gatecheck::mock {
-namespace {
 
 using nlohmann::json;
 
-struct AdminCall {
-  const CallContext& context;
-  State& state;
-  std::int64_t now;
-
-  const Request& request() const { return context.request; }
-};
-
-// The body as a JSON object, or the API's 400.
 json object_body(const AdminCall& call) {
   json parsed = core::parse_untrusted_json(call.request().body, 128);
   if (!parsed.is_object()) {
@@ -44,35 +34,52 @@ std::string required_string(const json& object, const char* name) {
   return it->get<std::string>();
 }
 
-std::string query(const AdminCall& call, std::string_view name) {
-  std::string_view rest = call.request().query;
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    if (pair.starts_with(name) && pair.size() > name.size() && pair[name.size()] == '=')
-      return core::percent_decode(pair.substr(name.size() + 1));
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
+std::map<std::string, std::string> query_params(const AdminCall& call,
+                                                std::initializer_list<std::string_view> known) {
+  std::map<std::string, std::string> params;
+  for (auto& [name, value] : core::parse_query(call.request().query)) {
+    const bool listed = std::find(known.begin(), known.end(), name) != known.end();
+    if (!listed) {
+      std::string names;
+      for (const auto other : known)
+        names.append(names.empty() ? "" : ", ").append(other);
+      throw Rejected{
+          ApiError::invalid("Unknown query parameter '" + name + "'" +
+                                (names.empty() ? "; this endpoint takes none." : "; known: " + names + "."),
+                            name, "unknown_parameter")};
+    }
+    if (params.count(name) != 0)
+      throw Rejected{
+          ApiError::invalid("Query parameter '" + name + "' is given twice.", name, "invalid_value")};
+    params.emplace(std::move(name), std::move(value));
   }
-  return {};
+  return params;
 }
 
-std::size_t limit(const AdminCall& call) {
-  std::size_t value = 100;
-  const std::string text = query(call, "limit");
-  if (!text.empty()) std::from_chars(text.data(), text.data() + text.size(), value);
+std::uint64_t count_param(const std::map<std::string, std::string>& params, const std::string& name,
+                          std::uint64_t fallback) {
+  const auto it = params.find(name);
+  if (it == params.end()) return fallback;
+  std::uint64_t value = 0;
+  const std::string& text = it->second;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw Rejected{ApiError::invalid("'" + name + "' must be a non-negative integer, got '" + text + "'.",
+                                     name, "invalid_value")};
   return value;
 }
 
-Reply requests(AdminCall& call) {
-  return json_reply(200, call.state.journal.to_json(limit(call)).dump());
-}
-
-Reply reset(AdminCall& call) {
-  call.state.reset();
+Reply no_content() {
   Reply reply;
   reply.status = 204;
   return reply;
+}
+
+namespace {
+
+Reply reset(AdminCall& call) {
+  call.state.reset();
+  return no_content();
 }
 
 std::vector<std::string> event_names(const json& body, const std::vector<std::string>& claimed) {
@@ -177,9 +184,11 @@ Reply emit_event(AdminCall& call) {
 }
 
 Reply deliveries(AdminCall& call) {
+  auto params = query_params(call, {"webhook_id", "event_id", "limit"});
   return json_reply(
       200,
-      call.state.hooks.deliveries(query(call, "webhook_id"), query(call, "event_id"), limit(call)).dump());
+      call.state.hooks.deliveries(params["webhook_id"], params["event_id"], count_param(params, "limit", 100))
+          .dump());
 }
 
 struct AdminRoute {
@@ -188,8 +197,23 @@ struct AdminRoute {
   Reply (*handler)(AdminCall&);
 };
 
+// Exact paths before the prefixes they share ("/admin/stubs/reset" before "/admin/stubs/").
 constexpr AdminRoute kAdminRoutes[] = {
-    {"GET", "/admin/requests", &requests},
+    {"GET", "/admin/openapi.json", &admin_description},
+    {"GET", "/admin/requests", &list_requests},
+    {"DELETE", "/admin/requests", &clear_requests},
+    {"POST", "/admin/requests/find", &find_requests},
+    {"POST", "/admin/requests/count", &count_requests},
+    {"POST", "/admin/stubs", &create_stub},
+    {"GET", "/admin/stubs", &list_stubs},
+    {"DELETE", "/admin/stubs", &delete_stubs},
+    {"POST", "/admin/stubs/reset", &reset_stubs},
+    {"GET", "/admin/stubs/", &get_stub},
+    {"PUT", "/admin/stubs/", &replace_stub},
+    {"DELETE", "/admin/stubs/", &delete_stub},
+    {"GET", "/admin/scenarios", &list_scenarios},
+    {"POST", "/admin/scenarios/reset", &reset_scenarios},
+    {"PUT", "/admin/scenarios/", &set_scenario},
     {"POST", "/admin/reset", &reset},
     {"POST", "/admin/webhooks", &add_webhook},
     {"GET", "/admin/webhooks", &list_webhooks},
@@ -225,11 +249,19 @@ void check_token(const CallContext& context) {
 
 }  // namespace
 
+std::vector<std::pair<std::string_view, std::string_view>> admin_routes() {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  for (const auto& route : kAdminRoutes)
+    out.emplace_back(route.method, route.path);
+  return out;
+}
+
 bool is_admin_path(std::string_view path) {
   return path == "/admin" || path.starts_with("/admin/");
 }
 
-Reply admin_api(const CallContext& context, State& state, std::int64_t now) {
+Reply admin_api(const AdminCall& admin) {
+  const CallContext& context = admin.context;
   check_token(context);
   const std::string_view path = context.request.path;
   for (const auto& route : kAdminRoutes) {
@@ -238,9 +270,10 @@ Reply admin_api(const CallContext& context, State& state, std::int64_t now) {
         prefix ? path.starts_with(route.path) && path.size() > route.path.size() : path == route.path;
     if (!fits || route.method != context.request.method) continue;
     CallContext routed = context;
-    const std::string parameter(prefix ? path.substr(route.path.size()) : std::string_view());
+    const std::string parameter =
+        prefix ? core::percent_decode(path.substr(route.path.size())) : std::string();
     routed.parameter = parameter;
-    AdminCall call{routed, state, now};
+    AdminCall call{routed, admin.state, admin.now, admin.stub_format, admin.redactor};
     return route.handler(call);
   }
   throw invalid_url(context.request);

@@ -9,11 +9,12 @@
 #include <gatecheck/core/json_writer.hpp>
 #include <gatecheck/core/redact.hpp>
 #include <gatecheck/core/utf8.hpp>
+#include <gatecheck/schema/format_check.hpp>
 
 #include "admin_api.hpp"
 #include "generator.hpp"
 #include "routes.hpp"
-#include "stubs.hpp"
+#include "stub_play.hpp"
 #include "text.hpp"
 
 namespace gatecheck::mock {
@@ -144,11 +145,45 @@ void add_transport_faults(const FaultSet& faults, Reply& reply) {
   if (faults.has(Fault::stream_cut)) reply.cut_after_events = faults.parameter(Fault::stream_cut, 3);
 }
 
+// The configured stubs, checked against their format and compiled once.
+std::vector<std::shared_ptr<const CompiledStub>> configured_stubs(const ServerOptions& options,
+                                                                  const schema::CompiledSchema& format) {
+  std::vector<std::shared_ptr<const CompiledStub>> stubs;
+  for (std::size_t i = 0; i < options.stubs.size(); ++i)
+    stubs.push_back(read_stub(options.stubs[i], format, "stubs/" + std::to_string(i)));
+  return stubs;
+}
+
+// What the journal masks when it serves what arrived: the accepted keys, the admin token, and the profile's
+// key headers besides the usual credential headers.
+core::Redactor journal_redactor(const ServerOptions& options) {
+  core::Redactor redactor;
+  for (const auto& key : options.keys)
+    redactor.add_secret(key.key);
+  redactor.add_secret(options.admin_token);
+  for (const auto& scheme : options.profile.auth)
+    if (!scheme.header.empty()) redactor.add_sensitive_header(scheme.header);
+  return redactor;
+}
+
+// A stub's answer speaks for itself: the pipeline adds a header it did not set, never replaces one.
+void add_header(Reply& reply, bool scripted, std::string name, std::string value) {
+  if (!scripted) {
+    reply.set_header(std::move(name), std::move(value));
+    return;
+  }
+  const bool set = std::any_of(reply.headers.begin(), reply.headers.end(),
+                               [&](const auto& header) { return core::iequals(header.first, name); });
+  if (!set) reply.headers.emplace_back(std::move(name), std::move(value));
+}
+
 }  // namespace
 
 App::App(const ServerOptions& options)
     : options_(options),
-      state_(options),
+      stub_format_(schema::compile_format("schemas/stub.schema.json")),
+      redactor_(journal_redactor(options)),
+      state_(options, configured_stubs(options, stub_format_)),
       log_(options.log_format, options.log),
       instance_(
           mix64(static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()))),
@@ -184,8 +219,10 @@ Reply App::error_reply(const CallContext& context, const ApiError& error) const 
 Reply App::handle(const Request& request) {
   const auto started = Clock::now();
   const std::uint64_t number = counter_.fetch_add(1, std::memory_order_relaxed);
-  CallContext context{request,       options_, {}, make_id("req_", instance_ ^ mix64(number), 24),
-                      now_seconds(), {},       0};
+  CallContext context{.request = request,
+                      .options = options_,
+                      .request_id = make_id("req_", instance_ ^ mix64(number), 24),
+                      .created = now_seconds()};
   context.controls.faults = server_faults(options_);
   std::optional<Admission> admission;
   Reply reply;
@@ -210,28 +247,36 @@ Reply App::handle(const Request& request) {
 }
 
 // Answers that come before routing: they need no key and touch no bucket.
-std::optional<Reply> App::front_door(const CallContext& context) {
+std::optional<Reply> App::front_door(CallContext& context) {
   const Request& request = context.request;
   // The redirect-answer fault answers before anything else under the base path, as a redirecting proxy would.
-  if (context.faults().has(Fault::redirect_answer) &&
-      request.path.starts_with(options_.profile.base_path + "/"))
-    return redirect(request);
+  const bool api = request.path.starts_with(options_.profile.base_path + "/");
+  if (context.faults().has(Fault::redirect_answer) && api) return redirect(request);
   if (request.method == "OPTIONS" && request.header("origin") &&
       request.header("access-control-request-method"))
     return preflight(request);
   if (request.path == "/health") return json_reply(200, R"({"status":"ok"})");
-  if (is_admin_path(request.path)) return admin_api(context, state_, now_seconds());
+  if (is_admin_path(request.path))
+    return admin_api(AdminCall{context, state_, now_seconds(), stub_format_, redactor_});
   if (request.method == "GET")
     if (auto document = discovery_document(context)) return document;
-  if (auto scripted = stub_reply(request, options_.stubs, state_.stub_hits)) {
-    scripted->scripted = true;
-    return scripted;
-  }
+  if (auto scripted = play_stub(context)) return scripted;
   if (request.body_too_large) throw Rejected{too_large(options_.profile)};
   // A defect on purpose: a server that chokes on JSON escapes (\" \\ \n \uXXXX) in any prompt.
   if (context.faults().has(Fault::escaping_breaks) && request.body.find('\\') != std::string_view::npos)
     throw Rejected{ApiError{
         500, "The server had an error while processing your request.", "server_error", nullptr, nullptr, {}}};
+  return std::nullopt;
+}
+
+// The stub that matches answers (or hands the endpoint its answer); in strict mode a request under the base
+// path that none matches is a 404 naming the nearest stubs. No stubs and not strict: one atomic load.
+std::optional<Reply> App::play_stub(CallContext& context) {
+  if (state_.stubs.empty() && !options_.strict_stubs) return std::nullopt;
+  const RequestView view(context.request);
+  if (const auto hit = state_.stubs.match(view)) return mock::play_stub(*hit, view, context, state_.proxies);
+  if (options_.strict_stubs && context.request.path.starts_with(options_.profile.base_path + "/"))
+    return no_stub_matched(context, state_.stubs.near_misses(view, 3));
   return std::nullopt;
 }
 
@@ -272,9 +317,12 @@ void App::compose(const CallContext& context, Reply& reply, const Admission* adm
   // x-request-id and the rate-limit headers belong to the pipeline (endpoints never set them): appended, not
   // searched.
   reply.headers.reserve(reply.headers.size() + 8 + profile.response_headers.size());  // one allocation
-  reply.headers.emplace_back("x-request-id", context.request_id);
+  add_header(reply, reply.scripted, "x-request-id", context.request_id);
   for (const auto& [name, value] : profile.response_headers)
-    reply.set_header(name, replace_all(value, "{trace_id}", context.request_id));
+    add_header(reply, reply.scripted, name, replace_all(value, "{trace_id}", context.request_id));
+  for (const auto& [name, value] : context.stub_headers)
+    reply.set_header(name, value);
+  reply.first_byte_delay = std::max(reply.first_byte_delay, context.stub_delay);
   // A refused key has no buckets; a 429 still reports the buckets that refused it.
   if (admission != nullptr && admission->rated && !context.faults().has(Fault::no_ratelimit_headers)) {
     add_rate_limit_headers(profile.rate_limits, admission->decision, context.faults(), reply);
@@ -289,7 +337,7 @@ void App::compose(const CallContext& context, Reply& reply, const Admission* adm
   reply.fault_names = context.faults().names();
 }
 
-void App::record(const CallContext& context, const Reply& reply, Clock::time_point started) {
+void App::record(const CallContext& context, Reply& reply, Clock::time_point started) {
   const Request& request = context.request;
   JournalEntry entry;
   entry.id = context.request_id;
@@ -307,7 +355,20 @@ void App::record(const CallContext& context, const Reply& reply, Clock::time_poi
   entry.faults = reply.fault_names;
   entry.stream = reply.stream != nullptr;
   log_.write(entry, request.remote);
-  state_.journal.record(entry);
+  // The admin API's own calls are not journaled: they are not traffic, and verification counts only traffic.
+  if (is_admin_path(request.path)) return;
+  entry.query = request.query;
+  entry.headers.reserve(request.headers.size());
+  for (const auto& [name, value] : request.headers)
+    entry.headers.emplace_back(name, value);
+  entry.body = request.body.substr(0, state_.journal.body_bytes());
+  entry.body_bytes = request.body.size();
+  entry.stub = context.stub_id;
+  reply.journal_seq = state_.journal.record(entry);
+}
+
+void App::delivered(std::uint64_t journal_seq, const Delivery& delivery) {
+  if (journal_seq != 0) state_.journal.delivered(journal_seq, delivery);
 }
 
 }  // namespace gatecheck::mock

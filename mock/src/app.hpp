@@ -1,7 +1,8 @@
 // The mock's behaviour, independent of sockets: Request in, Reply out. A request flows one way through named
 // stages (App::handle runs them, in this order):
 //   controls (controls.hpp: x-gatecheck-* read once)
-//   -> front door (CORS preflight, /health, /admin, discovery documents, stubs, the body-size 413)
+//   -> front door (CORS preflight, /health, /admin, discovery documents, stubs, the body-size 413): a stub
+//      answers here (scripted, proxied) or hands the endpoint a fixed answer, faults and pacing
 //   -> route (routes.hpp: one table) -> access (access.hpp: key, buckets, 401/429) -> endpoint
 //   -> compose (x-request-id, rate-limit and profile headers, CORS, transport faults) -> journal and log.
 // Mutable state has one owner (state.hpp); endpoints see only their CallContext.
@@ -12,7 +13,9 @@
 #include <optional>
 #include <string>
 
+#include <gatecheck/core/redact.hpp>
 #include <gatecheck/mock/server.hpp>
+#include <gatecheck/schema/validator.hpp>
 
 #include "access.hpp"
 #include "call_context.hpp"
@@ -26,18 +29,23 @@ class App {
   explicit App(const ServerOptions& options);
 
   Reply handle(const Request& request);
+  // The server reports how the answer went out, for its journal entry (Reply::journal_seq).
+  void delivered(std::uint64_t journal_seq, const Delivery& delivery);
   RequestLog& log() { return log_; }
 
  private:
-  std::optional<Reply> front_door(const CallContext& context);
+  std::optional<Reply> front_door(CallContext& context);
+  std::optional<Reply> play_stub(CallContext& context);
   Reply serve(CallContext& context, std::optional<Admission>& admission);
   Reply error_reply(const CallContext& context, const ApiError& error) const;
   void compose(const CallContext& context, Reply& reply, const Admission* admission) const;
-  void record(const CallContext& context, const Reply& reply, Clock::time_point started);
+  void record(const CallContext& context, Reply& reply, Clock::time_point started);
   void count_usage(const CallContext& context, const std::string& key);
   std::int64_t now_seconds() const;
 
   const ServerOptions& options_;
+  schema::CompiledSchema stub_format_;  // schemas/stub.schema.json, for stubs added at run time
+  core::Redactor redactor_;             // the keys and the admin token, masked in what the journal serves
   State state_;
   RequestLog log_;
   std::atomic<std::uint64_t> counter_{0};

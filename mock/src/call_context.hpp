@@ -3,10 +3,13 @@
 // header, never the app: they cannot reach the server's state.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <gatecheck/mock/server.hpp>
 
@@ -21,14 +24,19 @@ class ResponseStore;
 struct CallContext {
   const Request& request;
   const ServerOptions& options;
-  Controls controls;
-  std::string request_id;
+  Controls controls{};
+  std::string request_id{};
   std::int64_t created = 0;       // Unix seconds, or the fixed clock
-  std::string_view parameter;     // the route's `*` ("gpt-4o" in models/gpt-4o), percent-decoded by the route
+  std::string_view parameter{};   // the route's `*` ("gpt-4o" in models/gpt-4o), percent-decoded by the route
   std::uint64_t tokens_used = 0;  // set by endpoints, charged to the token bucket
   // The one piece of the server's state an endpoint may use: the Responses API's stored answers, lent by
   // the app for this call.
   ResponseStore* responses = nullptr;
+  // A stub that matched and let the endpoint answer (answer:, fault:, pacing:): its id, for the journal, and
+  // the headers and delay it adds.
+  std::string stub_id{};
+  std::vector<std::pair<std::string, std::string>> stub_headers{};
+  std::chrono::milliseconds stub_delay{0};
 
   const vendor::Profile& profile() const { return options.profile; }
   const FaultSet& faults() const { return controls.faults; }

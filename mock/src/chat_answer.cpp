@@ -84,7 +84,22 @@ std::string mismatched_arguments(const ToolSpec& tool, json arguments) {
   return json::array({arguments}).dump();
 }
 
+// A stub's answer: its text in word pieces, or its tool calls with generated ids.
+ChoiceAnswer scripted_choice(const ScriptedAnswer& scripted, std::uint64_t seed) {
+  ChoiceAnswer choice;
+  if (scripted.content) choice.pieces = split_words(*scripted.content);
+  for (std::size_t i = 0; i < scripted.tool_calls.size(); ++i) {
+    const auto& call = scripted.tool_calls[i];
+    choice.tool_calls.push_back({make_id("call_", mix64(seed + 0x100 + i)), call.name, call.arguments});
+    choice.completion_tokens += 3 + count_tokens(call.name) + count_tokens(call.arguments);
+  }
+  if (scripted.content) choice.completion_tokens += count_tokens(*scripted.content);
+  choice.finish_reason = scripted.finish_reason;
+  return choice;
+}
+
 ChoiceAnswer compose_choice(const ChatRequest& request, std::uint64_t seed, const FaultSet& faults) {
+  if (request.scripted) return scripted_choice(*request.scripted, seed);
   ChoiceAnswer choice;
   Prng prng(seed);
   const bool answering_tool_results = !request.messages.empty() && request.messages.back().role == "tool";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <gatecheck/vendor/profile.hpp>
+
+#include "scripted_answer.hpp"
 
 namespace gatecheck::mock {
 
@@ -51,9 +54,10 @@ struct ChatRequest {
   std::string tool_choice_name;
   bool parallel_tool_calls = true;
   ResponseFormat response_format = ResponseFormat::text;
-  nlohmann::json json_schema;         // response_format json_schema: the schema
-  std::optional<std::size_t> length;  // x-gatecheck-length: exactly this many tokens of text
-  std::uint64_t content_seed = 0;     // from every field that shapes the answer (not `stream`)
+  nlohmann::json json_schema;                      // response_format json_schema: the schema
+  std::optional<std::size_t> length;               // x-gatecheck-length: exactly this many tokens of text
+  std::shared_ptr<const ScriptedAnswer> scripted;  // a stub's fixed answer (text or tool calls)
+  std::uint64_t content_seed = 0;                  // from every field that shapes the answer (not `stream`)
   std::uint32_t prompt_tokens = 0;
   friend bool operator==(const ChatRequest&, const ChatRequest&) = default;
 };

@@ -125,8 +125,9 @@ CompletionAnswer compose(CompletionsRequest& request, const CallContext& context
     const std::string& prompt = request.prompts[p];
     for (const auto& choice : composed.choices) {
       CompletionChoice out{echo ? prompt : std::string(), choice.pieces, choice.finish_reason, prompt.size()};
-      // The text continues the prompt: a word after it, not glued to its last one.
-      if (!out.pieces.empty() && !out.pieces.front().starts_with(' ') && !prompt.empty() &&
+      // The text continues the prompt: a word after it, not glued to its last one (a stub's text goes as
+      // written).
+      if (!chat.scripted && !out.pieces.empty() && !out.pieces.front().starts_with(' ') && !prompt.empty() &&
           prompt.back() != ' ' && prompt.back() != '\n')
         out.pieces.front().insert(0, 1, ' ');
       answer.choices.push_back(std::move(out));
@@ -144,6 +145,7 @@ Reply completions_endpoint(CallContext& context) {
   const auto& profile = context.profile();
   CompletionsRequest request = read_request(context.request.body, profile, context.options.seed);
   request.chat.length = context.controls.length.get();
+  request.chat.scripted = context.controls.answer;
   ChatRequest bound = request.chat;
   bound.n *= static_cast<std::uint32_t>(request.prompts.size());
   require_within_generation_limit(bound, context.options.max_generated_tokens);

@@ -1,7 +1,8 @@
 // --config FILE.yaml for gatecheck mock (schemas/mock-config.schema.json).
-#include <gatecheck/core/json_path.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/schema/format_check.hpp>
+
+#include "stub_store.hpp"
 
 namespace gatecheck::mock {
 
@@ -50,37 +51,25 @@ void read_faults(const ConfigFile& file, const json& v, ServerOptions& options) 
   }
 }
 
-Stub::Response read_response(const json& response) {
-  Stub::Response scripted;
-  scripted.status = response.value("status", 200);
-  const json response_headers = response.value("headers", json::object());
-  for (const auto& [name, value] : response_headers.items())
-    scripted.headers.emplace_back(name, value.get<std::string>());
-  if (response.contains("json")) scripted.body = response["json"].dump();
-  if (response.contains("body")) scripted.body = response["body"].get<std::string>();
-  return scripted;
+// Each stub is checked now, as the server will compile it, so a mistake names its file:line:column.
+// `pointer`: where the stub is in the file.
+void read_stub_at(const ConfigFile& file, const json& stub, const std::string& pointer,
+                  const schema::CompiledSchema& format, ServerOptions& options) {
+  try {
+    read_stub(stub, format, pointer);
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    const auto colon = what.find(": ");
+    throw core::LoadError(file.path, file.where(what.substr(0, colon)), what.substr(colon + 2));
+  }
+  options.stubs.push_back(stub);
 }
 
-Stub read_stub(const ConfigFile& file, const json& entry, std::size_t i) {
-  const auto& request = entry["request"];
-  Stub stub;
-  stub.method = request.value("method", "");
-  stub.path = request.value("path", "");
-  const json headers = request.value("headers", json::object());
-  for (const auto& [name, value] : headers.items())
-    stub.headers.emplace_back(name, value.get<std::string>());
-  const json body = request.value("json", json::object());
-  for (const auto& [json_path, value] : body.items()) {
-    try {
-      core::JsonPath::parse(json_path);
-    } catch (const core::JsonPathError& e) {
-      throw core::LoadError(file.path, file.where("/stubs/" + std::to_string(i) + "/request/json"), e.what());
-    }
-    stub.body.emplace_back(json_path, value);
-  }
-  for (const auto& response : entry["responses"])
-    stub.responses.push_back(read_response(response));
-  return stub;
+void read_stubs(const ConfigFile& file, const json& stubs, const std::string& pointer,
+                ServerOptions& options) {
+  const auto format = schema::compile_format("schemas/stub.schema.json");
+  for (std::size_t i = 0; i < stubs.size(); ++i)
+    read_stub_at(file, stubs[i], pointer + "/" + std::to_string(i), format, options);
 }
 
 void read_timing(const json& v, ServerOptions& options) {
@@ -118,9 +107,24 @@ void apply_config_file(const std::string& path, ServerOptions& options) {
   read_timing(v, options);
   read_keys(file, v, options);
   read_faults(file, v, options);
-  if (const auto stubs = v.find("stubs"); stubs != v.end())
-    for (std::size_t i = 0; i < stubs->size(); ++i)
-      options.stubs.push_back(read_stub(file, (*stubs)[i], i));
+  if (const auto stubs = v.find("stubs"); stubs != v.end()) read_stubs(file, *stubs, "/stubs", options);
+  if (v.contains("strict_stubs")) options.strict_stubs = v["strict_stubs"].get<bool>();
+  if (v.contains("journal_size")) options.journal_size = v["journal_size"].get<std::size_t>();
+  if (v.contains("journal_body_bytes"))
+    options.journal_body_bytes = v["journal_body_bytes"].get<std::size_t>();
+}
+
+void apply_stub_file(const std::string& path, ServerOptions& options) {
+  const core::Document document = core::load_document(path);
+  const json& v = document.value;
+  const ConfigFile file{path, document};
+  if (v.is_array()) {
+    read_stubs(file, v, "", options);
+  } else if (v.is_object() && v.contains("stubs") && v["stubs"].is_array()) {
+    read_stubs(file, v["stubs"], "/stubs", options);
+  } else {
+    read_stub_at(file, v, "", schema::compile_format("schemas/stub.schema.json"), options);
+  }
 }
 
 }  // namespace gatecheck::mock

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include <gatecheck/mock/server.hpp>
@@ -11,6 +12,7 @@
 #include "api_error.hpp"
 #include "exchange.hpp"
 #include "fault_set.hpp"
+#include "scripted_answer.hpp"
 
 namespace gatecheck::mock {
 
@@ -40,6 +42,8 @@ struct Controls {
   StreamTiming timing;                 // x-gatecheck-ttft-ms / -itl-ms, else options, else profile
   DeferredControl length;              // x-gatecheck-length: tokens of text, exactly (chat)
   DeferredControl stream_error_after;  // x-gatecheck-stream-error-after: pieces before the error (streams)
+  // A stub's fixed answer (text or tool calls) for the generated answer: set by a matched stub, not a header.
+  std::shared_ptr<const ScriptedAnswer> answer;
   // The control headers read and in force, as the x-gatecheck-honoured answer header lists them
   // ("itl-ms=3, stream-error-after=3"): a runner behind a gateway learns which of its controls arrived.
   std::string honoured;

@@ -38,6 +38,14 @@ class EventSource {
   virtual void hurry() = 0;
 };
 
+// How an answer went out, as the server measured it: from the request's arrival to the first and the last
+// byte written, and the events of a stream.
+struct Delivery {
+  double first_byte_ms = 0;
+  double last_byte_ms = 0;
+  std::size_t events = 0;
+};
+
 struct Reply {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
@@ -56,6 +64,7 @@ struct Reply {
   // For the journal and the log line.
   std::string fault_names;
   std::string key_hint;
+  std::uint64_t journal_seq = 0;  // the journal entry the server completes once the answer is sent
 
   void set_header(std::string name, std::string value);
 };

@@ -1,42 +1,177 @@
 #include "journal.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 
+#include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/json_writer.hpp>
+#include <gatecheck/core/utf8.hpp>
 
 namespace gatecheck::mock {
 
-void Journal::record(const JournalEntry& entry) {
-  const std::lock_guard lock(mutex_);
-  ring_[next_] = entry;  // copy-assign reuses the slot's string buffers
-  next_ = (next_ + 1) % ring_.size();
-  count_ = std::min(count_ + 1, ring_.size());
+namespace {
+
+using nlohmann::json;
+
+// What a journal entry looks like to a request pattern: views into the entry.
+struct EntryRequest {
+  explicit EntryRequest(const JournalEntry& entry) {
+    request.method = entry.method;
+    request.path = entry.path;
+    request.query = entry.query;
+    request.body = entry.body;
+    for (const auto& [name, value] : entry.headers)
+      request.headers.emplace_back(name, value);
+  }
+  Request request;
+};
+
+bool selected(const JournalEntry& e, const JournalQuery& q) {
+  if (e.seq <= q.since) return false;
+  if (q.method && !core::iequals(*q.method, e.method)) return false;
+  if (q.path && *q.path != e.path) return false;
+  if (q.stub && *q.stub != e.stub) return false;
+  if (q.status && *q.status != e.status) return false;
+  if (q.header) {
+    const bool has = std::any_of(e.headers.begin(), e.headers.end(), [&](const auto& header) {
+      return core::iequals(header.first, q.header->first) && header.second == q.header->second;
+    });
+    if (!has) return false;
+  }
+  if (q.pattern != nullptr) {
+    const EntryRequest view(e);
+    if (!q.pattern->match(RequestView(view.request)).matched()) return false;
+  }
+  return true;
 }
 
-nlohmann::json Journal::to_json(std::size_t limit) const {
+json optional_ms(const std::optional<double>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+// Served JSON: every header value and the body pass the redactor (keys, tokens, the admin token).
+json entry_json(const JournalEntry& e, const core::Redactor& redactor) {
+  // What arrived need not be UTF-8 (obs-text in a header, a binary body): repaired, so the answer is JSON.
+  const auto text = [](std::string_view bytes) {
+    return core::is_valid_utf8(bytes) ? std::string(bytes) : core::repair_utf8(bytes);
+  };
+  json headers = json::object();
+  for (const auto& [name, value] : e.headers)
+    headers[text(core::to_lower(name))] = text(redactor.redact_header(name, value));
+  return {{"seq", e.seq},
+          {"id", e.id},
+          {"method", e.method},
+          {"path", e.path},
+          {"url", e.query.empty() ? e.path : e.path + "?" + text(e.query)},
+          {"headers", std::move(headers)},
+          {"body", text(redactor.redact(e.body))},
+          {"body_bytes", e.body_bytes},
+          {"body_truncated", e.body.size() < e.body_bytes},
+          {"stub", e.stub.empty() ? json(nullptr) : json(e.stub)},
+          {"status", e.status},
+          {"at", e.at_ms / 1000},
+          {"at_ms", e.at_ms},
+          {"duration_ms", e.duration_ms},
+          {"first_byte_ms", optional_ms(e.first_byte_ms)},
+          {"last_byte_ms", optional_ms(e.last_byte_ms)},
+          {"events", e.stream ? json(e.events) : json(nullptr)},
+          {"key_hint", e.key_hint.empty() ? json(nullptr) : json(e.key_hint)},
+          {"fault", e.faults.empty() ? json(nullptr) : json(e.faults)},
+          {"stream", e.stream}};
+}
+
+}  // namespace
+
+std::uint64_t Journal::record(const JournalEntry& entry) {
   const std::lock_guard lock(mutex_);
-  nlohmann::json data = nlohmann::json::array();
-  for (std::size_t i = 0; i < count_ && data.size() < limit; ++i) {
-    const JournalEntry& e = ring_[(next_ + ring_.size() - 1 - i) % ring_.size()];
-    data.push_back({{"id", e.id},
-                    {"method", e.method},
-                    {"path", e.path},
-                    {"status", e.status},
-                    {"at", e.at_ms / 1000},
-                    {"duration_ms", e.duration_ms},
-                    {"key_hint", e.key_hint.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.key_hint)},
-                    {"fault", e.faults.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.faults)},
-                    {"stream", e.stream}});
+  const std::uint64_t seq = next_seq_++;
+  JournalEntry& slot = ring_[seq % ring_.size()];
+  slot = entry;  // copy-assign reuses the slot's string buffers
+  slot.seq = seq;
+  return seq;
+}
+
+void Journal::delivered(std::uint64_t seq, const Delivery& delivery) {
+  const std::lock_guard lock(mutex_);
+  JournalEntry& slot = ring_[seq % ring_.size()];
+  if (slot.seq != seq) return;  // overwritten meanwhile: the ring has gone round
+  slot.first_byte_ms = delivery.first_byte_ms;
+  slot.last_byte_ms = delivery.last_byte_ms;
+  slot.events = delivery.events;
+}
+
+template <typename Visit>
+void Journal::newest_first(const JournalQuery& query, Visit&& visit) const {
+  const std::uint64_t oldest = next_seq_ > ring_.size() ? next_seq_ - ring_.size() : 1;
+  for (std::uint64_t seq = next_seq_ - 1; seq >= oldest && seq > query.since; --seq) {
+    const JournalEntry& entry = ring_[seq % ring_.size()];
+    if (entry.seq == seq && selected(entry, query) && !visit(entry)) return;
   }
-  return {{"object", "list"}, {"data", std::move(data)}};
+}
+
+json Journal::find(const JournalQuery& query, const core::Redactor& redactor) const {
+  const std::lock_guard lock(mutex_);
+  json data = json::array();
+  newest_first(query, [&](const JournalEntry& entry) {
+    if (data.size() < query.limit) data.push_back(entry_json(entry, redactor));
+    return data.size() < query.limit;
+  });
+  return {{"object", "list"}, {"data", std::move(data)}, {"next_seq", next_seq_}};
+}
+
+std::size_t Journal::count(const JournalQuery& query) const {
+  const std::lock_guard lock(mutex_);
+  std::size_t matched = 0;
+  newest_first(query, [&](const JournalEntry&) {
+    ++matched;
+    return true;
+  });
+  return matched;
+}
+
+json Journal::near_misses(const RequestPattern& pattern, std::uint64_t since, std::size_t limit,
+                          const core::Redactor& redactor) const {
+  struct Ranked {
+    double distance;
+    std::uint64_t seq;
+    std::vector<std::string> misses;
+  };
+  std::vector<Ranked> ranked;
+  const std::lock_guard lock(mutex_);
+  JournalQuery all;
+  all.since = since;
+  newest_first(all, [&](const JournalEntry& entry) {
+    const EntryRequest view(entry);
+    PatternMatch result = pattern.match(RequestView(view.request), true);
+    const auto criteria = static_cast<double>(std::max<std::size_t>(result.criteria, 1));
+    ranked.push_back(
+        {static_cast<double>(result.misses.size()) / criteria, entry.seq, std::move(result.misses)});
+    return true;
+  });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const Ranked& a, const Ranked& b) { return a.distance < b.distance; });
+  json out = json::array();
+  for (std::size_t i = 0; i < ranked.size() && i < limit; ++i) {
+    json request = entry_json(ring_[ranked[i].seq % ring_.size()], redactor);
+    std::vector<std::string> misses;
+    for (auto& line : ranked[i].misses)
+      misses.push_back(redactor.redact(line));  // a miss quotes what arrived
+    out.push_back({{"request", std::move(request)}, {"misses", std::move(misses)}});
+  }
+  return out;
+}
+
+std::uint64_t Journal::next_seq() const {
+  const std::lock_guard lock(mutex_);
+  return next_seq_;
 }
 
 void Journal::clear() {
   const std::lock_guard lock(mutex_);
-  next_ = 0;
-  count_ = 0;
+  for (auto& entry : ring_)
+    entry.seq = 0;  // the numbering goes on: a query's `since` stays meaningful
 }
 
 std::string iso_time(std::int64_t unix_ms) {

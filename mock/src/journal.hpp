@@ -1,5 +1,6 @@
-// What the mock received and answered, kept in a bounded ring (GET /admin/requests), and the one log line per
-// request, written in batches so logging costs little on the hot path.
+// What the mock received and answered, kept in a bounded ring (GET /admin/requests: journal_size entries,
+// each with at most journal_body_bytes of its body), and the one log line per request, written in batches so
+// logging costs little on the hot path. Entries hold what arrived; secrets are masked when they are served.
 #pragma once
 
 #include <algorithm>
@@ -8,44 +9,81 @@
 #include <cstdint>
 #include <iosfwd>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include <gatecheck/core/redact.hpp>
 #include <gatecheck/mock/server.hpp>
 
+#include "exchange.hpp"
 #include "spin_lock.hpp"
+#include "stub_pattern.hpp"
 
 namespace gatecheck::mock {
 
 struct JournalEntry {
+  std::uint64_t seq = 0;  // 1, 2, ... in arrival order; set by Journal::record
   std::string id;
   std::string method;
   std::string path;
+  std::string query;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;            // the first journal_body_bytes of it
+  std::size_t body_bytes = 0;  // its whole size
+  std::string stub;            // the stub that answered, if one did
   int status = 0;
   std::int64_t at_ms = 0;  // Unix time, milliseconds
-  double duration_ms = 0;
+  double duration_ms = 0;  // to the answer's composition
+  // Filled in when the answer has been sent: from arrival to the first and the last byte, and the events a
+  // stream carried.
+  std::optional<double> first_byte_ms, last_byte_ms;
+  std::size_t events = 0;
   std::string key_hint;
   std::string faults;
   bool stream = false;
+};
+
+// A selection of the journal: newest first, at most `limit`, entries after `since` (a seq) only.
+struct JournalQuery {
+  std::optional<std::string> method, path, stub;
+  std::optional<int> status;
+  std::optional<std::pair<std::string, std::string>> header;  // name, exact value
+  const RequestPattern* pattern = nullptr;                    // a stub's request pattern
+  std::uint64_t since = 0;
+  std::size_t limit = 100;
 };
 
 // A fixed ring: entries are overwritten in place, so their strings keep their buffers and recording allocates
 // nothing once the ring has gone round.
 class Journal {
  public:
-  explicit Journal(std::size_t capacity) : ring_(std::max<std::size_t>(capacity, 1)) {}
-  void record(const JournalEntry& entry);
-  nlohmann::json to_json(std::size_t limit) const;  // newest first
+  Journal(std::size_t capacity, std::size_t body_bytes)
+      : ring_(std::max<std::size_t>(capacity, 1)), body_bytes_(body_bytes) {}
+  std::size_t body_bytes() const { return body_bytes_; }
+  // Returns the entry's seq, for delivered().
+  std::uint64_t record(const JournalEntry& entry);
+  void delivered(std::uint64_t seq, const Delivery& delivery);
+  // The entries `query` selects, as JSON with secrets masked by `redactor`, and how many matched in all.
+  nlohmann::json find(const JournalQuery& query, const core::Redactor& redactor) const;
+  std::size_t count(const JournalQuery& query) const;
+  // The entries nearest to matching `pattern`, nearest first, with why each missed.
+  nlohmann::json near_misses(const RequestPattern& pattern, std::uint64_t since, std::size_t limit,
+                             const core::Redactor& redactor) const;
+  std::uint64_t next_seq() const;
   void clear();
 
  private:
   mutable SpinLock mutex_;
   std::vector<JournalEntry> ring_;
-  std::size_t next_ = 0;   // where the next entry goes
-  std::size_t count_ = 0;  // how many are filled
+  std::size_t body_bytes_;
+  std::uint64_t next_seq_ = 1;  // entry seq s sits in slot s % ring size
+  template <typename Visit>
+  void newest_first(const JournalQuery& query, Visit&& visit) const;
 };
 
 class RequestLog {

@@ -295,6 +295,7 @@ struct Server::Impl {
         break;
       }
       const Request request = make_request(parser, remote, refused);
+      const auto received = Clock::now();
       Reply reply = answer(request);
       const auto& message = parser.get();
       const bool keep_alive = message.keep_alive() && refused == 0 && !reply.close_after && !stopping;
@@ -309,13 +310,17 @@ struct Server::Impl {
         break;
       }
       bool ok = false;
+      Delivery delivery;
       if (reply.stream) {
         handle->source = reply.stream.get();
-        ok = co_await send_stream(stream, timer, reply, keep_alive, message.version());
+        ok = co_await send_stream(stream, timer, reply, keep_alive, message.version(), received, delivery);
         handle->source = nullptr;
       } else {
+        delivery.first_byte_ms = since(received);
         ok = co_await send_body(stream, *handle, reply, keep_alive, message.version());
       }
+      delivery.last_byte_ms = since(received);
+      app->delivered(reply.journal_seq, delivery);
       if (ok && refused != 0) co_await linger(stream);  // a body was left unread
       if (!ok || !keep_alive) break;
     }
@@ -375,11 +380,17 @@ struct Server::Impl {
     co_return !ec;
   }
 
+  static double since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  }
+
   asio::awaitable<bool> send_stream(beast::tcp_stream& stream, asio::steady_timer& timer, Reply& reply,
-                                    bool keep_alive, unsigned version) {
+                                    bool keep_alive, unsigned version, Clock::time_point received,
+                                    Delivery& delivery) {
     const std::string head = response_head(reply, 0, keep_alive, version, true);
     error_code ec;
     stream.expires_after(options.write_timeout);
+    delivery.first_byte_ms = since(received);
     co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     std::string event;
@@ -407,6 +418,8 @@ struct Server::Impl {
         if (!co_await wait_unless_hangup(stream, timer) && !stopping)
           co_return false;  // the client went away
       }
+      if (event.empty()) continue;  // a source with nothing yet (a proxied stream): it is asked again
+      ++delivery.events;
       if (reply.buffered) {
         if (held.empty()) held_since = Clock::now();
         held += event;

@@ -9,16 +9,6 @@ namespace gatecheck::runner {
 
 using nlohmann::json;
 
-std::string media_type(std::string_view content_type) {
-  const auto semicolon = content_type.find(';');
-  std::string_view type = content_type.substr(0, semicolon);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
-    type.remove_suffix(1);
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t'))
-    type.remove_prefix(1);
-  return core::to_lower(type);
-}
-
 Api api_of_url(std::string_view url) {
   url = url.substr(0, url.find_first_of("?#"));
   if (url.ends_with("/chat/completions")) return Api::chat;

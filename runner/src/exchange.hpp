@@ -60,7 +60,6 @@ struct Exchange {
 // Fills the parsed views once the response is complete.
 void finish_exchange(Exchange& exchange);
 
-// "text/event-stream; charset=utf-8" -> "text/event-stream"
-std::string media_type(std::string_view content_type);
+using core::media_type;
 
 }  // namespace gatecheck::runner

@@ -61,6 +61,23 @@ struct Selection {
   std::vector<std::pair<Job, std::string>> skipped;  // selected, but the target cannot run them
 };
 
+// Why the target cannot run `scenario`, naming the first capability it lacks; empty when it can.
+std::string missing_capability(const Scenario& scenario, const RunOptions& options,
+                               const vendor::Profile& profile) {
+  std::string claims;
+  for (const auto& capability : scenario.capabilities) {
+    if (capability == "mock" && !options.target_is_mock)
+      return "needs gatecheck's mock as the target (its control headers or admin API)";
+    if (capability == "admin" && options.admin_token.empty())
+      return "needs the target's admin token (--admin-token)";
+    if (capability == "spare-key" && options.spare_api_key.empty())
+      return "needs a key it may rotate away (--spare-api-key)";
+    const bool run_option = capability == "mock" || capability == "admin" || capability == "spare-key";
+    if (!run_option && !profile.has(capability)) claims += (claims.empty() ? "" : ", ") + capability;
+  }
+  return claims.empty() ? std::string() : "the profile '" + profile.id + "' does not claim " + claims;
+}
+
 Selection select(const std::vector<Suite>& suites, const RunOptions& options,
                  const vendor::Profile& profile) {
   std::optional<schema::Regex> grep;
@@ -81,21 +98,8 @@ Selection select(const std::vector<Suite>& suites, const RunOptions& options,
       if (!tag_selected(scenario, options.tags)) continue;
       if (grep && !grep->test(title)) continue;
       if (options.shard.count > 1 && fnv1a(title) % options.shard.count != options.shard.index - 1) continue;
-      std::string missing;
-      for (const auto& capability : scenario.capabilities) {
-        const bool have = capability == "mock"        ? options.target_is_mock
-                          : capability == "admin"     ? !options.admin_token.empty()
-                          : capability == "spare-key" ? !options.spare_api_key.empty()
-                                                      : profile.has(capability);
-        if (!have) missing += (missing.empty() ? "" : ", ") + capability;
-      }
-      if (!missing.empty()) {
-        selection.skipped.push_back(
-            {{s, c},
-             missing == "mock"        ? "needs gatecheck's mock as the target (its control headers)"
-             : missing == "admin"     ? "needs the target's admin token (--admin-token)"
-             : missing == "spare-key" ? "needs a key it may rotate away (--spare-api-key)"
-                                      : "the profile '" + profile.id + "' does not claim " + missing});
+      if (auto missing = missing_capability(scenario, options, profile); !missing.empty()) {
+        selection.skipped.push_back({{s, c}, std::move(missing)});
         continue;
       }
       selection.jobs.push_back({s, c});
@@ -232,7 +236,10 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   const std::string base_url = base_url_of(options);
   const vendor::Profile profile = effective_profile(options);
   SchemaBook schemas = SchemaBook::load(options.openapi_path);
-  RunEnvironment env{options, profile, base_url, schemas, run_redactor(options, profile)};
+  std::string mock_url = options.mock_url.empty() ? options.target : options.mock_url;
+  while (mock_url.ends_with('/'))
+    mock_url.pop_back();
+  RunEnvironment env{options, profile, base_url, mock_url, schemas, run_redactor(options, profile)};
   if (options.max_duration.count() > 0) env.deadline = started + options.max_duration;
 
   const Selection selection = select(suites, options, profile);

@@ -81,7 +81,7 @@ class StepRunner {
  public:
   StepRunner(const RunEnvironment& env, net::HttpClient& client, const Suite& suite, const Step& step,
              core::TemplateScope& scope, Receivers& receivers, core::Redactor& redactor,
-             Clock::time_point previous_step_started, StepResult& result)
+             Clock::time_point previous_step_started, MockSession* mock, StepResult& result)
       : env_(env),
         client_(client),
         suite_(suite),
@@ -90,15 +90,21 @@ class StepRunner {
         receivers_(receivers),
         redactor_(redactor),
         previous_step_started_(previous_step_started),
+        mock_(mock),
         result_(result) {}
 
   void run() {
     json rendered;
     try {
-      // `expect:` renders from its typed form; everything else from the step as written.
+      // `expect:` renders from its typed form; everything else from the step as written, a stub's templates
+      // over the request left for the mock.
+      core::TemplateScope stub_scope = step_.kind == StepKind::stub ? scope_ : core::TemplateScope();
+      for (const auto root : core::kStubTemplateRoots)
+        stub_scope.defer(std::string(root));
+      const core::TemplateScope& scope = step_.kind == StepKind::stub ? stub_scope : scope_;
       rendered = json::object();
       for (const auto& [key, value] : step_.spec.items())
-        if (key != "expect") rendered[key] = core::render_tree(value, scope_);
+        if (key != "expect") rendered[key] = core::render_tree(value, scope);
       if (step_.expect) expect_ = render_expectations(*step_.expect, scope_);
     } catch (const core::TemplateError& e) {
       result_.checks.push_back(failure("suite.template", e.what(), suite_.describe(step_.pointer)));
@@ -107,6 +113,10 @@ class StepRunner {
     register_secrets(rendered);
     if (step_.kind == StepKind::webhook_receiver) return start_receiver(rendered["webhook_receiver"]);
     if (step_.kind == StepKind::expect_webhook) return expect_webhook(rendered["expect_webhook"]);
+    if (step_.kind == StepKind::stub)
+      return mock_->install(rendered["stub"], suite_.describe(step_.pointer + "/stub"), result_);
+    if (step_.kind == StepKind::verify)
+      return mock_->verify(rendered["verify"], suite_.describe(step_.pointer + "/verify"), result_);
     std::vector<Exchange> exchanges;
     try {
       if (step_.kind == StepKind::burst) {
@@ -558,6 +568,7 @@ class StepRunner {
   Receivers& receivers_;
   core::Redactor& redactor_;  // the scenario's: the run's secrets plus the ones its steps use or capture
   Clock::time_point previous_step_started_;  // the trigger of an expected webhook is the step before it
+  MockSession* mock_;                        // the scenario's, when it has stub or verify steps
   StepResult& result_;
   Expectations expect_;  // the step's, rendered
   bool cut_by_deadline_ = false;
@@ -656,6 +667,29 @@ Outcome scenario_outcome(const std::vector<StepResult>& steps, bool deadline_hit
   return Outcome::passed;
 }
 
+}  // namespace
+
+// A scenario that stubs or verifies the mock marks its journal first; a failed step when the admin API is
+// not the mock's.
+std::optional<StepResult> ScenarioExecutor::begin_mock_session(const Suite& suite, const Scenario& scenario,
+                                                               ScenarioState& state) {
+  const bool scripts_mock = std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& step) {
+    return step.kind == StepKind::stub || step.kind == StepKind::verify;
+  });
+  if (!scripts_mock) return std::nullopt;
+  state.mock = std::make_unique<MockSession>(env_, client_);
+  const std::string problem = state.mock->begin();
+  if (problem.empty()) return std::nullopt;
+  StepResult step;
+  step.name = "mock admin API";
+  step.location = suite.describe(scenario.pointer);
+  step.outcome = Outcome::failed;
+  step.checks.push_back(failure("suite.mock", problem, step.location));
+  return step;
+}
+
+namespace {
+
 StepResult skipped_step(const Suite& suite, const Step& step, bool deadline) {
   StepResult result;
   result.name = step.name;
@@ -696,7 +730,7 @@ ScenarioExecutor::StepRun ScenarioExecutor::run_step(const Suite& suite, const S
   state.last_started = started;
   try {
     StepRunner runner(env_, client_, suite, step, state.scope, state.receivers, state.redactor,
-                      previous_started, result);
+                      previous_started, state.mock.get(), result);
     runner.run();
     cut = runner.cut_by_deadline();
   } catch (const std::exception& e) {
@@ -720,8 +754,9 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
   result.name = scenario.name;
   result.location = suite.describe(scenario.pointer);
   result.tags = scenario.tags;
-  ScenarioState state{scenario_scope(env_), {}, env_.redactor, {}};  // receivers stop when the scenario ends
+  ScenarioState state{scenario_scope(env_), {}, env_.redactor, {}, {}};  // receivers stop when it ends
   auto vars_failed = render_vars(suite, state.scope);
+  if (!vars_failed) vars_failed = begin_mock_session(suite, scenario, state);
   bool stop = vars_failed.has_value();
   if (vars_failed) result.steps.push_back(std::move(*vars_failed));
   bool deadline_hit = false;
@@ -736,6 +771,7 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     stop = run.result.outcome == Outcome::failed || run.cut;
     result.steps.push_back(std::move(run.result));
   }
+  if (state.mock) state.mock->end();
   redact_results(result.steps, state.redactor);
   result.outcome = scenario_outcome(result.steps, deadline_hit, result.skip_reason);
   result.duration_ms = ms_since(started);

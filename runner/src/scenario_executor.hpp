@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include <gatecheck/runner/suite.hpp>
 #include <gatecheck/vendor/profile.hpp>
 
+#include "mock_steps.hpp"
 #include "schema_book.hpp"
 
 namespace gatecheck::runner {
@@ -26,6 +28,7 @@ struct RunEnvironment {
   const RunOptions& options;
   vendor::Profile profile;  // with --model overrides applied
   std::string base_url;     // the target, without a trailing slash
+  std::string mock_url;     // where the mock's admin API is (--mock-url, else the target), no trailing slash
   SchemaBook& schemas;
   core::Redactor redactor;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();  // the run's
@@ -43,6 +46,7 @@ class ScenarioExecutor {
     std::map<std::string, std::unique_ptr<net::HttpReceiver>> receivers;
     core::Redactor redactor;
     std::chrono::steady_clock::time_point last_started;
+    std::unique_ptr<MockSession> mock;  // set in a scenario with stub or verify steps
   };
 
   ScenarioExecutor(const RunEnvironment& environment, net::HttpClient& client)
@@ -57,6 +61,8 @@ class ScenarioExecutor {
     bool cut = false;
   };
   StepRun run_step(const Suite& suite, const Step& step, ScenarioState& state);
+  std::optional<StepResult> begin_mock_session(const Suite& suite, const Scenario& scenario,
+                                               ScenarioState& state);
 
   const RunEnvironment& env_;
   net::HttpClient& client_;

@@ -52,8 +52,12 @@ std::string listed(const std::set<std::string>& names) {
   return out;
 }
 
-// Why `name` cannot be read at this point of the scenario; empty when it can.
-std::string unknown_name(const core::TemplateName& name, const KnownNames& known) {
+// Why `name` cannot be read at this point of the scenario; empty when it can. `mock`: in a stub step, whose
+// mock-side names are the mock's to read.
+std::string unknown_name(const core::TemplateName& name, const KnownNames& known, bool mock) {
+  if (mock && std::find(std::begin(core::kStubTemplateRoots), std::end(core::kStubTemplateRoots),
+                        name.root) != std::end(core::kStubTemplateRoots))
+    return {};
   if (std::find(std::begin(kTemplateRoots), std::end(kTemplateRoots), name.root) == std::end(kTemplateRoots))
     return "unknown name '" + name.root + "' in {{ " + name.expression +
            " }}: templates read vars, captures, receivers, profile, target or env";
@@ -155,23 +159,39 @@ class StepChecker {
     }
   }
 
-  // Every string of `value` that holds {{ }} reads only names that exist by then.
-  void templates(const json& value, const std::string& pointer, const KnownNames& known) const {
+  // Every string of `value` that holds {{ }} reads only names that exist by then (`mock`: or the mock's).
+  void templates(const json& value, const std::string& pointer, const KnownNames& known,
+                 bool mock = false) const {
     if (value.is_string()) {
       const auto& text = value.get_ref<const std::string&>();
       if (!core::has_template(text)) return;
       try {
         for (const auto& name : core::template_names(text))
-          if (const auto problem = unknown_name(name, known); !problem.empty()) fail(pointer, problem);
+          if (const auto problem = unknown_name(name, known, mock); !problem.empty()) fail(pointer, problem);
       } catch (const core::TemplateError& e) {
         fail(pointer, e.what());
       }
     } else if (value.is_object()) {
       for (const auto& [key, child] : value.items())
-        templates(child, json_pointer_append(pointer, key), known);
+        templates(child, json_pointer_append(pointer, key), known, mock);
     } else if (value.is_array()) {
       for (std::size_t i = 0; i < value.size(); ++i)
-        templates(value[i], json_pointer_append(pointer, i), known);
+        templates(value[i], json_pointer_append(pointer, i), known, mock);
+    }
+  }
+
+  // A request pattern (a stub's or a verify step's): its matchers and JSONPaths, as the mock will read them.
+  void pattern(const json& spec, const std::string& pointer) const {
+    for (const char* single : {"method", "path", "body", "model"})
+      if (spec.contains(single) && !(single == std::string_view("path") && spec[single].is_string()))
+        matcher(spec[single], json_pointer_append(pointer, single));
+    for (const char* map : {"query", "headers", "json"}) {
+      if (!spec.contains(map)) continue;
+      for (const auto& [key, value] : spec[map].items()) {
+        const std::string at = json_pointer_append(json_pointer_append(pointer, map), key);
+        if (std::string_view(map) == "json") json_path(key, at, true);
+        matcher(value, at);
+      }
     }
   }
 
@@ -200,6 +220,9 @@ class StepChecker {
 };
 
 std::string derive_step_name(const json& spec) {
+  if (spec.contains("stub"))
+    return "stub " + spec["stub"].value("id", spec["stub"].value("name", spec["stub"].value("scenario", "")));
+  if (spec.contains("verify")) return "verify " + spec["verify"]["request"].dump();
   if (spec.contains("webhook_receiver"))
     return "webhook receiver " + spec["webhook_receiver"]["id"].get<std::string>();
   if (spec.contains("expect_webhook"))
@@ -234,6 +257,8 @@ StepKind kind_of(const json& spec) {
   if (spec.contains("burst")) return StepKind::burst;
   if (spec.contains("webhook_receiver")) return StepKind::webhook_receiver;
   if (spec.contains("expect_webhook")) return StepKind::expect_webhook;
+  if (spec.contains("stub")) return StepKind::stub;
+  if (spec.contains("verify")) return StepKind::verify;
   return StepKind::request;
 }
 
@@ -250,8 +275,13 @@ Step parse_step(const json& spec, const std::string& pointer, const StepChecker&
   if (spec.contains("capture")) checker.capture(spec["capture"], pointer + "/capture");
   if (step.kind == StepKind::expect_webhook && spec["expect_webhook"].contains("checks"))
     checker.checks(spec["expect_webhook"]["checks"], pointer + "/expect_webhook/checks", true);
+  if (step.kind == StepKind::stub && spec["stub"].contains("request"))
+    checker.pattern(spec["stub"]["request"], pointer + "/stub/request");
+  if (step.kind == StepKind::verify) checker.pattern(spec["verify"]["request"], pointer + "/verify/request");
+  if (step.kind == StepKind::verify && spec["verify"].contains("count"))
+    checker.matcher(spec["verify"]["count"], pointer + "/verify/count");
   // A step's templates render before it runs: its own captures and receiver are for the steps after.
-  checker.templates(spec, pointer, known);
+  checker.templates(spec, pointer, known, step.kind == StepKind::stub);
   if (spec.contains("capture"))
     for (const auto& [name, how] : spec["capture"].items())
       known.captures.insert(name);
@@ -277,6 +307,14 @@ Scenario parse_scenario(const json& item, const std::string& pointer, const Suit
   for (std::size_t s = 0; s < steps.size(); ++s)
     scenario.steps.push_back(
         parse_step(steps[s], json_pointer_append(json_pointer_append(pointer, "steps"), s), checker, known));
+  // Scripting or questioning the mock needs the mock and its admin token, and the scenario alone with it.
+  const bool scripts_mock = std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& step) {
+    return step.kind == StepKind::stub || step.kind == StepKind::verify;
+  });
+  if (scripts_mock) {
+    append_unique(scenario.capabilities, {"mock", "admin"});
+    scenario.exclusive = true;
+  }
   return scenario;
 }
 

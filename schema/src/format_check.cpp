@@ -5,18 +5,37 @@
 
 namespace gatecheck::schema {
 
-void check_against_format(const core::Document& document, std::string_view schema_path) {
-  const auto text = core::bundled_file(schema_path);
-  if (!text)
+namespace {
+
+// Where the format schemas say they live ($id); their relative $refs resolve under it.
+constexpr std::string_view kFormatBase = "https://gatecheck.dev/";
+
+}  // namespace
+
+CompiledSchema compile_format(std::string_view schema_path) {
+  if (!core::bundled_file(schema_path))
     throw core::LoadError(std::string(schema_path), {}, "bundled format schema missing from this build");
-  const auto schema = schema::compile(core::parse_json(*text, std::string(schema_path)).value);
+  Registry registry;
+  for (const auto& path : core::bundled_files_under("schemas/")) {
+    if (!path.ends_with(".schema.json")) continue;
+    registry.add(std::string(kFormatBase) + path, core::parse_json(*core::bundled_file(path), path).value);
+  }
+  Compiler compiler(std::move(registry));
+  return compiler.compile(std::string(kFormatBase) + std::string(schema_path));
+}
+
+const Error& deepest_error(const Result& result) {
+  const Error* first = &result.errors.front();
+  for (const auto& error : result.errors)
+    if (error.instance_location.size() > first->instance_location.size()) first = &error;
+  return *first;
+}
+
+void check_against_format(const core::Document& document, std::string_view schema_path) {
+  const auto schema = compile_format(schema_path);
   const auto result = schema.validate(document.value);
   if (result.valid) return;
-  // The deepest location first: it is the most specific explanation.
-  const schema::Error* first = &result.errors.front();
-  for (const auto& error : result.errors) {
-    if (error.instance_location.size() > first->instance_location.size()) first = &error;
-  }
+  const schema::Error* first = &deepest_error(result);
   std::string message =
       core::json_path_from_pointer(first->instance_location, &document.value) + ": " + first->message;
   std::size_t shown = 1;

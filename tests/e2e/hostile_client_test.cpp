@@ -71,10 +71,9 @@ mock::ServerOptions one_worker() {
 
 // GET /big answers 32 MiB: more than loopback's socket buffers hold, so a client that never reads stalls it.
 mock::ServerOptions with_big_answer(mock::ServerOptions options) {
-  mock::Stub big;
-  big.path = "/big";
-  big.responses.push_back({200, {}, std::string(32 * 1024 * 1024, 'x')});
-  options.stubs.push_back(big);
+  options.stubs.push_back(
+      {{"request", {{"path", "/big"}}},
+       {"response", {{"body", std::string(32 * 1024 * 1024, 'x')}, {"template", false}}}});
   return options;
 }
 

@@ -107,9 +107,7 @@ scenarios:
 }
 
 TEST(HostileTarget, ARedirectIsTheStepsOnlyFindingNotAPassOnNothing) {
-  mock::Stub moved;
-  moved.path = "/v1/chat/completions";
-  moved.responses.push_back({302, {{"Location", "/v1/elsewhere"}}, ""});
+  const auto moved = answer(302, "", {{"Location", "/v1/elsewhere"}}, "/v1/chat/completions");
   const auto report = run_suite(R"(suite: s
 scenarios:
   - name: refused stream
@@ -130,7 +128,7 @@ scenarios:
 }
 
 TEST(HostileTarget, AStepThatAsksForTheRedirectGetsIt) {
-  mock::Stub moved = answer(301, "", {{"Location", "/v2/models"}});
+  const auto moved = answer(301, "", {{"Location", "/v2/models"}});
   const auto report = run_suite(R"(suite: s
 scenarios:
   - name: moved on purpose

@@ -1,5 +1,7 @@
 // The real `gatecheck mock` binary: port on the first line, clean shutdown on SIGTERM, clear usage errors.
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -101,6 +103,37 @@ TEST(MockCommand, APortAnotherMockServesIsAnErrorEvenWithSeveralThreads) {
       {testing::gatecheck_binary(), "mock", "--port", *port, "--quiet", "--threads", "2"}, 10s);
   EXPECT_NE(second.exit_code, 0) << "two mocks silently sharing a port would split the traffic";
   EXPECT_NE(second.err.find("cannot listen"), std::string::npos) << second.err;
+}
+
+}  // namespace
+}  // namespace gatecheck
+
+namespace gatecheck {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(MockCommand, ServesAStubFileStrictlyAndRefusesABadOneNamingWhere) {
+  const auto dir = std::filesystem::temp_directory_path() / "gatecheck-mock-cli-stubs";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "good.yaml")
+      << "id: models\nrequest: {method: GET, path: /v1/models}\nresponse: {json: {data: []}}\n";
+  std::ofstream(dir / "bad.yaml") << "request: {path: /v1/models}\nresponse:\n  delay: {fixed_ms: -1}\n";
+  const auto bad = testing::run_program(
+      {testing::gatecheck_binary(), "mock", "--port", "0", "--stubs", (dir / "bad.yaml").string()}, 10s);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.yaml:3:"), std::string::npos) << bad.err;
+  testing::ChildProcess mock({testing::gatecheck_binary(), "mock", "--port", "0", "--quiet", "--strict-stubs",
+                              "--stubs", (dir / "good.yaml").string()});
+  const auto port = mock.read_line(10s);
+  ASSERT_TRUE(port.has_value()) << mock.error_output();
+  net::HttpClient client;
+  const std::string base = "http://127.0.0.1:" + *port;
+  EXPECT_EQ(client.send({"GET", base + "/v1/models", {}, {}}).body, R"({"data":[]})");
+  const auto unmatched = client.send({"GET", base + "/v1/models/gpt-4o", {}, {}});
+  EXPECT_EQ(unmatched.status, 404);
+  EXPECT_NE(unmatched.body.find("Nearest: models"), std::string::npos) << unmatched.body;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

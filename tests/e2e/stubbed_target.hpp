@@ -17,7 +17,7 @@ namespace gatecheck::testing {
 inline constexpr const char* kStubbedKey = "sk-hostile-target-key-9876";
 
 // Runs `suite_yaml` against the mock (openai profile) answering `stubs` first.
-inline runner::RunReport run_suite(const std::string& suite_yaml, std::vector<mock::Stub> stubs,
+inline runner::RunReport run_suite(const std::string& suite_yaml, std::vector<nlohmann::json> stubs,
                                    const std::function<void(runner::RunOptions&)>& tweak = {}) {
   mock::ServerOptions options;
   options.profile = vendor::load_profile("openai");
@@ -38,14 +38,17 @@ inline runner::RunReport run_suite(const std::string& suite_yaml, std::vector<mo
   return report;
 }
 
-// A stub answering `path` (GET /v1/models unless said) with a fixed response.
-inline mock::Stub answer(int status, std::string body,
-                         std::vector<std::pair<std::string, std::string>> headers = {},
-                         std::string path = "/v1/models") {
-  mock::Stub stub;
-  stub.path = std::move(path);
-  stub.responses.push_back({status, std::move(headers), std::move(body)});
-  return stub;
+// A stub (schemas/stub.schema.json) answering `path` (/v1/models unless said) with a fixed response, sent
+// literally.
+inline nlohmann::json answer(int status, std::string body,
+                             const std::vector<std::pair<std::string, std::string>>& headers = {},
+                             std::string path = "/v1/models") {
+  nlohmann::json fields = nlohmann::json::object();
+  for (const auto& [name, value] : headers)
+    fields[name] = value;
+  return {{"request", {{"path", std::move(path)}}},
+          {"response",
+           {{"status", status}, {"headers", fields}, {"body", std::move(body)}, {"template", false}}}};
 }
 
 }  // namespace gatecheck::testing

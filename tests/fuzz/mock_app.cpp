@@ -46,13 +46,10 @@ mock::ServerOptions make_options(const char* profile) {
   options.max_generated_tokens =
       4'000;  // keeps one input cheap (x-fuzz-repeat: 70); the 400 beyond stays reachable
   // admin_token stays empty: /admin is off, so no webhook can be registered and nothing is ever delivered.
-  mock::Stub stub;
-  stub.method = "POST";
-  stub.path = "/v1/stubbed";
-  stub.body = {{"$.kind", "ping"}};
-  stub.responses = {{200, {}, R"({"pong":true})"},
-                    {503, {{"Retry-After", "1"}}, R"({"error":{"message":"busy"}})"}};
-  options.stubs.push_back(std::move(stub));
+  options.stubs.push_back(nlohmann::json::parse(R"({
+    "request": {"method": "POST", "path": "/v1/stubbed", "json": {"$.kind": "ping"}},
+    "responses": [{"json": {"pong": true}},
+                  {"status": 503, "headers": {"Retry-After": "1"}, "json": {"error": {"message": "busy"}}}]})"));
   return options;
 }
 

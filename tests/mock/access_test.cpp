@@ -207,16 +207,12 @@ TEST(Admin, IsOffWithoutAToken) {
 
 TEST(Stubs, ScriptedAnswersComeInOrderAndTheLastRepeats) {
   auto options = MockApp::default_options();
-  Stub stub;
-  stub.method = "POST";
-  stub.path = "/v1/chat/completions";
-  stub.body = {{"$.model", "scripted"}};
-  stub.responses = {
-      {429,
-       {{"retry-after-ms", "10"}},
-       R"({"error":{"message":"slow","type":"requests","param":null,"code":"rate_limit_exceeded"}})"},
-      {200, {}, R"({"ok":true})"}};
-  options.stubs = {stub};
+  options.stubs = {json::parse(R"({
+    "request": {"method": "POST", "path": "/v1/chat/completions", "json": {"$.model": "scripted"}},
+    "responses": [
+      {"status": 429, "headers": {"retry-after-ms": "10"},
+       "json": {"error": {"message": "slow", "type": "requests", "param": null, "code": "rate_limit_exceeded"}}},
+      {"status": 200, "json": {"ok": true}}]})")};
   MockApp mock(options);
   const std::string body = R"({"model":"scripted","messages":[]})";
   EXPECT_EQ(mock.post("/v1/chat/completions", body).status, 429);

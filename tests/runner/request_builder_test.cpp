@@ -18,7 +18,9 @@ struct Fixture {
     options.api_key = "sk-simo-run-key-1234";
     options.extra_headers.add("X-Team", "qa");
   }
-  RunEnvironment env() { return RunEnvironment{options, profile, "http://127.0.0.1:8080", book, {}}; }
+  RunEnvironment env() {
+    return RunEnvironment{options, profile, "http://127.0.0.1:8080", "http://127.0.0.1:8080", book, {}};
+  }
 
   vendor::Profile profile;
   RunOptions options;

@@ -11,6 +11,9 @@ namespace gatecheck::core {
 
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
+// "text/event-stream; charset=utf-8" -> "text/event-stream" (RFC 9110 8.3.1: case-insensitive, parameters
+// aside)
+std::string media_type(std::string_view content_type);
 
 class Headers {
  public:

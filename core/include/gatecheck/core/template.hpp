@@ -31,12 +31,21 @@ class TemplateScope {
   nlohmann::json& root(const std::string& name);
   const nlohmann::json* find_root(std::string_view name) const;
   const nlohmann::json& roots() const { return roots_; }
+  // Expressions under a deferred root are left as written, for a later renderer (a stub's response
+  // templates, which the mock renders per request).
+  void defer(std::string root) { deferred_.push_back(std::move(root)); }
+  bool is_deferred(std::string_view root) const;
   std::optional<std::string> env(const std::string& name) const { return env_(name); }
 
  private:
   nlohmann::json roots_ = nlohmann::json::object();
+  std::vector<std::string> deferred_;
   EnvLookup env_;
 };
+
+// The names a mock stub's response templates read, per request (docs/mock.md, Templates): deferred when a
+// suite's stub step renders, refused anywhere else.
+inline constexpr std::string_view kStubTemplateRoots[] = {"request", "random", "now", "stub"};
 
 bool has_template(std::string_view text);
 // Throws TemplateError naming the expression and the name that does not exist.

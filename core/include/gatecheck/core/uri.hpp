@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace gatecheck::core {
 
@@ -15,6 +16,9 @@ std::string resolve_uri(std::string_view base, std::string_view reference);
 std::pair<std::string, std::string> split_fragment(std::string_view uri);
 bool is_absolute_uri(std::string_view uri);  // has a scheme
 std::string percent_decode(std::string_view text);
+// A URL query ("a=1&b=x%20y") as its name/value pairs in order, percent-decoded, '+' read as a space; a
+// name without '=' has an empty value.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
 // Percent-encodes (upper-case hex) every byte `keep` rejects: the one encoder behind the ones below.
 std::string percent_encode(std::string_view text, bool (*keep)(unsigned char));
 // RFC 3986 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~".

@@ -29,21 +29,6 @@ struct KeyConfig {
   std::string plan;  // a plan of the profile's rate_limits; empty: the default plan
 };
 
-// A scripted answer (WireMock-style): requests that match get the responses in order; the last one repeats.
-struct Stub {
-  std::string method;  // empty: any
-  std::string path;    // exact path (with the base path); empty: any
-  std::vector<std::pair<std::string, std::string>>
-      headers;  // required header values (case-insensitive names)
-  std::vector<std::pair<std::string, nlohmann::json>> body;  // JSONPath -> expected value
-  struct Response {
-    int status = 200;
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string body;  // sent as is
-  };
-  std::vector<Response> responses;
-};
-
 enum class LogFormat { text, json, none };
 
 struct ServerOptions {
@@ -58,13 +43,17 @@ struct ServerOptions {
   std::string admin_token;                              // empty: the /admin API is off
   std::optional<std::uint32_t> time_to_first_token_ms;  // override the profile's timing
   std::optional<std::uint32_t> inter_token_ms;
-  std::vector<Stub> stubs;
+  // Stubs (schemas/stub.schema.json; docs/mock.md, Stubs): a request pattern plus a response definition,
+  // checked when the server starts (std::invalid_argument naming the stub and what is wrong).
+  std::vector<nlohmann::json> stubs;
+  bool strict_stubs = false;  // a request under the base path no stub matches: 404 with the nearest stubs
   LogFormat log_format = LogFormat::text;
   std::ostream* log = nullptr;  // where request lines go (null: std::cerr)
   // Bounds, so one hostile or careless client cannot exhaust the host (docs/limits.md).
   std::chrono::seconds idle_timeout{60};  // a request must arrive whole within this; else the connection goes
-  std::chrono::seconds write_timeout{30};    // every write must finish within this; else the connection goes
-  std::size_t journal_size = 1000;           // requests kept for /admin/requests, oldest evicted
+  std::chrono::seconds write_timeout{30};  // every write must finish within this; else the connection goes
+  std::size_t journal_size = 1000;         // requests kept for /admin/requests, oldest evicted
+  std::size_t journal_body_bytes = 64 * 1024;  // of each request's body, kept in the journal
   std::size_t max_connections = 1000;        // open at once, over all workers; more get a 503 and are closed
   std::size_t max_header_bytes = 64 * 1024;  // request line and headers; more: 431 and the connection closes
   std::uint64_t max_generated_tokens = 1'000'000;  // n x length of one answer; more: a 400 naming `n`
@@ -74,6 +63,9 @@ struct ServerOptions {
 // Reads a mock config file (schemas/mock-config.schema.json) over `options`; throws core::LoadError with
 // positions.
 void apply_config_file(const std::string& path, ServerOptions& options);
+// Adds the stubs of a file (YAML or JSON): one stub, a list of them, or an object with `stubs:`. Throws
+// core::LoadError with positions.
+void apply_stub_file(const std::string& path, ServerOptions& options);
 
 class Server {
  public:

@@ -45,7 +45,8 @@ struct RunOptions {
   bool verify_tls = true;
   bool target_is_mock = false;  // gatecheck's mock (or a gateway in front of it): mock-only scenarios run
   std::string admin_token;      // {{ target.admin_token }}; scenarios requiring `admin` need it
-  std::string spare_api_key;    // {{ target.spare_key }}: a key scenarios may rotate away (`spare-key`)
+  std::string mock_url;  // the mock's own URL when it is not the target (behind a gateway); empty: the target
+  std::string spare_api_key;  // {{ target.spare_key }}: a key scenarios may rotate away (`spare-key`)
   std::string receiver_bind = "127.0.0.1";  // where webhook receivers listen
   std::string receiver_url;  // the URL a target should call, "{port}" replaced (default http://BIND:{port})
   std::string openapi_path;  // empty: the bundled schemas/openapi.yaml

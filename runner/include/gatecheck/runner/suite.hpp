@@ -14,7 +14,8 @@
 
 namespace gatecheck::runner {
 
-enum class StepKind { request, burst, webhook_receiver, expect_webhook };
+// stub and verify script and question gatecheck's mock through its admin API (docs/suite-format.md).
+enum class StepKind { request, burst, webhook_receiver, expect_webhook, stub, verify };
 
 struct Expectations;  // a step's `expect:`, typed at load (runner/src/expectations.hpp)
 
@@ -30,7 +31,9 @@ struct Scenario {
   std::string name;
   std::vector<std::string> tags;          // the suite's tags plus its own
   std::vector<std::string> capabilities;  // capabilities, the suite's plus its own
-  bool exclusive = false;                 // exhausts a limit on purpose: runs alone, after the others
+  // Runs alone, after the others: it exhausts a limit on purpose, or it stubs or verifies the mock (whose
+  // stubs and journal every scenario shares).
+  bool exclusive = false;
   std::vector<Step> steps;
   std::string pointer;
 };

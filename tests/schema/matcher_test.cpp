@@ -1,11 +1,11 @@
-// Suite matchers: a literal means equality, an object of operators means every operator holds. Text mode
-// (headers, raw bodies) compares literals as text and numbers by value.
-#include "matcher.hpp"
-
+// The matcher language (suites and mock stubs): a literal means equality, an object of operators means every
+// operator holds. Text mode (headers, raw bodies, paths) compares literals as text and numbers by value.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace gatecheck::runner {
+#include <gatecheck/schema/matcher.hpp>
+
+namespace gatecheck::schema {
 namespace {
 
 using nlohmann::json;
@@ -226,4 +226,4 @@ TEST(Matcher, ValuesAreDescribedShortly) {
 }
 
 }  // namespace
-}  // namespace gatecheck::runner
+}  // namespace gatecheck::schema

@@ -1,17 +1,15 @@
-#include "matcher.hpp"
-
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <utility>
 
+#include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/utf8.hpp>
+#include <gatecheck/schema/matcher.hpp>
 #include <gatecheck/schema/regex.hpp>
 #include <gatecheck/schema/validator.hpp>
 
-#include "exchange.hpp"
-
-namespace gatecheck::runner {
+namespace gatecheck::schema {
 namespace {
 
 using nlohmann::json;
@@ -61,7 +59,7 @@ bool is_operator(std::string_view key) {
 
 bool has_type(const json& value, std::string_view type) {
   if (type == "number") return value.is_number();
-  return schema::json_type_name(value) == type;
+  return json_type_name(value) == type;
 }
 
 std::size_t code_points(std::string_view text) {
@@ -88,7 +86,7 @@ std::string text_of(const json& value) {
 
 // Equality; in text mode a literal compares with the header text (numbers by value: 1.0 == "1").
 bool equal(const json& expected, const json& actual, bool text) {
-  if (!text) return schema::json_equal(expected, actual);
+  if (!text) return json_equal(expected, actual);
   if (expected.is_number()) {
     const auto a = as_number(actual);
     return a && *a == expected.get<double>();
@@ -131,7 +129,7 @@ bool check_operator(const std::string& op, const json& operand, const json* actu
   }
   if (op == "matches") {
     if (!actual->is_string() && !actual->is_number() && !actual->is_boolean()) return false;
-    return schema::Regex::compile(operand.get<std::string>()).test(text_of(*actual));
+    return Regex::compile(operand.get<std::string>()).test(text_of(*actual));
   }
   if (op == "type") return has_type(*actual, operand.get<std::string>());
   if (op == "len") {
@@ -158,8 +156,8 @@ bool check_operator(const std::string& op, const json& operand, const json* actu
     return false;
   }
   if (op == "media_type")  // RFC 9110 8.3.1: type and subtype are case-insensitive; parameters aside
-    return actual->is_string() && media_type(actual->get_ref<const std::string&>()) ==
-                                      media_type(operand.get_ref<const std::string&>());
+    return actual->is_string() && core::media_type(actual->get_ref<const std::string&>()) ==
+                                      core::media_type(operand.get_ref<const std::string&>());
   if (op == kStartsWith)
     return actual->is_string() && actual->get_ref<const std::string&>().starts_with(text_of(operand));
   return false;
@@ -224,7 +222,7 @@ std::string matcher_problem(const json& expectation) {
       return op + " takes a number";
     if (op == "matches") {
       if (!operand.is_string()) return "matches takes a regular expression";
-      if (auto problem = schema::Regex::check(operand.get<std::string>()); !problem.empty())
+      if (auto problem = Regex::check(operand.get<std::string>()); !problem.empty())
         return "matches: " + problem;
     }
     if (op == "type" && (!operand.is_string() ||
@@ -290,4 +288,4 @@ std::string excerpt(std::string_view text, std::size_t limit) {
   return "'" + out + (text.size() > limit ? "...'" : "'");
 }
 
-}  // namespace gatecheck::runner
+}  // namespace gatecheck::schema
