@@ -57,9 +57,20 @@ std::string mask_secret(std::string_view secret) {
   return is_valid_utf8(out) ? out : repair_utf8(out);
 }
 
-Redactor::Redactor()
-    : sensitive_headers_{"authorization", "proxy-authorization", "x-api-key",     "api-key",
-                         "cookie",        "set-cookie",          "x-admin-token", "openai-api-key"} {}
+namespace {
+
+constexpr std::string_view kCredentialHeaders[] = {
+    "authorization", "proxy-authorization", "x-api-key",     "api-key",
+    "cookie",        "set-cookie",          "x-admin-token", "openai-api-key"};
+
+}  // namespace
+
+bool is_credential_header(std::string_view name) {
+  return std::any_of(std::begin(kCredentialHeaders), std::end(kCredentialHeaders),
+                     [&](std::string_view known) { return iequals(known, name); });
+}
+
+Redactor::Redactor() : sensitive_headers_(std::begin(kCredentialHeaders), std::end(kCredentialHeaders)) {}
 
 void Redactor::add_secret(std::string_view secret) {
   if (secret.size() < 4) return;

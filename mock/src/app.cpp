@@ -187,7 +187,8 @@ App::App(const ServerOptions& options)
       log_(options.log_format, options.log),
       instance_(
           mix64(static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()))),
-      exposed_headers_(exposed_headers(options.profile)) {}
+      exposed_headers_(exposed_headers(options.profile)),
+      api_prefix_(options.profile.base_path + "/") {}
 
 std::int64_t App::now_seconds() const {
   if (options_.fixed_clock) return *options_.fixed_clock;
@@ -250,8 +251,8 @@ Reply App::handle(const Request& request) {
 std::optional<Reply> App::front_door(CallContext& context) {
   const Request& request = context.request;
   // The redirect-answer fault answers before anything else under the base path, as a redirecting proxy would.
-  const bool api = request.path.starts_with(options_.profile.base_path + "/");
-  if (context.faults().has(Fault::redirect_answer) && api) return redirect(request);
+  if (context.faults().has(Fault::redirect_answer) && request.path.starts_with(api_prefix_))
+    return redirect(request);
   if (request.method == "OPTIONS" && request.header("origin") &&
       request.header("access-control-request-method"))
     return preflight(request);
@@ -260,8 +261,9 @@ std::optional<Reply> App::front_door(CallContext& context) {
     return admin_api(AdminCall{context, state_, now_seconds(), stub_format_, redactor_});
   if (request.method == "GET")
     if (auto document = discovery_document(context)) return document;
-  if (auto scripted = play_stub(context)) return scripted;
+  // Before any stub: a proxying stub would forward the body the server did not read.
   if (request.body_too_large) throw Rejected{too_large(options_.profile)};
+  if (auto scripted = play_stub(context)) return scripted;
   // A defect on purpose: a server that chokes on JSON escapes (\" \\ \n \uXXXX) in any prompt.
   if (context.faults().has(Fault::escaping_breaks) && request.body.find('\\') != std::string_view::npos)
     throw Rejected{ApiError{
@@ -275,8 +277,8 @@ std::optional<Reply> App::play_stub(CallContext& context) {
   if (state_.stubs.empty() && !options_.strict_stubs) return std::nullopt;
   const RequestView view(context.request);
   if (const auto hit = state_.stubs.match(view)) return mock::play_stub(*hit, view, context, state_.proxies);
-  if (options_.strict_stubs && context.request.path.starts_with(options_.profile.base_path + "/"))
-    return no_stub_matched(context, state_.stubs.near_misses(view, 3));
+  if (options_.strict_stubs && context.request.path.starts_with(api_prefix_))
+    return no_stub_matched(context, state_.stubs.near_misses(view, 3), redactor_);
   return std::nullopt;
 }
 
@@ -357,14 +359,8 @@ void App::record(const CallContext& context, Reply& reply, Clock::time_point sta
   log_.write(entry, request.remote);
   // The admin API's own calls are not journaled: they are not traffic, and verification counts only traffic.
   if (is_admin_path(request.path)) return;
-  entry.query = request.query;
-  entry.headers.reserve(request.headers.size());
-  for (const auto& [name, value] : request.headers)
-    entry.headers.emplace_back(name, value);
-  entry.body = request.body.substr(0, state_.journal.body_bytes());
-  entry.body_bytes = request.body.size();
   entry.stub = context.stub_id;
-  reply.journal_seq = state_.journal.record(entry);
+  reply.journal_seq = state_.journal.record(entry, request);
 }
 
 void App::delivered(std::uint64_t journal_seq, const Delivery& delivery) {

@@ -1,7 +1,7 @@
 // The mock's behaviour, independent of sockets: Request in, Reply out. A request flows one way through named
 // stages (App::handle runs them, in this order):
 //   controls (controls.hpp: x-gatecheck-* read once)
-//   -> front door (CORS preflight, /health, /admin, discovery documents, stubs, the body-size 413): a stub
+//   -> front door (CORS preflight, /health, /admin, discovery documents, the body-size 413, stubs): a stub
 //      answers here (scripted, proxied) or hands the endpoint a fixed answer, faults and pacing
 //   -> route (routes.hpp: one table) -> access (access.hpp: key, buckets, 401/429) -> endpoint
 //   -> compose (x-request-id, rate-limit and profile headers, CORS, transport faults) -> journal and log.
@@ -51,6 +51,7 @@ class App {
   std::atomic<std::uint64_t> counter_{0};
   std::uint64_t instance_;       // distinguishes request ids across runs
   std::string exposed_headers_;  // Access-Control-Expose-Headers: the profile's own header names
+  std::string api_prefix_;       // the base path and "/": what lies under the API
 };
 
 }  // namespace gatecheck::mock

@@ -39,11 +39,28 @@ class EventSource {
 };
 
 // How an answer went out, as the server measured it: from the request's arrival to the first and the last
-// byte written, and the events of a stream.
+// byte written, the events of a stream, and the status sent (an answer another server gave is known only
+// then).
 struct Delivery {
   double first_byte_ms = 0;
   double last_byte_ms = 0;
   std::size_t events = 0;
+  int status = 0;
+  bool stream = false;
+};
+
+struct Reply;
+
+// An answer another server is still giving (a proxying stub): the HTTP layer asks for it now and then,
+// without holding its worker, until it is ready.
+class PendingAnswer {
+ public:
+  virtual ~PendingAnswer() = default;
+  // Nullopt until the answer's head (and a plain answer's whole body) has arrived; then the answer, with a
+  // stream for an event stream. Each exchange ends within its own time bounds.
+  virtual std::optional<Reply> poll() = 0;
+  // The client went away, or the server is stopping: the upstream is not waited for.
+  virtual void abandon() = 0;
 };
 
 struct Reply {
@@ -51,6 +68,9 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::unique_ptr<EventSource> stream;  // set: an SSE answer, body ignored
+  // Set: the answer is still to come from elsewhere; status, body and stream are filled from it, and these
+  // headers are added to its own where it has none of that name.
+  std::unique_ptr<PendingAnswer> pending;
 
   // Transport behaviour (fault modes act here).
   std::chrono::milliseconds first_byte_delay{0};

@@ -25,9 +25,14 @@ struct EntryRequest {
     for (const auto& [name, value] : entry.headers)
       request.headers.emplace_back(name, value);
   }
+  RequestView view(const JournalEntry& entry) const {
+    if (entry.body.size() == entry.body_bytes) return RequestView(request);
+    return RequestView(request, std::pair{entry.body.size(), entry.body_bytes});
+  }
   Request request;
 };
 
+// The fields a query names, cheap to test under the journal's lock.
 bool selected(const JournalEntry& e, const JournalQuery& q) {
   if (e.seq <= q.since) return false;
   if (q.method && !core::iequals(*q.method, e.method)) return false;
@@ -40,23 +45,26 @@ bool selected(const JournalEntry& e, const JournalQuery& q) {
     });
     if (!has) return false;
   }
-  if (q.pattern != nullptr) {
-    const EntryRequest view(e);
-    if (!q.pattern->match(RequestView(view.request)).matched()) return false;
-  }
   return true;
+}
+
+bool matches(const JournalEntry& e, const JournalQuery& q) {
+  if (q.pattern == nullptr) return true;
+  const EntryRequest request(e);
+  return q.pattern->match(request.view(e)).matched();
 }
 
 json optional_ms(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-// Served JSON: every header value and the body pass the redactor (keys, tokens, the admin token).
+// What arrived need not be UTF-8 (obs-text in a header, a binary body): repaired, so the answer is JSON.
+std::string text(std::string_view bytes) {
+  return core::is_valid_utf8(bytes) ? std::string(bytes) : core::repair_utf8(bytes);
+}
+
+// Served JSON: every header value, the query and the body pass the redactor (keys, tokens, the admin token).
 json entry_json(const JournalEntry& e, const core::Redactor& redactor) {
-  // What arrived need not be UTF-8 (obs-text in a header, a binary body): repaired, so the answer is JSON.
-  const auto text = [](std::string_view bytes) {
-    return core::is_valid_utf8(bytes) ? std::string(bytes) : core::repair_utf8(bytes);
-  };
   json headers = json::object();
   for (const auto& [name, value] : e.headers)
     headers[text(core::to_lower(name))] = text(redactor.redact_header(name, value));
@@ -64,7 +72,7 @@ json entry_json(const JournalEntry& e, const core::Redactor& redactor) {
           {"id", e.id},
           {"method", e.method},
           {"path", e.path},
-          {"url", e.query.empty() ? e.path : e.path + "?" + text(e.query)},
+          {"url", e.query.empty() ? e.path : e.path + "?" + text(redactor.redact(e.query))},
           {"headers", std::move(headers)},
           {"body", text(redactor.redact(e.body))},
           {"body_bytes", e.body_bytes},
@@ -84,11 +92,33 @@ json entry_json(const JournalEntry& e, const core::Redactor& redactor) {
 
 }  // namespace
 
-std::uint64_t Journal::record(const JournalEntry& entry) {
+std::uint64_t Journal::record(const JournalEntry& summary, const Request& request) {
   const std::lock_guard lock(mutex_);
   const std::uint64_t seq = next_seq_++;
   JournalEntry& slot = ring_[seq % ring_.size()];
-  slot = entry;  // copy-assign reuses the slot's string buffers
+  // Assigned in place: the slot's strings keep their buffers, so recording allocates little once the ring
+  // has gone round.
+  slot.id = summary.id;
+  slot.method = summary.method;
+  slot.path = summary.path;
+  slot.query.assign(request.query);
+  slot.headers.resize(request.headers.size());
+  for (std::size_t i = 0; i < request.headers.size(); ++i) {
+    slot.headers[i].first.assign(request.headers[i].first);
+    slot.headers[i].second.assign(request.headers[i].second);
+  }
+  slot.body.assign(request.body.substr(0, body_bytes_));
+  slot.body_bytes = request.body.size();
+  slot.stub = summary.stub;
+  slot.status = summary.status;
+  slot.at_ms = summary.at_ms;
+  slot.duration_ms = summary.duration_ms;
+  slot.first_byte_ms.reset();
+  slot.last_byte_ms.reset();
+  slot.events = 0;
+  slot.key_hint = summary.key_hint;
+  slot.faults = summary.faults;
+  slot.stream = summary.stream;
   slot.seq = seq;
   return seq;
 }
@@ -100,65 +130,65 @@ void Journal::delivered(std::uint64_t seq, const Delivery& delivery) {
   slot.first_byte_ms = delivery.first_byte_ms;
   slot.last_byte_ms = delivery.last_byte_ms;
   slot.events = delivery.events;
+  if (delivery.status != 0) slot.status = delivery.status;  // a proxied answer's status is known only now
+  slot.stream = delivery.stream;
 }
 
-template <typename Visit>
-void Journal::newest_first(const JournalQuery& query, Visit&& visit) const {
+std::vector<JournalEntry> Journal::snapshot(const JournalQuery& query) const {
+  std::vector<JournalEntry> out;
+  const std::lock_guard lock(mutex_);
   const std::uint64_t oldest = next_seq_ > ring_.size() ? next_seq_ - ring_.size() : 1;
-  for (std::uint64_t seq = next_seq_ - 1; seq >= oldest && seq > query.since; --seq) {
+  // Without a pattern the limit applies here; with one, every candidate is copied and matched outside.
+  const std::size_t most = query.pattern == nullptr ? query.limit : ring_.size();
+  for (std::uint64_t seq = next_seq_ - 1; seq >= oldest && seq > query.since && out.size() < most; --seq) {
     const JournalEntry& entry = ring_[seq % ring_.size()];
-    if (entry.seq == seq && selected(entry, query) && !visit(entry)) return;
+    if (entry.seq == seq && selected(entry, query)) out.push_back(entry);
   }
+  return out;
 }
 
 json Journal::find(const JournalQuery& query, const core::Redactor& redactor) const {
-  const std::lock_guard lock(mutex_);
   json data = json::array();
-  newest_first(query, [&](const JournalEntry& entry) {
-    if (data.size() < query.limit) data.push_back(entry_json(entry, redactor));
-    return data.size() < query.limit;
-  });
-  return {{"object", "list"}, {"data", std::move(data)}, {"next_seq", next_seq_}};
+  for (const auto& entry : snapshot(query))
+    if (data.size() < query.limit && matches(entry, query)) data.push_back(entry_json(entry, redactor));
+  return {{"object", "list"}, {"data", std::move(data)}, {"next_seq", next_seq()}};
 }
 
 std::size_t Journal::count(const JournalQuery& query) const {
-  const std::lock_guard lock(mutex_);
-  std::size_t matched = 0;
-  newest_first(query, [&](const JournalEntry&) {
-    ++matched;
-    return true;
-  });
-  return matched;
+  JournalQuery all = query;
+  all.limit = ring_.size();
+  const auto entries = snapshot(all);
+  return static_cast<std::size_t>(
+      std::count_if(entries.begin(), entries.end(), [&](const JournalEntry& e) { return matches(e, all); }));
 }
 
 json Journal::near_misses(const RequestPattern& pattern, std::uint64_t since, std::size_t limit,
                           const core::Redactor& redactor) const {
   struct Ranked {
     double distance;
-    std::uint64_t seq;
+    const JournalEntry* entry;
     std::vector<std::string> misses;
   };
-  std::vector<Ranked> ranked;
-  const std::lock_guard lock(mutex_);
   JournalQuery all;
   all.since = since;
-  newest_first(all, [&](const JournalEntry& entry) {
-    const EntryRequest view(entry);
-    PatternMatch result = pattern.match(RequestView(view.request), true);
+  all.limit = ring_.size();
+  const auto entries = snapshot(all);
+  std::vector<Ranked> ranked;
+  for (const auto& entry : entries) {
+    const EntryRequest request(entry);
+    PatternMatch result = pattern.match(request.view(entry), true);
     const auto criteria = static_cast<double>(std::max<std::size_t>(result.criteria, 1));
     ranked.push_back(
-        {static_cast<double>(result.misses.size()) / criteria, entry.seq, std::move(result.misses)});
-    return true;
-  });
+        {static_cast<double>(result.misses.size()) / criteria, &entry, std::move(result.misses)});
+  }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const Ranked& a, const Ranked& b) { return a.distance < b.distance; });
   json out = json::array();
   for (std::size_t i = 0; i < ranked.size() && i < limit; ++i) {
-    json request = entry_json(ring_[ranked[i].seq % ring_.size()], redactor);
     std::vector<std::string> misses;
     for (auto& line : ranked[i].misses)
-      misses.push_back(redactor.redact(line));  // a miss quotes what arrived
-    out.push_back({{"request", std::move(request)}, {"misses", std::move(misses)}});
+      misses.push_back(text(redactor.redact(line)));  // a miss quotes what arrived
+    out.push_back({{"request", entry_json(*ranked[i].entry, redactor)}, {"misses", std::move(misses)}});
   }
   return out;
 }
@@ -245,7 +275,8 @@ void RequestLog::write(const JournalEntry& entry, std::string_view remote) {
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.2fms", entry.duration_ms);
     line = iso_time(entry.at_ms) + " " + std::string(remote) + " " + entry.method + " " + entry.path + " " +
-           std::to_string(entry.status) + " " + duration + " " + entry.id + (entry.stream ? " stream" : "") +
+           (entry.status == 0 ? std::string("-") : std::to_string(entry.status)) + " " + duration + " " +
+           entry.id + (entry.stream ? " stream" : "") +
            (entry.key_hint.empty() ? "" : " key=" + entry.key_hint) +
            (entry.faults.empty() ? "" : " faults=" + entry.faults);
   }

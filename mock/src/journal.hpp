@@ -65,8 +65,9 @@ class Journal {
   Journal(std::size_t capacity, std::size_t body_bytes)
       : ring_(std::max<std::size_t>(capacity, 1)), body_bytes_(body_bytes) {}
   std::size_t body_bytes() const { return body_bytes_; }
-  // Returns the entry's seq, for delivered().
-  std::uint64_t record(const JournalEntry& entry);
+  // Keeps `summary` with the request's query, headers and the first body_bytes() of its body; returns the
+  // entry's seq, for delivered().
+  std::uint64_t record(const JournalEntry& summary, const Request& request);
   void delivered(std::uint64_t seq, const Delivery& delivery);
   // The entries `query` selects, as JSON with secrets masked by `redactor`, and how many matched in all.
   nlohmann::json find(const JournalQuery& query, const core::Redactor& redactor) const;
@@ -82,8 +83,9 @@ class Journal {
   std::vector<JournalEntry> ring_;
   std::size_t body_bytes_;
   std::uint64_t next_seq_ = 1;  // entry seq s sits in slot s % ring size
-  template <typename Visit>
-  void newest_first(const JournalQuery& query, Visit&& visit) const;
+  // Copies of the entries `query`'s fields select, newest first: matched and served outside the lock, so a
+  // query never holds up the requests being recorded.
+  std::vector<JournalEntry> snapshot(const JournalQuery& query) const;
 };
 
 class RequestLog {

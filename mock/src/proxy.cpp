@@ -1,6 +1,5 @@
 #include "proxy.hpp"
 
-#include <condition_variable>
 #include <deque>
 
 #include <gatecheck/core/headers.hpp>
@@ -16,67 +15,93 @@ using namespace std::chrono_literals;
 constexpr auto kConnectTimeout = 5s;
 constexpr auto kReadTimeout = 30s;
 constexpr auto kTotalTimeout = std::chrono::minutes(10);
-constexpr std::size_t kMaxQueuedBytes = 64 * 1024 * 1024;  // a client that does not read: the rest is dropped
-constexpr auto kPoll = 5ms;                                // how often a waiting stream looks for more bytes
+constexpr std::size_t kMaxHeldBytes = 64 * 1024 * 1024;   // per exchange, not yet sent on
+constexpr std::size_t kMaxPoolBytes = 256 * 1024 * 1024;  // over all exchanges
+constexpr auto kPoll = 5ms;                               // how often a stream with nothing new looks again
 
 // RFC 9110 7.6.1: these describe one connection, not the message, and are never forwarded.
 bool hop_by_hop(std::string_view name) {
-  for (const char* hop : {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
-                          "proxy-authenticate", "proxy-authorization", "host", "content-length"})
+  for (const char* hop :
+       {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authenticate",
+        "proxy-authorization", "proxy-connection", "host", "content-length"})
     if (core::iequals(name, hop)) return true;
   return false;
 }
 
-struct Abandoned {};  // thrown from the body hook: the client is gone, stop reading the upstream
+struct Abandoned {};  // thrown from the body hook: nobody waits for the rest
 
 }  // namespace
 
 struct ProxyPool::Exchange {
+  explicit Exchange(std::shared_ptr<std::atomic<std::size_t>> pool_held) : pool(std::move(pool_held)) {}
+  ~Exchange() { pool->fetch_sub(held); }
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
   std::mutex mutex;
-  std::condition_variable changed;
   bool head = false;  // the status line and headers have arrived (or the exchange failed before them)
   bool done = false;
   bool abandoned = false;
+  bool overflow = false;  // more than the bounds allow arrived before it was sent on
   int status = 0;
   core::Headers headers;
   std::optional<net::TransportError> error;
   std::deque<std::string> chunks;
-  std::size_t queued = 0;
+  std::size_t held = 0;
+  std::shared_ptr<std::atomic<std::size_t>> pool;
 
-  void run(net::HttpRequest request) {
-    net::HttpClientOptions options;
-    options.connect_timeout = kConnectTimeout;
-    options.read_timeout = kReadTimeout;
-    options.total_timeout = kTotalTimeout;
-    options.keep_alive = false;
-    net::HttpClient client(options);
-    net::ResponseHooks hooks;
-    hooks.keep_body = false;
-    hooks.on_headers = [this](const net::HttpResponse& response) {
-      const std::lock_guard lock(mutex);
-      head = true;
-      status = response.status;
-      headers = response.headers;
-      changed.notify_all();
-    };
-    hooks.on_body = [this](std::string_view chunk, net::Clock::time_point) {
-      const std::lock_guard lock(mutex);
-      if (abandoned) throw Abandoned{};
-      if (queued + chunk.size() > kMaxQueuedBytes) return;
-      queued += chunk.size();
-      chunks.emplace_back(chunk);
-      changed.notify_all();
-    };
-    net::HttpResponse response;
+  // Under the lock: takes what has arrived, giving its bytes back to the bounds.
+  std::string take() {
+    std::string out;
+    for (auto& chunk : chunks)
+      out += chunk;
+    chunks.clear();
+    pool->fetch_sub(held);
+    held = 0;
+    return out;
+  }
+
+  void on_body(std::string_view chunk) {
+    const std::lock_guard lock(mutex);
+    if (abandoned) throw Abandoned{};
+    if (held + chunk.size() > kMaxHeldBytes || pool->load() + chunk.size() > kMaxPoolBytes) {
+      overflow = true;
+      throw Abandoned{};
+    }
+    held += chunk.size();
+    pool->fetch_add(chunk.size());
+    chunks.emplace_back(chunk);
+  }
+
+  void run(const net::HttpRequest& request) {
+    std::optional<net::TransportError> failure;
     try {
-      response = client.send(request, hooks);
+      net::HttpClientOptions options;
+      options.connect_timeout = kConnectTimeout;
+      options.read_timeout = kReadTimeout;
+      options.total_timeout = kTotalTimeout;
+      options.keep_alive = false;
+      net::HttpClient client(options);
+      net::ResponseHooks hooks;
+      hooks.keep_body = false;
+      hooks.on_headers = [this](const net::HttpResponse& response) {
+        const std::lock_guard lock(mutex);
+        head = true;
+        status = response.status;
+        headers = response.headers;
+      };
+      hooks.on_body = [this](std::string_view chunk, net::Clock::time_point) { on_body(chunk); };
+      failure = client.send(request, hooks).error;
     } catch (const Abandoned&) {
+    } catch (const std::exception& e) {  // nothing may escape a thread
+      failure = net::TransportError{net::TransportErrorKind::protocol, e.what()};
+    } catch (...) {
+      failure = net::TransportError{net::TransportErrorKind::protocol, "an unknown error"};
     }
     const std::lock_guard lock(mutex);
-    if (!head || response.error) error = response.error;
+    error = failure;
     head = true;
     done = true;
-    changed.notify_all();
   }
 };
 
@@ -94,17 +119,13 @@ class PassThrough final : public EventSource {
     const std::lock_guard lock(exchange_->mutex);
     if (exchange_->abandoned) return false;
     delay = std::chrono::microseconds(0);
-    while (!exchange_->chunks.empty()) {
-      out += exchange_->chunks.front();
-      exchange_->queued -= exchange_->chunks.front().size();
-      exchange_->chunks.pop_front();
-    }
+    out += exchange_->take();
     if (!out.empty()) return true;
-    if (exchange_->done) return false;
-    delay = kPoll;  // nothing yet: an empty event, sent as nothing, after a short wait
+    if (exchange_->done) return false;  // an upstream that broke off or overflowed ends the stream here too
+    delay = kPoll;                      // nothing yet: an empty event, sent as nothing, after a short wait
     return true;
   }
-  // Shutdown or a client that went away: the upstream is not waited for.
+  // Shutdown, or the client went away: the upstream is not waited for.
   void hurry() override {
     const std::lock_guard lock(exchange_->mutex);
     exchange_->abandoned = true;
@@ -114,13 +135,84 @@ class PassThrough final : public EventSource {
   std::shared_ptr<ProxyPool::Exchange> exchange_;
 };
 
+// The answer the upstream gives, polled by the HTTP layer.
+class UpstreamAnswer final : public PendingAnswer {
+ public:
+  UpstreamAnswer(std::shared_ptr<ProxyPool::Exchange> exchange, std::string url,
+                 const vendor::Profile& profile, std::string request_id)
+      : exchange_(std::move(exchange)),
+        url_(std::move(url)),
+        profile_(profile),
+        request_id_(std::move(request_id)) {}
+  ~UpstreamAnswer() override {
+    if (!handed_on_) abandon();
+  }
+  UpstreamAnswer(const UpstreamAnswer&) = delete;
+  UpstreamAnswer& operator=(const UpstreamAnswer&) = delete;
+
+  std::optional<Reply> poll() override {
+    const std::lock_guard lock(exchange_->mutex);
+    if (!exchange_->head) return std::nullopt;
+    if (exchange_->error && exchange_->status == 0) return failed("failed: " + exchange_->error->message);
+    const auto type = exchange_->headers.get("content-type");
+    const bool stream = type && core::media_type(*type) == "text/event-stream";
+    if (!stream && !exchange_->done) return std::nullopt;
+    if (exchange_->overflow) return failed("answered more than the mock holds (64 MiB)");
+    if (!stream && exchange_->error) return failed("broke off mid-answer: " + exchange_->error->message);
+    Reply reply;
+    reply.status = exchange_->status;
+    for (const auto& [name, value] : exchange_->headers)
+      if (!hop_by_hop(name)) reply.headers.emplace_back(name, value);
+    if (stream) {
+      reply.stream = std::make_unique<PassThrough>(exchange_);
+    } else {
+      reply.body = exchange_->take();
+    }
+    handed_on_ = true;
+    return reply;
+  }
+
+  void abandon() override {
+    const std::lock_guard lock(exchange_->mutex);
+    exchange_->abandoned = true;
+  }
+
+ private:
+  Reply failed(const std::string& what) {
+    handed_on_ = true;
+    Reply reply;
+    reply.status = 502;
+    reply.headers.emplace_back("Content-Type", "application/json");
+    reply.body = render_error(
+        profile_,
+        ApiError{502, "The stub's proxy to " + url_ + " " + what, "server_error", nullptr, "proxy_error", {}},
+        request_id_);
+    return reply;
+  }
+
+  std::shared_ptr<ProxyPool::Exchange> exchange_;
+  std::string url_;
+  const vendor::Profile& profile_;
+  std::string request_id_;
+  bool handed_on_ = false;
+};
+
+// The forwarded request. The path must be absolute (Beast takes any request target, and "host.evil/x" after
+// a base URL would name another host); a prefix is stripped only at a segment boundary.
 net::HttpRequest upstream_request(const Request& request, const ProxyTarget& target) {
+  std::string_view path = request.path;
+  if (!path.starts_with('/'))
+    throw Rejected{
+        ApiError::invalid("A proxied request's path must start with '/'.", nullptr, "invalid_path")};
+  const std::string_view prefix = target.strip_prefix;
+  if (!prefix.empty() && path.starts_with(prefix) &&
+      (path.size() == prefix.size() || path[prefix.size()] == '/' || prefix.ends_with('/'))) {
+    path.remove_prefix(prefix.size());
+  }
   net::HttpRequest out;
   out.method = std::string(request.method);
-  std::string_view path = request.path;
-  if (!target.strip_prefix.empty() && path.starts_with(target.strip_prefix))
-    path.remove_prefix(target.strip_prefix.size());
-  out.url = target.url + std::string(path) + (request.query.empty() ? "" : "?" + std::string(request.query));
+  out.url = target.url + (path.starts_with('/') ? "" : "/") + std::string(path) +
+            (request.query.empty() ? "" : "?" + std::string(request.query));
   for (const auto& [name, value] : request.headers)
     if (!hop_by_hop(name)) out.headers.add(std::string(name), std::string(value));
   for (const auto& [name, value] : target.headers)
@@ -158,8 +250,10 @@ void ProxyPool::reap() {
   }
 }
 
-Reply ProxyPool::forward(const Request& request, const ProxyTarget& target) {
-  auto exchange = std::make_shared<Exchange>();
+Reply ProxyPool::forward(const Request& request, const ProxyTarget& target, const vendor::Profile& profile,
+                         const std::string& request_id) {
+  net::HttpRequest forwarded = upstream_request(request, target);
+  auto exchange = std::make_shared<Exchange>(held_);
   {
     const std::lock_guard lock(mutex_);
     reap();
@@ -170,33 +264,12 @@ Reply ProxyPool::forward(const Request& request, const ProxyTarget& target) {
                               nullptr,
                               "proxy_busy",
                               {{"Retry-After", "1"}}}};
-    running_.push_back({std::thread([exchange, forwarded = upstream_request(request, target)]() mutable {
-                          exchange->run(std::move(forwarded));
-                        }),
-                        exchange});
+    running_.push_back(
+        {std::thread([exchange, forwarded = std::move(forwarded)] { exchange->run(forwarded); }), exchange});
   }
-  std::unique_lock lock(exchange->mutex);
-  exchange->changed.wait(lock, [&] { return exchange->head; });
-  if (exchange->error && exchange->status == 0)
-    throw Rejected{ApiError{502,
-                            "The stub's proxy to " + target.url + " failed: " + exchange->error->message,
-                            "server_error",
-                            nullptr,
-                            "proxy_error",
-                            {}}};
   Reply reply;
-  reply.status = exchange->status;
-  for (const auto& [name, value] : exchange->headers)
-    if (!hop_by_hop(name)) reply.headers.emplace_back(name, value);
-  const auto type = exchange->headers.get("content-type");
-  if (type && core::media_type(*type) == "text/event-stream") {
-    lock.unlock();
-    reply.stream = std::make_unique<PassThrough>(exchange);
-    return reply;
-  }
-  exchange->changed.wait(lock, [&] { return exchange->done; });
-  for (const auto& chunk : exchange->chunks)
-    reply.body += chunk;
+  reply.status = 0;  // known when the upstream answers
+  reply.pending = std::make_unique<UpstreamAnswer>(exchange, target.url, profile, request_id);
   return reply;
 }
 

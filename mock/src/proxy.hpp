@@ -1,14 +1,19 @@
 // A stub's `proxy:`: the request is forwarded to another server and its answer comes back as it arrives (an
-// event stream passes through chunk by chunk, its bytes untouched, so framing quirks survive). The upstream
-// exchange runs on a thread of its own, so a paced stream does not hold the worker; a bounded number run at
-// once, and each is bounded in time (connect 5 s, 30 s of silence, 10 minutes in all).
+// event stream passes through chunk by chunk, its bytes untouched, so framing quirks survive). Each upstream
+// exchange runs on a thread of its own and the answer is a PendingAnswer the HTTP layer polls, so no worker
+// waits on an upstream. Bounded: 256 exchanges at once, 5 s to connect, 30 s of silence, 10 minutes in all,
+// 64 MiB held per exchange and 256 MiB over all of them.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+
+#include <gatecheck/vendor/profile.hpp>
 
 #include "exchange.hpp"
 #include "stub_response.hpp"
@@ -20,15 +25,17 @@ class ProxyPool {
   static constexpr std::size_t kMaxOpen = 256;
 
   ProxyPool() = default;
-  ~ProxyPool();  // waits for the upstream exchanges still running (each is bounded in time)
+  ~ProxyPool();  // abandons the upstream exchanges still running and joins their threads
   ProxyPool(const ProxyPool&) = delete;
   ProxyPool& operator=(const ProxyPool&) = delete;
 
-  // Forwards `request` to `target`; waits for the upstream's status line. A transport failure is a 502 in
-  // the API's error shape, naming the upstream and what went wrong; a full pool is a 503.
-  Reply forward(const Request& request, const ProxyTarget& target);
+  // Starts forwarding `request` to `target` and returns at once: a Reply whose `pending` answer is the
+  // upstream's. A failed upstream becomes a 502 in `profile`'s error shape naming it; a full pool is a 503
+  // (thrown as Rejected), and so is a path that is not absolute (a 400).
+  Reply forward(const Request& request, const ProxyTarget& target, const vendor::Profile& profile,
+                const std::string& request_id);
 
-  struct Exchange;  // one upstream exchange, shared by its thread and the reply's stream
+  struct Exchange;  // one upstream exchange, shared by its thread and the answer
 
  private:
   struct Running {
@@ -39,6 +46,7 @@ class ProxyPool {
 
   std::mutex mutex_;
   std::list<Running> running_;
+  std::shared_ptr<std::atomic<std::size_t>> held_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 }  // namespace gatecheck::mock

@@ -1,6 +1,7 @@
 // The mock's HTTP layer. One io_context and one SO_REUSEPORT acceptor per worker thread, so workers share
 // nothing per request; a C++20 coroutine per connection; SSE events paced by timers on absolute deadlines, so
 // thousands of streams wait without threads and without drift.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -43,6 +44,8 @@ constexpr auto kWatchedWait = std::chrono::seconds(1);
 // Room in the read buffer beyond the header limit: bodies are consumed as they are parsed, so this only holds
 // the unparsed rest of a read (and pipelined requests).
 constexpr std::size_t kReadSlack = 64 * 1024;
+// How often an answer still coming from elsewhere (a proxying stub's) is asked for.
+constexpr auto kPendingPoll = std::chrono::milliseconds(5);
 
 // A live connection, as the worker sees it when shutting down.
 struct Session {
@@ -297,6 +300,7 @@ struct Server::Impl {
       const Request request = make_request(parser, remote, refused);
       const auto received = Clock::now();
       Reply reply = answer(request);
+      if (reply.pending && !co_await await_pending(timer, reply)) break;
       const auto& message = parser.get();
       const bool keep_alive = message.keep_alive() && refused == 0 && !reply.close_after && !stopping;
       if (reply.first_byte_delay.count() > 0) {
@@ -320,6 +324,8 @@ struct Server::Impl {
         ok = co_await send_body(stream, *handle, reply, keep_alive, message.version());
       }
       delivery.last_byte_ms = since(received);
+      delivery.status = reply.status;
+      delivery.stream = reply.stream != nullptr;
       app->delivered(reply.journal_seq, delivery);
       if (ok && refused != 0) co_await linger(stream);  // a body was left unread
       if (!ok || !keep_alive) break;
@@ -370,7 +376,10 @@ struct Server::Impl {
   asio::awaitable<bool> send_body(beast::tcp_stream& stream, Session& session, Reply& reply, bool keep_alive,
                                   unsigned version) {
     const std::string head = response_head(reply, reply.body.size(), keep_alive, version, false);
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(reply.body)};
+    // RFC 9110 6.4.1: these statuses have no content; bytes after the head would be read as the next answer.
+    const bool bodiless = reply.status < 200 || reply.status == 204 || reply.status == 304;
+    const std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head), asio::buffer(reply.body.data(), bodiless ? 0 : reply.body.size())};
     error_code ec;
     // The sweeper enforces the write deadline: a client that stops reading cannot hold the connection.
     session.writing = true;
@@ -378,6 +387,35 @@ struct Server::Impl {
     co_await asio::async_write(stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
     session.writing = false;
     co_return !ec;
+  }
+
+  // An answer another server is still giving: asked for every few milliseconds (each exchange ends within its
+  // own bounds), then taken in, the pipeline's headers added where it has none of that name. False when the
+  // server is stopping.
+  asio::awaitable<bool> await_pending(asio::steady_timer& timer, Reply& reply) {
+    for (;;) {
+      if (stopping) {
+        reply.pending->abandon();
+        co_return false;
+      }
+      if (auto ready = reply.pending->poll()) {
+        for (auto& header : reply.headers) {
+          const bool has = std::any_of(ready->headers.begin(), ready->headers.end(), [&](const auto& own) {
+            return beast::iequals(own.first, header.first);
+          });
+          if (!has) ready->headers.push_back(std::move(header));
+        }
+        reply.status = ready->status;
+        reply.headers = std::move(ready->headers);
+        reply.body = std::move(ready->body);
+        reply.stream = std::move(ready->stream);
+        reply.pending.reset();
+        co_return true;
+      }
+      timer.expires_after(kPendingPoll);
+      error_code ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
 
   static double since(Clock::time_point start) {

@@ -5,6 +5,7 @@
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/json_path.hpp>
+#include <gatecheck/core/redact.hpp>
 #include <gatecheck/core/uri.hpp>
 #include <gatecheck/core/utf8.hpp>
 #include <gatecheck/schema/matcher.hpp>
@@ -130,7 +131,10 @@ bool RequestPattern::match_path(std::string_view path, PatternMatch& out) const 
                            shown(path));
       return false;
     }
-    if (segments[i].parameter) params[segments[i].text] = core::percent_decode(segment);
+    if (segments[i].parameter) {
+      const std::string decoded = core::percent_decode(segment);  // templates serve it as JSON: UTF-8 only
+      params[segments[i].text] = core::is_valid_utf8(decoded) ? decoded : core::repair_utf8(decoded);
+    }
     ++i;
   }
   out.path_params = std::move(params);
@@ -161,8 +165,16 @@ PatternMatch RequestPattern::match(const RequestView& view, bool all) const {
   }
   for (std::size_t i = 0; i < headers_.size() && !done(); ++i) {
     ++out.criteria;
-    const auto outcome = schema::match_text(headers_[i].second, request.header(headers_[i].first));
-    if (!outcome.ok) miss(out, "header " + headers_[i].first, outcome);
+    const auto value = request.header(headers_[i].first);
+    const auto outcome = schema::match_text(headers_[i].second, value);
+    if (outcome.ok) continue;
+    // A credential is never quoted, neither the one expected nor the one sent.
+    if (core::is_credential_header(headers_[i].first)) {
+      out.misses.push_back("header " + headers_[i].first +
+                           (value ? ": the value differs (a credential: neither is shown)" : ": absent"));
+    } else {
+      miss(out, "header " + headers_[i].first, outcome);
+    }
   }
   if (!done() && body_) {
     ++out.criteria;
@@ -198,6 +210,13 @@ PatternMatch RequestPattern::match(const RequestView& view, bool all) const {
       continue;
     }
     if (!outcome.ok) miss(out, "json " + text, outcome);
+  }
+  if (view.cut() && !out.misses.empty()) {
+    // A journal entry keeps only the start of a long body: a body criterion's miss may be the cut's doing.
+    for (auto& line : out.misses)
+      if (line.starts_with("json ") || line.starts_with("body") || line.starts_with("stream"))
+        line += " (the journal kept " + std::to_string(view.cut()->first) + " of its " +
+                std::to_string(view.cut()->second) + " bytes; raise --journal-body-bytes)";
   }
   return out;
 }

@@ -21,12 +21,17 @@ namespace gatecheck::mock {
 // The request as a pattern sees it; its body is parsed at most once, whatever number of patterns look at it.
 class RequestView {
  public:
-  explicit RequestView(const Request& request) : request_(request) {}
+  // `cut`: the body is the first `first` of `second` bytes (a journal entry's).
+  explicit RequestView(const Request& request,
+                       std::optional<std::pair<std::size_t, std::size_t>> cut = std::nullopt)
+      : request_(request), cut_(cut) {}
   const Request& request() const { return request_; }
   const nlohmann::json& body() const;  // discarded (is_discarded()) when the body is not JSON
+  const std::optional<std::pair<std::size_t, std::size_t>>& cut() const { return cut_; }
 
  private:
   const Request& request_;
+  std::optional<std::pair<std::size_t, std::size_t>> cut_;
   mutable std::optional<nlohmann::json> body_;
 };
 

@@ -92,9 +92,10 @@ std::optional<Reply> play_stub(const StubHit& hit, const RequestView& view, Call
       context.stub_delay = delay;
       return std::nullopt;
     }
-    Reply reply = response.kind == StubResponse::Kind::scripted
-                      ? render_scripted(response, scope)
-                      : proxies.forward(view.request(), response.proxy);
+    Reply reply =
+        response.kind == StubResponse::Kind::scripted
+            ? render_scripted(response, scope)
+            : proxies.forward(view.request(), response.proxy, context.profile(), context.request_id);
     if (response.kind == StubResponse::Kind::proxied)
       for (auto& [name, value] : render_headers(response, scope))
         reply.set_header(std::move(name), std::move(value));
@@ -111,14 +112,18 @@ std::optional<Reply> play_stub(const StubHit& hit, const RequestView& view, Call
   }
 }
 
-Reply no_stub_matched(const CallContext& context, const std::vector<NearMiss>& nearest) {
+Reply no_stub_matched(const CallContext& context, const std::vector<NearMiss>& nearest,
+                      const core::Redactor& redactor) {
   const Request& request = context.request;
   std::string message = "No stub matches " + text(request.method) + " " + text(request.path) + ".";
   json misses = json::array();
   for (const auto& miss : nearest) {
+    std::vector<std::string> lines;
+    for (const auto& line : miss.misses)
+      lines.push_back(text(redactor.redact(line)));
     message += (misses.empty() ? " Nearest: " : "; ") + miss.stub_id;
-    if (!miss.misses.empty()) message += " (" + miss.misses.front() + ")";
-    misses.push_back({{"stub", miss.stub_id}, {"name", miss.name}, {"misses", miss.misses}});
+    if (!lines.empty()) message += " (" + lines.front() + ")";
+    misses.push_back({{"stub", miss.stub_id}, {"name", miss.name}, {"misses", std::move(lines)}});
   }
   if (nearest.empty()) message += " There are no stubs.";
   json body = json::parse(render_error(

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 
+#include <gatecheck/core/redact.hpp>
+
 #include "call_context.hpp"
 #include "proxy.hpp"
 #include "stub_store.hpp"
@@ -17,7 +19,8 @@ std::optional<Reply> play_stub(const StubHit& hit, const RequestView& view, Call
                                ProxyPool& proxies);
 
 // The 404 of strict mode: no stub matched; the nearest stubs and why each missed, in the message and as
-// `near_misses` beside the error.
-Reply no_stub_matched(const CallContext& context, const std::vector<NearMiss>& nearest);
+// `near_misses` beside the error, with what `redactor` masks masked (it is sent before any key is checked).
+Reply no_stub_matched(const CallContext& context, const std::vector<NearMiss>& nearest,
+                      const core::Redactor& redactor);
 
 }  // namespace gatecheck::mock

@@ -26,6 +26,15 @@ bool is_token(std::string_view name) {
   });
 }
 
+// How a message is framed is the server's to say: a stub that set these could split or join answers on a
+// kept-alive connection.
+bool frames_the_message(std::string_view name) {
+  for (const char* framing : {"content-length", "transfer-encoding", "connection", "keep-alive", "te",
+                              "trailer", "upgrade", "proxy-connection"})
+    if (core::iequals(name, framing)) return true;
+  return false;
+}
+
 // A rendered value may hold what the request sent: line breaks and NULs become spaces, so a template cannot
 // add header fields (the server writes values as they are).
 std::string field_value(std::string value) {
@@ -118,7 +127,8 @@ void read_proxy(const json& spec, StubResponse& out) {
   out.proxy.strip_prefix = spec.value("strip_prefix", "");
   const json headers = spec.value("headers", json::object());  // items() needs its object alive
   for (const auto& [name, value] : headers.items()) {
-    if (!is_token(name)) throw std::invalid_argument("/proxy/headers: '" + name + "' is not a header name");
+    if (!is_token(name) || frames_the_message(name))
+      throw std::invalid_argument("/proxy/headers: '" + name + "' is not a header a stub may set");
     out.proxy.headers.emplace_back(name, field_value(value.get<std::string>()));
   }
 }
@@ -193,6 +203,8 @@ StubResponse StubResponse::compile(const json& spec, const std::string& where) {
   const json headers = spec.value("headers", json::object());  // items() needs its object alive
   for (const auto& [name, value] : headers.items()) {
     if (!is_token(name)) throw std::invalid_argument(where + "/headers: '" + name + "' is not a header name");
+    if (frames_the_message(name))
+      throw std::invalid_argument(where + "/headers: " + name + " frames the message; the server sets it");
     out.headers.emplace_back(name, field_value(value.get<std::string>()));
   }
   check(headers, where + "/headers");

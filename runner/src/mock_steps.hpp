@@ -3,6 +3,7 @@
 // received since the scenario began that match a pattern. A scenario with such steps runs alone.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,11 +26,13 @@ class MockSession {
   std::string begin();
   void install(const nlohmann::json& stub, const std::string& location, StepResult& result);
   void verify(const nlohmann::json& spec, const std::string& location, StepResult& result);
-  // Removes the stubs this scenario installed (their scenarios' states go with them).
-  void end();
+  // Removes the stubs this scenario installed (their scenarios' states go with them), whatever happened;
+  // empty when it worked, otherwise what stayed behind and why.
+  std::string end();
 
  private:
-  net::HttpResponse call(const std::string& method, const std::string& path, const std::string& body = "");
+  net::HttpResponse call(const std::string& method, const std::string& path, const std::string& body,
+                         std::chrono::steady_clock::time_point deadline);
 
   const RunEnvironment& env_;
   net::HttpClient& client_;

@@ -771,7 +771,15 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     stop = run.result.outcome == Outcome::failed || run.cut;
     result.steps.push_back(std::move(run.result));
   }
-  if (state.mock) state.mock->end();
+  if (state.mock)
+    if (const std::string problem = state.mock->end(); !problem.empty()) {
+      StepResult cleanup;
+      cleanup.name = "mock admin API";
+      cleanup.location = result.location;
+      cleanup.outcome = Outcome::failed;
+      cleanup.checks.push_back(failure("suite.mock", problem, cleanup.location));
+      result.steps.push_back(std::move(cleanup));
+    }
   redact_results(result.steps, state.redactor);
   result.outcome = scenario_outcome(result.steps, deadline_hit, result.skip_reason);
   result.duration_ms = ms_since(started);

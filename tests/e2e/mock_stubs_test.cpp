@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -144,6 +145,51 @@ TEST(StubFiles, AMistakeNamesFileLineAndColumnAndAGoodFileServes) {
       << "strict: no stub, no generated answer";
   server.stop();
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gatecheck
+
+namespace gatecheck {
+namespace {
+
+TEST(ProxyStub, AWaitForTheUpstreamHoldsNoWorkerAndThePathCannotNameAnotherHost) {
+  mock::Server upstream(options_with({json::parse(
+      R"({"request": {"path": "/v1/slow"}, "response": {"json": {"slow": true}, "delay": {"fixed_ms": 1500}}})")}));
+  upstream.start();
+  mock::Server front(options_with({json::parse(R"({"response": {"proxy": {"url": ")" + upstream.url() +
+                                               R"(", "strip_prefix": "/up"}}})")}));
+  front.start();  // one worker thread (options_with)
+  std::thread slow([&] { EXPECT_EQ(send("GET", front.url() + "/v1/slow").body, R"({"slow":true})"); });
+  std::this_thread::sleep_for(200ms);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(send("GET", front.url() + "/health").status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 700ms)
+      << "the only worker is not waiting on the upstream";
+  slow.join();
+  EXPECT_EQ(send("GET", front.url() + "/upper/v1/models").status, 404) << "the upstream's own 404, passed on";
+  EXPECT_EQ(journal(upstream)[0]["url"], "/upper/v1/models")
+      << "a prefix is stripped only at a segment boundary";
+  const json seen = journal(front);
+  const auto slow_entry =
+      std::find_if(seen.begin(), seen.end(), [](const json& e) { return e["path"] == "/v1/slow"; });
+  ASSERT_NE(slow_entry, seen.end());
+  EXPECT_EQ((*slow_entry)["status"], 200) << "the journal learns a proxied answer's status when it is sent";
+  front.stop();
+  upstream.stop();
+}
+
+TEST(StubAnswers, ABodilessStatusSendsNoBodyToSplitTheNextAnswer) {
+  mock::Server server(options_with(
+      {json::parse(R"({"request": {"path": "/v1/empty"}, "response": {"status": 204, "json": {"a": 1}}})")}));
+  server.start();
+  net::HttpClient client;  // one kept-alive connection for both
+  const net::HttpRequest empty{"GET", server.url() + "/v1/empty", {}, {}};
+  EXPECT_EQ(client.send(empty).status, 204);
+  const auto next = client.send({"GET", server.url() + "/health", {}, {}});
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(next.body, R"({"status":"ok"})");
+  server.stop();
 }
 
 }  // namespace

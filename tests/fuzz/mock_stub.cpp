@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <gatecheck/core/document.hpp>
+#include <gatecheck/core/redact.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/schema/format_check.hpp>
 #include <gatecheck/vendor/profile.hpp>
@@ -98,7 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   mock::StubStore store({stub});
   const mock::RequestView view(request);
   // The strict mode's 404 quotes what arrived: it must stay JSON whatever the bytes were.
-  const mock::Reply missed = mock::no_stub_matched(context_for(request), store.near_misses(view, 3));
+  const mock::Reply missed =
+      mock::no_stub_matched(context_for(request), store.near_misses(view, 3), core::Redactor());
   require(nlohmann::json::accept(missed.body), "the near-miss report is JSON");
   mock::CallContext context = context_for(request);
   mock::ProxyPool proxies;

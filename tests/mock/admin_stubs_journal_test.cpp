@@ -199,6 +199,20 @@ TEST(Journal, IsABoundedRingWithCappedBodiesAndCanBeCleared) {
 namespace gatecheck::mock {
 namespace {
 
+TEST(Journal, AKeyInTheQueryIsMaskedAndACutBodySaysWhyItMissed) {
+  auto mock = admin_mock(10, 16);
+  mock.get("/v1/models?api_key=sk-journal-secret-key-1234",
+           {{"Authorization", "Bearer sk-journal-secret-key-1234"}});
+  chat(mock);
+  const json data = admin(mock, "GET", "/admin/requests").json()["data"];
+  EXPECT_THAT(data[1]["url"].get<std::string>(), Not(HasSubstr("sk-journal-secret-key-1234")));
+  const json none =
+      admin(mock, "POST", "/admin/requests/count", R"({"request": {"model": "gpt-4o-mini"}})").json();
+  EXPECT_EQ(none["count"], 0) << "only 16 bytes of the body were kept";
+  EXPECT_THAT(none["near_misses"][0]["misses"][0].get<std::string>(),
+              HasSubstr("the journal kept 16 of its"));
+}
+
 TEST(Journal, BytesThatAreNotUtf8AreServedRepairedNotAsA500) {
   auto mock = admin_mock();
   mock.post("/v1/chat/completions", "not json \xff\xfe",

@@ -133,6 +133,31 @@ TEST(StubTemplates, ANameTheRequestLacksIsA500NamingTheStubAndOneThatCannotExist
   EXPECT_THROW(MockApp{options}, std::invalid_argument) << "env is not readable from stubs";
 }
 
+TEST(StubTemplates, APathParameterThatIsNotUtf8IsRepairedNotA500) {
+  auto mock = with_stubs({R"({"request": {"path": "/v1/models/{model}"},
+                             "response": {"json": {"id": "{{ request.path_params.model }}"}}})"});
+  const auto answer = mock.get("/v1/models/%FF");
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.json()["id"], "\xef\xbf\xbd");
+}
+
+TEST(StubResponses, FramingHeadersAreTheServersAndAStubThatSetsOneIsRefused) {
+  for (const char* stub : {R"({"response": {"headers": {"Content-Length": "5"}}})",
+                           R"({"response": {"headers": {"transfer-encoding": "chunked"}}})",
+                           R"({"response": {"status": 101}})"}) {
+    auto options = MockApp::default_options();
+    options.stubs.push_back(json::parse(stub));
+    EXPECT_THROW(MockApp{options}, std::invalid_argument) << stub;
+  }
+}
+
+TEST(StubResponses, AProxiedPathMustBeAbsoluteSoItCannotNameAnotherHost) {
+  auto mock = with_stubs({R"({"response": {"proxy": {"url": "http://127.0.0.1:1"}}})"});
+  const auto answer = mock.send("POST", ".evil.example/v1/chat/completions", kChat, {});
+  EXPECT_EQ(answer.status, 400);
+  EXPECT_THAT(answer.body, HasSubstr("must start with '/'"));
+}
+
 TEST(StubTemplates, TemplateFalseSendsBracesLiterally) {
   auto mock = with_stubs({R"({"response": {"body": "{{ not a template", "template": false}})"});
   EXPECT_EQ(mock.post("/v1/chat/completions", kChat).body, "{{ not a template");
@@ -254,6 +279,19 @@ TEST(StubScenarios, ResponsesInOrderTheLastRepeatingAndHitsAreCounted) {
   EXPECT_EQ(mock.post("/v1/chat/completions", kChat).json(), json({{"ok", true}}));
   EXPECT_EQ(mock.post("/v1/chat/completions", kChat).json(), json({{"ok", true}}));
   EXPECT_EQ(mock.send("GET", "/admin/stubs/seq", "", kAdmin, false).json()["hits"], 3);
+}
+
+TEST(StrictMode, ANearMissNeverQuotesACredentialNeitherTheStubsNorTheClients) {
+  auto mock =
+      with_stubs({R"({"id": "team", "request": {"headers": {"authorization": "Bearer sk-team-secret-0001"}},
+                             "response": {"json": {}}})"},
+                 true);
+  const auto answer =
+      mock.post("/v1/chat/completions", kChat, {{"Authorization", "Bearer sk-client-secret-0002"}});
+  EXPECT_EQ(answer.status, 404);
+  EXPECT_THAT(answer.body, HasSubstr("a credential: neither is shown"));
+  EXPECT_THAT(answer.body, ::testing::Not(HasSubstr("sk-team-secret")));
+  EXPECT_THAT(answer.body, ::testing::Not(HasSubstr("sk-client-secret")));
 }
 
 TEST(StrictMode, AnUnmatchedRequestIsA404NamingTheNearestStubsAndWhyEachMissed) {

@@ -9,6 +9,9 @@ namespace gatecheck::core {
 
 // "sk-simo-***wxyz": a recognisable prefix and, for long secrets, the last four characters.
 std::string mask_secret(std::string_view secret);
+// The headers that carry credentials wherever they are seen (Authorization, X-API-Key, Cookie, ...): a
+// Redactor masks them by default, and a stub's near-miss report never quotes them.
+bool is_credential_header(std::string_view name);
 
 class Redactor {
  public:
