@@ -319,7 +319,11 @@ void App::compose(const CallContext& context, Reply& reply, const Admission* adm
   // x-request-id and the rate-limit headers belong to the pipeline (endpoints never set them): appended, not
   // searched.
   reply.headers.reserve(reply.headers.size() + 8 + profile.response_headers.size());  // one allocation
-  add_header(reply, reply.scripted, "x-request-id", context.request_id);
+  if (reply.scripted) {
+    add_header(reply, true, "x-request-id", context.request_id);
+  } else {
+    reply.headers.emplace_back("x-request-id", context.request_id);
+  }
   for (const auto& [name, value] : profile.response_headers)
     add_header(reply, reply.scripted, name, replace_all(value, "{trace_id}", context.request_id));
   for (const auto& [name, value] : context.stub_headers)
