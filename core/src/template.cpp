@@ -58,13 +58,17 @@ std::optional<Expression> next_expression(std::string_view text, std::size_t fro
                     trim(text.substr(open + kOpen.size(), close - open - kOpen.size()))};
 }
 
+// An expression is a path that starts with a name (`vars.model`, not `.x` or `[0]`).
 JsonPath parse_expression(std::string_view expr, std::string_view whole) {
+  std::optional<JsonPath> path;
   try {
-    return JsonPath::parse("$." + std::string(expr));
+    path = JsonPath::parse("$." + std::string(expr));
   } catch (const JsonPathError&) {
+  }
+  if (!path || path->segments().empty() || !std::holds_alternative<JsonPath::Name>(path->segments().front()))
     throw TemplateError("cannot read expression '" + std::string(expr) + "' in '" + std::string(whole) +
                         "': expected a name like vars.model, captures.items[0] or env.API_KEY");
-  }
+  return *path;
 }
 
 json evaluate(std::string_view expr, std::string_view whole, const TemplateScope& scope) {

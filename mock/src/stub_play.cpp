@@ -23,7 +23,7 @@ json request_root(const RequestView& view, const CallContext& context, const jso
     query[text(name)] = text(value);
   json headers = json::object();
   for (const auto& [name, value] : request.headers)
-    headers[core::to_lower(name)] = text(value);
+    headers[text(core::to_lower(name))] = text(value);
   const json& body = view.body();
   return {{"id", context.request_id},
           {"method", text(request.method)},

@@ -17,6 +17,8 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 
 constexpr double kMaxDelayMs = 600'000;  // ten minutes, as the schema bounds every delay
+// What a template splices in comes from the request and is repaired to UTF-8 there; this is the backstop.
+constexpr auto kReplace = json::error_handler_t::replace;
 
 // RFC 9110 5.1 field names: tokens. A stub's header names are checked when it loads.
 bool is_token(std::string_view name) {
@@ -159,7 +161,7 @@ std::string event_bytes(const StubResponse::Event& event, const core::TemplateSc
   if (!event.event.empty()) out += "event: " + event.event + "\n";
   if (!event.id.empty()) out += "id: " + event.id + "\n";
   const json data = scope != nullptr ? core::render_tree(event.data, *scope) : event.data;
-  std::string text = data.is_string() ? data.get<std::string>() : data.dump();
+  std::string text = data.is_string() ? data.get<std::string>() : data.dump(-1, ' ', false, kReplace);
   // CR, CRLF and LF all end an SSE line: each becomes one break, so data can never start another field.
   text = replace_all(replace_all(text, "\r\n", "\n"), "\r", "\n");
   // A data text with line breaks is sent as one data: line per line, as SSE requires.
@@ -276,7 +278,7 @@ Reply render_scripted(const StubResponse& response, const core::TemplateScope& s
                      ? core::to_template_text(core::render(text.get_ref<const std::string&>(), scope))
                      : text.get<std::string>();
   } else if (!text.is_null()) {
-    reply.body = (response.templated ? core::render_tree(text, scope) : text).dump();
+    reply.body = (response.templated ? core::render_tree(text, scope) : text).dump(-1, ' ', false, kReplace);
   }
   if (!typed()) reply.headers.emplace_back("Content-Type", "application/json");  // the API's own, unless said
   return reply;

@@ -69,5 +69,20 @@ TEST(Templates, UnknownNamesAreErrorsThatNameThem) {
   expect_error("{{ vars.flags[?@] }}", "a template names one value");
 }
 
+TEST(Templates, AnExpressionThatDoesNotStartWithANameIsAnErrorNotACrash) {
+  // Found by the mock_stub fuzzer: "$." + ".x" parses with a descendant segment first.
+  for (const char* text : {"{{ .x }}", "{{ ..x }}", "{{ [0] }}", "{{ * }}", "{{ ['a'] }}"}) {
+    expect_error(text, "expected a name like vars.model");
+    EXPECT_THROW(template_names(text), TemplateError) << text;
+  }
+}
+
+TEST(Templates, ADeferredRootIsLeftAsWrittenForALaterRenderer) {
+  TemplateScope scope = make_scope();
+  scope.defer("request");
+  EXPECT_EQ(render("{{ request.body.model }}", scope), json("{{ request.body.model }}"));
+  EXPECT_EQ(render("{{ vars.model }} then {{request.x}}", scope), json("gpt-4o then {{request.x}}"));
+}
+
 }  // namespace
 }  // namespace gatecheck::core
