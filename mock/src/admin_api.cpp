@@ -195,12 +195,13 @@ struct AdminRoute {
   std::string_view method;
   std::string_view path;  // a trailing "/" takes the rest as the parameter
   Reply (*handler)(AdminCall&);
+  bool reads_query = false;  // false: any query parameter is a 400 naming it
 };
 
 // Exact paths before the prefixes they share ("/admin/stubs/reset" before "/admin/stubs/").
 constexpr AdminRoute kAdminRoutes[] = {
     {"GET", "/admin/openapi.json", &admin_description},
-    {"GET", "/admin/requests", &list_requests},
+    {"GET", "/admin/requests", &list_requests, true},
     {"DELETE", "/admin/requests", &clear_requests},
     {"POST", "/admin/requests/find", &find_requests},
     {"POST", "/admin/requests/count", &count_requests},
@@ -222,7 +223,7 @@ constexpr AdminRoute kAdminRoutes[] = {
     {"GET", "/admin/usage", &usage},
     {"POST", "/admin/usage/thresholds", &set_threshold},
     {"POST", "/admin/events", &emit_event},
-    {"GET", "/admin/deliveries", &deliveries},
+    {"GET", "/admin/deliveries", &deliveries, true},
 };
 
 void check_token(const CallContext& context) {
@@ -264,18 +265,33 @@ Reply admin_api(const AdminCall& admin) {
   const CallContext& context = admin.context;
   check_token(context);
   const std::string_view path = context.request.path;
+  std::string allowed;  // the methods of the path, for a 405
   for (const auto& route : kAdminRoutes) {
     const bool prefix = route.path.ends_with('/');
     const bool fits =
         prefix ? path.starts_with(route.path) && path.size() > route.path.size() : path == route.path;
-    if (!fits || route.method != context.request.method) continue;
+    if (!fits) continue;
+    if (route.method != context.request.method) {
+      if (allowed.find(route.method) == std::string::npos)
+        allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
+      continue;
+    }
     CallContext routed = context;
     const std::string parameter =
         prefix ? core::percent_decode(path.substr(route.path.size())) : std::string();
     routed.parameter = parameter;
     AdminCall call{routed, admin.state, admin.now, admin.stub_format, admin.redactor};
+    if (!route.reads_query) query_params(call, {});
     return route.handler(call);
   }
+  if (!allowed.empty())
+    throw Rejected{ApiError{405,
+                            "Method " + std::string(context.request.method) + " is not allowed on " +
+                                std::string(path) + "; it takes " + allowed + ".",
+                            {},
+                            nullptr,
+                            "method_not_allowed",
+                            {{"Allow", allowed}}}};
   throw invalid_url(context.request);
 }
 

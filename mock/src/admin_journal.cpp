@@ -21,12 +21,14 @@ struct PatternQuery {
   JournalQuery query;
 };
 
-PatternQuery pattern_query(const AdminCall& call) {
+// `limited`: the call returns entries (find), so `limit` is one of its parameters.
+PatternQuery pattern_query(const AdminCall& call, bool limited) {
   const json body = object_body(call);
   for (const auto& [name, value] : body.items())
-    if (name != "request" && name != "since" && name != "limit")
-      throw Rejected{ApiError::invalid("Unknown parameter '" + name + "'; known: request, since, limit.",
-                                       name, "unknown_parameter")};
+    if (name != "request" && name != "since" && !(limited && name == "limit"))
+      throw Rejected{ApiError::invalid(
+          "Unknown parameter '" + name + "'; known: request, since" + (limited ? ", limit." : "."), name,
+          "unknown_parameter")};
   PatternQuery out;
   try {
     // A pattern alone is checked as the request of a stub, so both read one format.
@@ -53,10 +55,20 @@ PatternQuery pattern_query(const AdminCall& call) {
 Reply list_requests(AdminCall& call) {
   auto params = query_params(call, {"method", "path", "status", "stub", "header", "since", "limit"});
   JournalQuery query;
+  for (const char* name : {"method", "path", "stub"})
+    if (params.count(name) != 0 && params[name].empty())
+      throw Rejected{
+          ApiError::invalid(std::string("'") + name + "' must not be empty.", name, "invalid_value")};
   if (params.count("method")) query.method = params["method"];
   if (params.count("path")) query.path = params["path"];
   if (params.count("stub")) query.stub = params["stub"];
-  if (params.count("status")) query.status = static_cast<int>(count_param(params, "status", 0));
+  if (params.count("status")) {
+    const auto status = count_param(params, "status", 0);
+    if (status < 100 || status > 599)
+      throw Rejected{
+          ApiError::invalid("'status' must be an HTTP status, 100 to 599.", "status", "invalid_value")};
+    query.status = static_cast<int>(status);
+  }
   if (const auto header = params.find("header"); header != params.end()) {
     const auto colon = header->second.find(':');
     if (colon == std::string::npos || colon == 0)
@@ -72,14 +84,14 @@ Reply list_requests(AdminCall& call) {
 }
 
 Reply find_requests(AdminCall& call) {
-  PatternQuery found = pattern_query(call);
+  PatternQuery found = pattern_query(call, true);
   found.query.pattern = &found.pattern;
   return json_reply(200, call.state.journal.find(found.query, call.redactor).dump());
 }
 
 // Verification: how many requests matched, and when none did, the nearest ones and why each missed.
 Reply count_requests(AdminCall& call) {
-  PatternQuery counted = pattern_query(call);
+  PatternQuery counted = pattern_query(call, false);
   counted.query.pattern = &counted.pattern;
   const std::size_t count = call.state.journal.count(counted.query);
   json out = {{"count", count}, {"next_seq", call.state.journal.next_seq()}};

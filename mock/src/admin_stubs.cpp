@@ -87,9 +87,11 @@ Reply list_scenarios(AdminCall& call) {
 Reply set_scenario(AdminCall& call) {
   const std::string name(call.context.parameter);
   const std::string state = required_string(object_body(call), "state");
-  if (!call.state.stubs.set_state(name, state))
+  const std::string problem = call.state.stubs.set_state(name, state);
+  if (problem == "unknown scenario")
     throw Rejected{ApiError{
         404, "No stub takes part in scenario '" + name + "'.", {}, nullptr, "scenario_not_found", {}}};
+  if (!problem.empty()) throw Rejected{ApiError::invalid(problem + ".", "state", "invalid_value")};
   return json_reply(200, json{{"name", name}, {"state", state}}.dump());
 }
 

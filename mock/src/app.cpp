@@ -293,6 +293,15 @@ Reply App::serve(CallContext& context, std::optional<Admission>& admission) {
   }
   if (admission && match.route->rate_limited) admit(context, state_.limiter, *admission);
   Reply reply = match.route->handler(context);
+  if (context.controls.answer && !context.answer_taken)
+    throw Rejected{
+        ApiError{500,
+                 "Stub " + context.stub_id + " gives an answer, which only chat completions, completions " +
+                     "and the Responses API read; " + std::string(context.request.path) + " does not.",
+                 "server_error",
+                 nullptr,
+                 "stub_answer_unused",
+                 {}}};
   if (admission) {
     if (context.tokens_used > 0 && match.route->rate_limited) {
       state_.limiter.charge_tokens(admission->key, admission->plan, context.tokens_used, Clock::now(),

@@ -38,7 +38,15 @@ struct CallContext {
   std::vector<std::pair<std::string, std::string>> stub_headers{};
   std::chrono::milliseconds stub_delay{0};
 
+  bool answer_taken = false;  // an endpoint read the stub's fixed answer (see take_answer)
+
   const vendor::Profile& profile() const { return options.profile; }
+  // The stub's fixed answer, for the endpoints that generate text (chat, completions, Responses); an answer
+  // no endpoint took is the stub's mistake, and the app says so.
+  std::shared_ptr<const ScriptedAnswer> take_answer() {
+    answer_taken = true;
+    return controls.answer;
+  }
   const FaultSet& faults() const { return controls.faults; }
 };
 

@@ -58,7 +58,7 @@ Reply answer(CallContext& context) {
   const auto& profile = context.profile();
   ChatRequest request = read_or_clamp(context);
   request.length = context.controls.length.get();
-  request.scripted = context.controls.answer;
+  request.scripted = context.take_answer();
   require_within_generation_limit(request, context.options.max_generated_tokens);
   require_model(profile, request.model, "chat",
                 "This is not a chat model and thus not supported in the v1/chat/completions endpoint.");

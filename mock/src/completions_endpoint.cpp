@@ -145,7 +145,7 @@ Reply completions_endpoint(CallContext& context) {
   const auto& profile = context.profile();
   CompletionsRequest request = read_request(context.request.body, profile, context.options.seed);
   request.chat.length = context.controls.length.get();
-  request.chat.scripted = context.controls.answer;
+  request.chat.scripted = context.take_answer();
   ChatRequest bound = request.chat;
   bound.n *= static_cast<std::uint32_t>(request.prompts.size());
   require_within_generation_limit(bound, context.options.max_generated_tokens);

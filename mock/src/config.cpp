@@ -62,6 +62,12 @@ void read_stub_at(const ConfigFile& file, const json& stub, const std::string& p
     const auto colon = what.find(": ");
     throw core::LoadError(file.path, file.where(what.substr(0, colon)), what.substr(colon + 2));
   }
+  // Ids name stubs at run time (GET, PUT, DELETE /admin/stubs/{id}): one stub each.
+  if (stub.is_object() && stub.contains("id"))
+    for (const auto& earlier : options.stubs)
+      if (earlier.is_object() && earlier.value("id", "") == stub["id"])
+        throw core::LoadError(file.path, file.where(pointer + "/id"),
+                              "stub id '" + stub["id"].get<std::string>() + "' is taken by an earlier stub");
   options.stubs.push_back(stub);
 }
 

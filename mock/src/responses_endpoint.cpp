@@ -61,7 +61,7 @@ Reply create_response_endpoint(CallContext& context) {
   const auto& profile = context.profile();
   ResponsesRequest request = read_responses_request(context.request.body, profile, context.options.seed);
   request.chat.length = context.controls.length.get();
-  request.chat.scripted = context.controls.answer;
+  request.chat.scripted = context.take_answer();
   require_within_generation_limit(request.chat, context.options.max_generated_tokens);
   require_model(profile, request.chat.model, "chat",
                 "The model `" + request.chat.model + "` does not support the Responses API.");

@@ -110,6 +110,14 @@ RequestPattern RequestPattern::compile(const json& spec, const std::string& wher
   return pattern;
 }
 
+std::vector<std::string> RequestPattern::path_params() const {
+  std::vector<std::string> names;
+  if (path_template_)
+    for (const auto& segment : *path_template_)
+      if (segment.parameter) names.push_back(segment.text);
+  return names;
+}
+
 bool RequestPattern::match_path(std::string_view path, PatternMatch& out) const {
   if (path_) {
     const auto outcome = schema::match_text(*path_, path);

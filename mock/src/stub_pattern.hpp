@@ -52,6 +52,7 @@ class RequestPattern {
   // Every criterion is tested (not only up to the first miss) when `all` is set: near-miss reports need them.
   PatternMatch match(const RequestView& request, bool all = false) const;
   const nlohmann::json& spec() const { return spec_; }
+  std::vector<std::string> path_params() const;  // the names its path template binds
 
  private:
   struct PathSegment {

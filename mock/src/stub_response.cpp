@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include <gatecheck/core/headers.hpp>
+#include <gatecheck/core/json_path.hpp>
 
 #include "generator.hpp"
 #include "text.hpp"
@@ -52,25 +53,44 @@ bool has_templates(const json& value) {
   return false;
 }
 
-// Every template in a tree must parse and read only the roots a stub has (core::kStubTemplateRoots).
-void check_templates(const json& value, const std::string& where) {
+// Why a template's name cannot exist when a request comes, or empty: the roots and members of
+// kTemplateMembers, and the path template's own parameters.
+std::string name_problem(const core::TemplateName& name, const std::vector<std::string>& path_params) {
+  const auto root = std::find_if(std::begin(kTemplateMembers), std::end(kTemplateMembers),
+                                 [&](const auto& entry) { return entry.first == name.root; });
+  if (root == std::end(kTemplateMembers))
+    return "unknown name '" + name.expression + "': stub templates read request, random, now and stub";
+  if (!name.member) return {};
+  if (root->second.find(" " + *name.member + " ") == std::string_view::npos)
+    return "unknown name '" + name.expression + "': " + name.root + " has" + std::string(root->second);
+  if (name.root != "request" || *name.member != "path_params") return {};
+  const core::JsonPath path = core::JsonPath::parse("$." + name.expression);  // segments() points into it
+  const auto& segments = path.segments();
+  const auto* param = segments.size() > 2 ? std::get_if<core::JsonPath::Name>(&segments[2]) : nullptr;
+  if (param == nullptr ||
+      std::find(path_params.begin(), path_params.end(), param->value) != path_params.end())
+    return {};
+  std::string known;
+  for (const auto& other : path_params)
+    known += " " + other;
+  return "unknown name '" + name.expression + "': the path template binds" +
+         (known.empty() ? " nothing" : known);
+}
+
+// Every template in a tree must parse and read only names a request will have.
+void check_templates(const json& value, const std::string& where,
+                     const std::vector<std::string>& path_params) {
   if (value.is_object()) {
     for (const auto& [key, member] : value.items())
-      check_templates(member, where + "/" + key);
+      check_templates(member, where + "/" + key, path_params);
   } else if (value.is_array()) {
     for (std::size_t i = 0; i < value.size(); ++i)
-      check_templates(value[i], where + "/" + std::to_string(i));
+      check_templates(value[i], where + "/" + std::to_string(i), path_params);
   } else if (value.is_string()) {
     try {
-      for (const auto& name : core::template_names(value.get_ref<const std::string&>())) {
-        if (name.root.empty()) continue;  // a quoted literal
-        const bool known =
-            std::any_of(std::begin(core::kStubTemplateRoots), std::end(core::kStubTemplateRoots),
-                        [&](std::string_view root) { return name.root == root; });
-        if (!known)
-          throw core::TemplateError("unknown name '" + name.expression +
-                                    "': stub templates read request, random, now and stub");
-      }
+      for (const auto& name : core::template_names(value.get_ref<const std::string&>()))
+        if (const std::string problem = name_problem(name, path_params); !problem.empty())
+          throw core::TemplateError(problem);
     } catch (const core::TemplateError& e) {
       throw std::invalid_argument(where + ": " + e.what());
     }
@@ -195,11 +215,12 @@ milliseconds StubDelay::sample(std::uint64_t seed) const {
   return milliseconds(static_cast<std::int64_t>(std::clamp(ms, 0.0, kMaxDelayMs)));
 }
 
-StubResponse StubResponse::compile(const json& spec, const std::string& where) {
+StubResponse StubResponse::compile(const json& spec, const std::string& where,
+                                   const std::vector<std::string>& path_params) {
   StubResponse out;
   out.templated = spec.value("template", true);
   const auto check = [&](const json& value, const std::string& at) {
-    if (out.templated) check_templates(value, at);
+    if (out.templated) check_templates(value, at, path_params);
   };
   out.status = spec.value("status", 200);
   const json headers = spec.value("headers", json::object());  // items() needs its object alive

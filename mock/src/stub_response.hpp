@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -58,8 +59,18 @@ struct StubResponse {
 
   // `spec` has passed the stub schema; throws std::invalid_argument with a JSON Pointer below `where` for
   // what the schema cannot say (an unknown fault, a template that does not parse or names an unknown root).
-  static StubResponse compile(const nlohmann::json& spec, const std::string& where);
+  // `path_params`: the names the stub's path template binds (request.path_params.NAME).
+  static StubResponse compile(const nlohmann::json& spec, const std::string& where,
+                              const std::vector<std::string>& path_params = {});
 };
+
+// What each template root holds, as stub_play.cpp builds it (docs/mock.md, Templates): a stub that reads any
+// other member is refused when it loads. request.query, .headers and .body hold what arrived.
+inline constexpr std::pair<std::string_view, std::string_view> kTemplateMembers[] = {
+    {"request", " id method path url query headers body text path_params "},
+    {"random", " int float uuid id "},
+    {"now", " unix unix_ms iso "},
+    {"stub", " id name hit "}};
 
 // Renders a scripted response (its kind is scripted) in `scope`. Throws core::TemplateError.
 Reply render_scripted(const StubResponse& response, const core::TemplateScope& scope);

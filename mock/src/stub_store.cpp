@@ -17,12 +17,14 @@ std::shared_ptr<const CompiledStub> compile_stub(const json& definition, const s
   stub->name = definition.value("name", "");
   stub->priority = definition.value("priority", 5);
   stub->pattern = RequestPattern::compile(definition.value("request", json::object()), where + "/request");
+  const auto params = stub->pattern.path_params();
   if (const auto one = definition.find("response"); one != definition.end()) {
-    stub->responses.push_back(StubResponse::compile(*one, where + "/response"));
+    stub->responses.push_back(StubResponse::compile(*one, where + "/response", params));
   } else {
     const auto& many = definition["responses"];
     for (std::size_t i = 0; i < many.size(); ++i)
-      stub->responses.push_back(StubResponse::compile(many[i], where + "/responses/" + std::to_string(i)));
+      stub->responses.push_back(
+          StubResponse::compile(many[i], where + "/responses/" + std::to_string(i), params));
   }
   stub->scenario = definition.value("scenario", "");
   stub->required_state = definition.value("required_state", "");
@@ -30,8 +32,47 @@ std::shared_ptr<const CompiledStub> compile_stub(const json& definition, const s
   return stub;
 }
 
+namespace {
+
+// The fields a response of each kind takes, said plainly before the schema's `not` would say it obscurely.
+void check_kind(const json& response, const std::string& where) {
+  if (!response.is_object()) return;
+  const auto present = [&](std::initializer_list<const char*> names) {
+    std::string out;
+    for (const char* name : names)
+      if (response.contains(name)) out += (out.empty() ? "" : ", ") + std::string(name);
+    return out;
+  };
+  const std::string bodies = present({"json", "body", "events"});
+  const std::string generated = present({"answer", "fault", "pacing"});
+  const std::string proxied = present({"proxy"});
+  if (bodies.find(',') != std::string::npos)
+    throw std::invalid_argument(where + ": json, body and events are one each: this response has " + bodies);
+  if (!generated.empty() && !(bodies + present({"status"}) + proxied).empty())
+    throw std::invalid_argument(where + ": " + generated +
+                                " make a generated answer (the endpoint answers), which " + "takes no " +
+                                bodies + (bodies.empty() ? "" : ", ") + present({"status", "proxy"}));
+  if (!proxied.empty() && !(bodies + present({"status"})).empty())
+    throw std::invalid_argument(where + ": a proxied answer is the upstream's, which takes no " + bodies +
+                                (bodies.empty() ? "" : ", ") + present({"status"}));
+  const auto given = response.find("status");
+  const int status = given != response.end() && given->is_number_integer() ? given->get<int>() : 200;
+  if ((status == 204 || status == 304) && !bodies.empty())
+    throw std::invalid_argument(where + ": a " + std::to_string(status) +
+                                " has no body, but this response has " + bodies);
+}
+
+}  // namespace
+
 std::shared_ptr<const CompiledStub> read_stub(const json& definition, const schema::CompiledSchema& format,
                                               const std::string& where) {
+  if (definition.is_object()) {
+    if (const auto one = definition.find("response"); one != definition.end())
+      check_kind(*one, where + "/response");
+    if (const auto many = definition.find("responses"); many != definition.end() && many->is_array())
+      for (std::size_t i = 0; i < many->size(); ++i)
+        check_kind((*many)[i], where + "/responses/" + std::to_string(i));
+  }
   const auto result = format.validate(definition);
   if (!result.valid) {
     const schema::Error& first = schema::deepest_error(result);
@@ -42,6 +83,11 @@ std::shared_ptr<const CompiledStub> read_stub(const json& definition, const sche
 
 StubStore::StubStore(std::vector<std::shared_ptr<const CompiledStub>> configured)
     : configured_(std::move(configured)) {
+  for (std::size_t i = 0; i < configured_.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (!configured_[i]->id.empty() && configured_[i]->id == configured_[j]->id)
+        throw std::invalid_argument("stubs/" + std::to_string(i) + "/id: '" + configured_[i]->id +
+                                    "' is the id of stubs/" + std::to_string(j) + " too");
   reset();
 }
 
@@ -111,6 +157,7 @@ std::vector<NearMiss> StubStore::near_misses(const RequestView& request, std::si
 
 json StubStore::describe(const Entry& entry) const {
   json out = entry.stub->definition;
+  out["priority"] = entry.stub->priority;  // the default shown too
   out["hits"] = entry.hits;
   return out;
 }
@@ -217,12 +264,26 @@ json StubStore::scenarios() const {
   return {{"object", "list"}, {"data", std::move(data)}};
 }
 
-bool StubStore::set_state(const std::string& scenario, const std::string& state) {
+std::string StubStore::set_state(const std::string& scenario, const std::string& state) {
   const std::lock_guard lock(mutex_);
-  const bool known = std::any_of(entries_.begin(), entries_.end(),
-                                 [&](const Entry& entry) { return entry.stub->scenario == scenario; });
-  if (known) states_[scenario] = state;
-  return known;
+  std::set<std::string> possible;
+  for (const auto& entry : entries_) {
+    const CompiledStub& stub = *entry.stub;
+    if (stub.scenario != scenario) continue;
+    possible.insert(kStartedState);
+    if (!stub.required_state.empty()) possible.insert(stub.required_state);
+    if (!stub.new_state.empty()) possible.insert(stub.new_state);
+  }
+  if (possible.empty()) return "unknown scenario";
+  if (!possible.contains(state)) {
+    std::string listed;
+    for (const auto& name : possible)
+      listed += (listed.empty() ? "" : ", ") + name;
+    return "no stub of scenario '" + scenario + "' requires or sets state '" + state +
+           "'; its states: " + listed;
+  }
+  states_[scenario] = state;
+  return {};
 }
 
 void StubStore::reset_scenarios() {

@@ -84,7 +84,9 @@ class StubStore {
   void reset();  // the configured stubs again, no hits, every scenario Started
 
   nlohmann::json scenarios() const;
-  bool set_state(const std::string& scenario, const std::string& state);  // false: no stub names it
+  // Empty when done; otherwise why not: no stub takes part in `scenario` ("unknown scenario"), or no stub
+  // requires or sets `state` (the states it could be in, listed).
+  std::string set_state(const std::string& scenario, const std::string& state);
   void reset_scenarios();
 
  private:

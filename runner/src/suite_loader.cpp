@@ -4,6 +4,7 @@
 
 #include <gatecheck/core/bundled.hpp>
 #include <gatecheck/core/json_path.hpp>
+#include <gatecheck/core/spelling.hpp>
 #include <gatecheck/core/template.hpp>
 #include <gatecheck/runner/checks.hpp>
 #include <gatecheck/runner/suite.hpp>
@@ -75,22 +76,6 @@ std::string unknown_name(const core::TemplateName& name, const KnownNames& known
   return {};
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // Why `id` cannot be named here; empty when it can. The registry is the one list of checks.
 std::string check_problem(const std::string& id, bool webhook_step) {
   if (const CheckInfo* check = find_check(id)) {
@@ -102,7 +87,7 @@ std::string check_problem(const std::string& id, bool webhook_step) {
   std::size_t best = 4;  // farther than this is no suggestion
   // Bounded: an id far longer than any check's is no near miss, and is not measured.
   for (const auto& check : id.size() > 64 ? std::span<const CheckInfo>() : check_catalog()) {
-    const std::size_t distance = edit_distance(id, check.id);
+    const std::size_t distance = core::edit_distance(id, check.id);
     if (distance < best) best = distance, closest = check.id;
   }
   return "unknown check '" + id + "'" +

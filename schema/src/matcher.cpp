@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <gatecheck/core/headers.hpp>
+#include <gatecheck/core/spelling.hpp>
 #include <gatecheck/core/utf8.hpp>
 #include <gatecheck/schema/matcher.hpp>
 #include <gatecheck/schema/regex.hpp>
@@ -193,8 +194,29 @@ namespace {
 
 // An object that is not a matcher but reads like one meant to be: a mistyped operator, or operators mixed
 // with other keys. A literal object that happens to look so is written eq: {...}.
+// The operator a one-key literal was most likely meant as: the same name in another case, or a near miss of
+// an operator or alias of five letters or more ({lenght: 3}, {start_with: x}, {regexp: x}, {EQ: x}).
+std::optional<std::string_view> meant_operator(std::string_view key) {
+  const auto near = [&](std::string_view name) {
+    return core::iequals(key, name) || (name.size() >= 5 && core::edit_distance(key, name) <= 2);
+  };
+  for (const auto op : kOperators)
+    if (near(op)) return op;
+  if (near(kStartsWith)) return kStartsWith;
+  for (const auto& [alias, op] : kAliases)
+    if (near(alias)) return op;
+  return std::nullopt;
+}
+
 std::string literal_problem(const json& expectation) {
   if (!expectation.is_object()) return {};
+  if (expectation.size() == 1 && !is_operator(expectation.begin().key()) &&
+      !alias_of(expectation.begin().key())) {
+    if (const auto op = meant_operator(expectation.begin().key())) {
+      return "'" + expectation.begin().key() + "' is not a matcher operator: did you mean '" +
+             std::string(*op) + "'? (to compare with an object literally, write eq: {...})";
+    }
+  }
   std::string operators;
   std::string others;
   for (const auto& item : expectation.items()) {

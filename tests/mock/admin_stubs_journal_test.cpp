@@ -88,6 +88,28 @@ TEST(AdminStubs, AScenarioWhoseStubsAreAllRemovedStartsAgainWhenAddedAgain) {
   EXPECT_EQ(chat(mock).status, 500) << "a suite run twice against one mock sees the same scenario";
 }
 
+TEST(AdminStubs, EveryCallRefusesQueryParametersItDoesNotTakeAndOtherMethods) {
+  auto mock = admin_mock();
+  admin(mock, "POST", "/admin/stubs", R"({"id": "s", "scenario": "x", "new_state": "done", "response": {}})");
+  for (const char* call : {"/admin/stubs/s?foo=1", "/admin/scenarios?x=1", "/admin/usage?x=1"}) {
+    const auto answer = admin(mock, "GET", call);
+    EXPECT_EQ(answer.status, 400) << call;
+  }
+  EXPECT_EQ(admin(mock, "POST", "/admin/stubs/reset?x=1").status, 400);
+  const auto patch = admin(mock, "PATCH", "/admin/stubs/s");
+  EXPECT_EQ(patch.status, 405);
+  EXPECT_EQ(patch.header("allow"), "GET, PUT, DELETE");
+  EXPECT_EQ(admin(mock, "PUT", "/admin/scenarios/x", R"({"state": "dnoe"})").status, 400) << "a typo";
+  EXPECT_EQ(admin(mock, "PUT", "/admin/scenarios/x", R"({"state": "done"})").status, 200);
+  EXPECT_EQ(admin(mock, "POST", "/admin/requests/count", R"({"request": {}, "limit": 1})").status, 400);
+  EXPECT_EQ(admin(mock, "GET", "/admin/requests?status=999").status, 400);
+  EXPECT_EQ(admin(mock, "GET", "/admin/requests?method=").status, 400);
+  const json listed = admin(mock, "GET", "/admin/stubs/s").json();
+  EXPECT_EQ(listed["priority"], 5) << "the default shown";
+  EXPECT_EQ(admin(mock, "PUT", "/admin/stubs/s", listed.dump()).status, 200)
+      << "what is read back can be sent back";
+}
+
 TEST(AdminStubs, AnInvalidStubIsA400NamingWhereInTheBody) {
   auto mock = admin_mock();
   const auto wrong_type = admin(mock, "POST", "/admin/stubs", R"({"response": {"status": "200"}})");

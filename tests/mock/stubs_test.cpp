@@ -158,6 +158,77 @@ TEST(StubResponses, AProxiedPathMustBeAbsoluteSoItCannotNameAnotherHost) {
   EXPECT_THAT(answer.body, HasSubstr("must start with '/'"));
 }
 
+TEST(StubTemplates, ANameThatCanNeverExistIsRefusedWhenTheStubLoads) {
+  for (const char* stub :
+       {R"({"response": {"json": {"x": "{{ request.bdy.x }}"}}})",
+        R"({"response": {"json": {"x": "{{ random.nope }}"}}})",
+        R"({"response": {"headers": {"x-year": "{{ now.year }}"}}})",
+        R"({"request": {"path": "/v1/a/{x}/b/{y}"}, "response": {"body": "{{ request.path_params.z }}"}})"}) {
+    auto options = MockApp::default_options();
+    options.stubs.push_back(json::parse(stub));
+    EXPECT_THROW(MockApp{options}, std::invalid_argument) << stub;
+  }
+}
+
+TEST(StubTemplates, EveryMemberTheTableNamesRenders) {
+  std::string fields;
+  for (const auto& [root, members] : kTemplateMembers) {
+    std::string_view rest = members;
+    while (!rest.empty()) {
+      const auto start = rest.find_first_not_of(' ');
+      if (start == std::string_view::npos) break;
+      rest.remove_prefix(start);
+      const std::string member(rest.substr(0, rest.find(' ')));
+      rest.remove_prefix(member.size());
+      fields += (fields.empty() ? "" : ", ") + std::string("\"") + std::string(root) + "." + member +
+                "\": \"{{ " + std::string(root) + "." + member + " }}\"";
+    }
+  }
+  auto options = MockApp::default_options();
+  options.stubs.push_back(
+      json::parse(R"({"request": {"path": "/v1/x"}, "response": {"json": {)" + fields + "}}}"));
+  MockApp mock(options);
+  const auto answer = mock.post("/v1/x", kChat);
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.json()["request.body"]["model"], "gpt-4o-mini");
+  EXPECT_EQ(answer.json()["stub.hit"], 1);
+}
+
+TEST(StubResponses, KindsThatCannotGoTogetherAreNamedPlainly) {
+  const auto refusal = [](const char* stub) {
+    auto options = MockApp::default_options();
+    options.stubs.push_back(json::parse(stub));
+    try {
+      MockApp mock(options);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_THAT(refusal(R"({"response": {"body": "x", "json": {}}})"),
+              HasSubstr("json, body and events are one each"));
+  EXPECT_THAT(refusal(R"({"response": {"answer": {"content": "x"}, "json": {}}})"),
+              HasSubstr("generated answer"));
+  EXPECT_THAT(refusal(R"({"response": {"status": 204, "json": {}}})"), HasSubstr("a 204 has no body"));
+  EXPECT_THAT(refusal(R"({"id": "a", "response": {}})"), HasSubstr("accepted"));
+}
+
+TEST(StubResponses, TwoConfiguredStubsWithOneIdAreRefused) {
+  auto options = MockApp::default_options();
+  options.stubs.push_back(json::parse(R"({"id": "a", "response": {}})"));
+  options.stubs.push_back(json::parse(R"({"id": "a", "response": {}})"));
+  EXPECT_THROW(MockApp{options}, std::invalid_argument);
+}
+
+TEST(StubAnswers, AnAnswerNoEndpointReadsIsA500NamingTheStubNotIgnored) {
+  auto mock = with_stubs(
+      {R"({"id": "wrong-place", "request": {"path": "/v1/embeddings"}, "response": {"answer": {"content": "x"}}})"});
+  const auto answer = mock.post("/v1/embeddings", R"({"model":"text-embedding-3-small","input":"x"})");
+  EXPECT_EQ(answer.status, 500);
+  EXPECT_THAT(answer.body, HasSubstr("stub_answer_unused"));
+  EXPECT_THAT(answer.body, HasSubstr("wrong-place"));
+}
+
 TEST(StubTemplates, TemplateFalseSendsBracesLiterally) {
   auto mock = with_stubs({R"({"response": {"body": "{{ not a template", "template": false}})"});
   EXPECT_EQ(mock.post("/v1/chat/completions", kChat).body, "{{ not a template");

@@ -225,5 +225,14 @@ TEST(Matcher, ValuesAreDescribedShortly) {
   EXPECT_THAT(describe_value(json::array({std::string(100, 'z'), 1}), 10), HasSubstr("... (2 items)"));
 }
 
+TEST(MatcherProblems, AMisspeltOperatorIsNamedNotTakenAsALiteral) {
+  for (const char* written : {R"({"lenght": 3})", R"({"start_with": "x"})", R"({"regexp": "x"})",
+                              R"({"Contains": "x"})", R"({"EQ": "x"})", R"({"exsits": true})"})
+    EXPECT_THAT(matcher_problem(json::parse(written)), HasSubstr("did you mean")) << written;
+  for (const char* literal : {R"({"role": "user"})", R"({"content": "hi"})", R"({"status": "ok"})",
+                              R"({"total": 3})", R"({"error": null})", R"({"a": 1, "b": 2})"})
+    EXPECT_EQ(matcher_problem(json::parse(literal)), "") << literal;
+}
+
 }  // namespace
 }  // namespace gatecheck::schema
