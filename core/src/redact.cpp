@@ -54,7 +54,7 @@ std::string mask_secret(std::string_view secret) {
   out += kMask;
   if (secret.size() >= 24) out += secret.substr(secret.size() - 4);
   // The last four bytes may split a character, or not be UTF-8 at all (a client's key).
-  return is_valid_utf8(out) ? out : repair_utf8(out);
+  return repair_utf8(out);
 }
 
 namespace {

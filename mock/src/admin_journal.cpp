@@ -119,8 +119,7 @@ Reply admin_description(AdminCall& call) {
   document["info"]["title"] = "gatecheck mock admin API";
   const auto host = call.request().header("host");
   const std::string origin(host.value_or("127.0.0.1"));
-  document["servers"] = json::array(
-      {{{"url", "http://" + (core::is_valid_utf8(origin) ? origin : core::repair_utf8(origin))}}});
+  document["servers"] = json::array({{{"url", "http://" + core::repair_utf8(origin)}}});
   return json_reply(200, document.dump());
 }
 

@@ -172,9 +172,7 @@ void add_header(Reply& reply, bool scripted, std::string name, std::string value
     reply.set_header(std::move(name), std::move(value));
     return;
   }
-  const bool set = std::any_of(reply.headers.begin(), reply.headers.end(),
-                               [&](const auto& header) { return core::iequals(header.first, name); });
-  if (!set) reply.headers.emplace_back(std::move(name), std::move(value));
+  if (!reply.has_header(name)) reply.headers.emplace_back(std::move(name), std::move(value));
 }
 
 }  // namespace
@@ -357,10 +355,8 @@ void App::record(const CallContext& context, Reply& reply, Clock::time_point sta
   JournalEntry entry;
   entry.id = context.request_id;
   // The journal is served as JSON: bytes from the wire that are not UTF-8 are repaired once, here.
-  entry.method =
-      core::is_valid_utf8(request.method) ? std::string(request.method) : core::repair_utf8(request.method);
-  entry.path =
-      core::is_valid_utf8(request.path) ? std::string(request.path) : core::repair_utf8(request.path);
+  entry.method = core::repair_utf8(request.method);
+  entry.path = core::repair_utf8(request.path);
   entry.status = reply.status;
   entry.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())

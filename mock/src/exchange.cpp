@@ -1,5 +1,7 @@
 #include "exchange.hpp"
 
+#include <algorithm>
+
 #include <gatecheck/core/headers.hpp>
 
 #include "call_context.hpp"
@@ -11,6 +13,18 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
     if (core::iequals(key, name)) return value;
   }
   return std::nullopt;
+}
+
+bool is_framing_header(std::string_view name) {
+  for (const char* framing : {"content-length", "transfer-encoding", "connection", "keep-alive", "te",
+                              "trailer", "upgrade", "proxy-connection"})
+    if (core::iequals(name, framing)) return true;
+  return false;
+}
+
+bool Reply::has_header(std::string_view name) const {
+  return std::any_of(headers.begin(), headers.end(),
+                     [&](const auto& header) { return core::iequals(header.first, name); });
 }
 
 void Reply::set_header(std::string name, std::string value) {

@@ -51,6 +51,10 @@ struct Delivery {
 
 struct Reply;
 
+// The fields that frame a message on its connection (RFC 9110 7.6.1's hop-by-hop fields and Content-Length):
+// the server writes them; a stub may not set them and a proxy does not pass them on.
+bool is_framing_header(std::string_view name);
+
 // An answer another server is still giving (a proxying stub): the HTTP layer asks for it now and then,
 // without holding its worker, until it is ready.
 class PendingAnswer {
@@ -86,7 +90,8 @@ struct Reply {
   std::string key_hint;
   std::uint64_t journal_seq = 0;  // the journal entry the server completes once the answer is sent
 
-  void set_header(std::string name, std::string value);
+  void set_header(std::string name, std::string value);  // replaces a field of that name (any case)
+  bool has_header(std::string_view name) const;
 };
 
 }  // namespace gatecheck::mock

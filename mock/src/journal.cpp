@@ -58,23 +58,19 @@ json optional_ms(const std::optional<double>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
-// What arrived need not be UTF-8 (obs-text in a header, a binary body): repaired, so the answer is JSON.
-std::string text(std::string_view bytes) {
-  return core::is_valid_utf8(bytes) ? std::string(bytes) : core::repair_utf8(bytes);
-}
-
 // Served JSON: every header value, the query and the body pass the redactor (keys, tokens, the admin token).
+// What arrived need not be UTF-8 (obs-text in a header, a binary body): repaired, so the answer is JSON.
 json entry_json(const JournalEntry& e, const core::Redactor& redactor) {
   json headers = json::object();
   for (const auto& [name, value] : e.headers)
-    headers[text(core::to_lower(name))] = text(redactor.redact_header(name, value));
+    headers[core::repair_utf8(core::to_lower(name))] = core::repair_utf8(redactor.redact_header(name, value));
   return {{"seq", e.seq},
           {"id", e.id},
           {"method", e.method},
           {"path", e.path},
-          {"url", e.query.empty() ? e.path : e.path + "?" + text(redactor.redact(e.query))},
+          {"url", e.query.empty() ? e.path : e.path + "?" + core::repair_utf8(redactor.redact(e.query))},
           {"headers", std::move(headers)},
-          {"body", text(redactor.redact(e.body))},
+          {"body", core::repair_utf8(redactor.redact(e.body))},
           {"body_bytes", e.body_bytes},
           {"body_truncated", e.body.size() < e.body_bytes},
           {"stub", e.stub.empty() ? json(nullptr) : json(e.stub)},
@@ -187,7 +183,7 @@ json Journal::near_misses(const RequestPattern& pattern, std::uint64_t since, st
   for (std::size_t i = 0; i < ranked.size() && i < limit; ++i) {
     std::vector<std::string> misses;
     for (auto& line : ranked[i].misses)
-      misses.push_back(text(redactor.redact(line)));  // a miss quotes what arrived
+      misses.push_back(core::repair_utf8(redactor.redact(line)));  // a miss quotes what arrived
     out.push_back({{"request", entry_json(*ranked[i].entry, redactor)}, {"misses", std::move(misses)}});
   }
   return out;

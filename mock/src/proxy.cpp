@@ -19,13 +19,10 @@ constexpr std::size_t kMaxHeldBytes = 64 * 1024 * 1024;   // per exchange, not y
 constexpr std::size_t kMaxPoolBytes = 256 * 1024 * 1024;  // over all exchanges
 constexpr auto kPoll = 5ms;                               // how often a stream with nothing new looks again
 
-// RFC 9110 7.6.1: these describe one connection, not the message, and are never forwarded.
+// Not passed on: what frames the message on its connection, and what addresses or authorises a proxy hop.
 bool hop_by_hop(std::string_view name) {
-  for (const char* hop :
-       {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-authenticate",
-        "proxy-authorization", "proxy-connection", "host", "content-length"})
-    if (core::iequals(name, hop)) return true;
-  return false;
+  return is_framing_header(name) || core::iequals(name, "host") ||
+         core::iequals(name, "proxy-authenticate") || core::iequals(name, "proxy-authorization");
 }
 
 struct Abandoned {};  // thrown from the body hook: nobody waits for the rest

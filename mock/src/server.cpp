@@ -399,12 +399,8 @@ struct Server::Impl {
         co_return false;
       }
       if (auto ready = reply.pending->poll()) {
-        for (auto& header : reply.headers) {
-          const bool has = std::any_of(ready->headers.begin(), ready->headers.end(), [&](const auto& own) {
-            return beast::iequals(own.first, header.first);
-          });
-          if (!has) ready->headers.push_back(std::move(header));
-        }
+        for (auto& header : reply.headers)
+          if (!ready->has_header(header.first)) ready->headers.push_back(std::move(header));
         reply.status = ready->status;
         reply.headers = std::move(ready->headers);
         reply.body = std::move(ready->body);

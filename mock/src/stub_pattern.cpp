@@ -49,14 +49,13 @@ std::optional<std::vector<std::string>> template_segments(const json& path) {
 }
 
 std::string shown(std::string_view text) {
-  return schema::describe_value(
-      json(core::is_valid_utf8(text) ? std::string(text) : core::repair_utf8(text)));
+  return schema::describe_value(json(core::repair_utf8(text)));
 }
 
 // Served as JSON (a 404's near misses, a count's): what arrived is repaired to UTF-8 here, once.
 void miss(PatternMatch& out, const std::string& what, const schema::MatchOutcome& outcome) {
   const std::string line = what + ": expected " + outcome.expected + ", got " + outcome.actual;
-  out.misses.push_back(core::is_valid_utf8(line) ? line : core::repair_utf8(line));
+  out.misses.push_back(core::repair_utf8(line));
 }
 
 }  // namespace
@@ -141,7 +140,7 @@ bool RequestPattern::match_path(std::string_view path, PatternMatch& out) const 
     }
     if (segments[i].parameter) {
       const std::string decoded = core::percent_decode(segment);  // templates serve it as JSON: UTF-8 only
-      params[segments[i].text] = core::is_valid_utf8(decoded) ? decoded : core::repair_utf8(decoded);
+      params[segments[i].text] = core::repair_utf8(decoded);
     }
     ++i;
   }

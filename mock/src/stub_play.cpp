@@ -12,27 +12,23 @@ namespace {
 
 using nlohmann::json;
 
-std::string text(std::string_view bytes) {
-  return core::is_valid_utf8(bytes) ? std::string(bytes) : core::repair_utf8(bytes);
-}
-
 json request_root(const RequestView& view, const CallContext& context, const json& path_params) {
   const Request& request = view.request();
   json query = json::object();
   for (auto& [name, value] : core::parse_query(request.query))
-    query[text(name)] = text(value);
+    query[core::repair_utf8(name)] = core::repair_utf8(value);
   json headers = json::object();
   for (const auto& [name, value] : request.headers)
-    headers[text(core::to_lower(name))] = text(value);
+    headers[core::repair_utf8(core::to_lower(name))] = core::repair_utf8(value);
   const json& body = view.body();
   return {{"id", context.request_id},
-          {"method", text(request.method)},
-          {"path", text(request.path)},
-          {"url", text(request.target)},
+          {"method", core::repair_utf8(request.method)},
+          {"path", core::repair_utf8(request.path)},
+          {"url", core::repair_utf8(request.target)},
           {"query", std::move(query)},
           {"headers", std::move(headers)},
           {"body", body.is_discarded() ? json(nullptr) : body},
-          {"text", text(request.body)},
+          {"text", core::repair_utf8(request.body)},
           {"path_params", path_params}};
 }
 
@@ -115,12 +111,13 @@ std::optional<Reply> play_stub(const StubHit& hit, const RequestView& view, Call
 Reply no_stub_matched(const CallContext& context, const std::vector<NearMiss>& nearest,
                       const core::Redactor& redactor) {
   const Request& request = context.request;
-  std::string message = "No stub matches " + text(request.method) + " " + text(request.path) + ".";
+  std::string message =
+      "No stub matches " + core::repair_utf8(request.method) + " " + core::repair_utf8(request.path) + ".";
   json misses = json::array();
   for (const auto& miss : nearest) {
     std::vector<std::string> lines;
     for (const auto& line : miss.misses)
-      lines.push_back(text(redactor.redact(line)));
+      lines.push_back(core::repair_utf8(redactor.redact(line)));
     message += (misses.empty() ? " Nearest: " : "; ") + miss.stub_id;
     if (!lines.empty()) message += " (" + lines.front() + ")";
     misses.push_back({{"stub", miss.stub_id}, {"name", miss.name}, {"misses", std::move(lines)}});

@@ -29,15 +29,6 @@ bool is_token(std::string_view name) {
   });
 }
 
-// How a message is framed is the server's to say: a stub that set these could split or join answers on a
-// kept-alive connection.
-bool frames_the_message(std::string_view name) {
-  for (const char* framing : {"content-length", "transfer-encoding", "connection", "keep-alive", "te",
-                              "trailer", "upgrade", "proxy-connection"})
-    if (core::iequals(name, framing)) return true;
-  return false;
-}
-
 // A rendered value may hold what the request sent: line breaks and NULs become spaces, so a template cannot
 // add header fields (the server writes values as they are).
 std::string field_value(std::string value) {
@@ -149,7 +140,7 @@ void read_proxy(const json& spec, StubResponse& out) {
   out.proxy.strip_prefix = spec.value("strip_prefix", "");
   const json headers = spec.value("headers", json::object());  // items() needs its object alive
   for (const auto& [name, value] : headers.items()) {
-    if (!is_token(name) || frames_the_message(name))
+    if (!is_token(name) || is_framing_header(name))
       throw std::invalid_argument("/proxy/headers: '" + name + "' is not a header a stub may set");
     out.proxy.headers.emplace_back(name, field_value(value.get<std::string>()));
   }
@@ -226,7 +217,7 @@ StubResponse StubResponse::compile(const json& spec, const std::string& where,
   const json headers = spec.value("headers", json::object());  // items() needs its object alive
   for (const auto& [name, value] : headers.items()) {
     if (!is_token(name)) throw std::invalid_argument(where + "/headers: '" + name + "' is not a header name");
-    if (frames_the_message(name))
+    if (is_framing_header(name))
       throw std::invalid_argument(where + "/headers: " + name + " frames the message; the server sets it");
     out.headers.emplace_back(name, field_value(value.get<std::string>()));
   }
@@ -280,16 +271,13 @@ Reply render_scripted(const StubResponse& response, const core::TemplateScope& s
   Reply reply;
   reply.status = response.status;
   reply.headers = render_headers(response, scope);
-  const auto typed = [&] {
-    return std::any_of(reply.headers.begin(), reply.headers.end(),
-                       [](const auto& header) { return core::iequals(header.first, "content-type"); });
-  };
+
   if (!response.events.empty()) {
     std::vector<std::pair<std::string, milliseconds>> events;
     for (const auto& event : response.events)
       events.emplace_back(event_bytes(event, response.templated ? &scope : nullptr), event.delay);
     reply.stream = std::make_unique<ScriptedEvents>(std::move(events));
-    if (!typed()) reply.headers.emplace_back("Content-Type", "text/event-stream");
+    if (!reply.has_header("content-type")) reply.headers.emplace_back("Content-Type", "text/event-stream");
     reply.headers.emplace_back("Cache-Control", "no-cache");
     return reply;
   }
@@ -301,7 +289,8 @@ Reply render_scripted(const StubResponse& response, const core::TemplateScope& s
   } else if (!text.is_null()) {
     reply.body = (response.templated ? core::render_tree(text, scope) : text).dump(-1, ' ', false, kReplace);
   }
-  if (!typed()) reply.headers.emplace_back("Content-Type", "application/json");  // the API's own, unless said
+  if (!reply.has_header("content-type"))
+    reply.headers.emplace_back("Content-Type", "application/json");  // the API's own, unless said
   return reply;
 }
 

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include <gatecheck/core/document.hpp>
@@ -98,10 +99,13 @@ class StepRunner {
     try {
       // `expect:` renders from its typed form; everything else from the step as written, a stub's templates
       // over the request left for the mock.
-      core::TemplateScope stub_scope = step_.kind == StepKind::stub ? scope_ : core::TemplateScope();
-      for (const auto root : core::kStubTemplateRoots)
-        stub_scope.defer(std::string(root));
-      const core::TemplateScope& scope = step_.kind == StepKind::stub ? stub_scope : scope_;
+      std::optional<core::TemplateScope> stub_scope;  // a copy only for a stub step
+      if (step_.kind == StepKind::stub) {
+        stub_scope = scope_;
+        for (const auto root : core::kStubTemplateRoots)
+          stub_scope->defer(std::string(root));
+      }
+      const core::TemplateScope& scope = stub_scope ? *stub_scope : scope_;
       rendered = json::object();
       for (const auto& [key, value] : step_.spec.items())
         if (key != "expect") rendered[key] = core::render_tree(value, scope);

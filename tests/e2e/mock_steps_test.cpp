@@ -6,6 +6,7 @@
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/mock/server.hpp>
 #include <gatecheck/net/http_client.hpp>
+#include <gatecheck/net/http_receiver.hpp>
 #include <gatecheck/runner/runner.hpp>
 #include <gatecheck/vendor/profile.hpp>
 
@@ -138,6 +139,25 @@ scenarios:
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0]->id, "suite.stub");
   EXPECT_THAT(found[0]->message, HasSubstr("/response/fault"));
+}
+
+TEST(MockSteps, AnAdminApiThatIsNotTheMocksFailsTheScenarioSayingWhatItSaw) {
+  net::HttpReceiver not_a_mock("127.0.0.1", 0);  // answers 200 with no body to everything
+  runner::RunOptions run;
+  run.target = "http://127.0.0.1:" + std::to_string(not_a_mock.port());
+  run.profile = vendor::load_profile("openai");
+  run.api_key = "sk-mock-steps-key-0000";
+  run.timeout = std::chrono::milliseconds(5'000);
+  run.target_is_mock = true;
+  run.admin_token = kToken;
+  const auto report =
+      runner::run({runner::parse_suite(core::parse_yaml(kFlakyUpstream, "mock-steps.yaml"))}, run);
+  const auto& scenario = report.suites.at(0).scenarios.at(0);
+  EXPECT_EQ(scenario.outcome, runner::Outcome::failed) << "never a pass on nothing";
+  ASSERT_FALSE(scenario.steps.empty());
+  EXPECT_EQ(scenario.steps[0].checks.at(0).id, "suite.mock");
+  EXPECT_THAT(scenario.steps[0].checks.at(0).message, HasSubstr("did not answer as gatecheck's mock does"));
+  not_a_mock.stop();
 }
 
 TEST(MockSteps, WithoutTheAdminTokenTheScenarioIsSkippedSayingWhy) {

@@ -13,7 +13,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 bool is_valid_utf8(std::string_view s);
 // The offset of the first byte that does not start a well-formed sequence, or s.size() when there is none.
 std::size_t first_invalid_utf8(std::string_view s);
-// Replaces every byte that does not start a well-formed UTF-8 sequence with U+FFFD.
+// Replaces every byte that does not start a well-formed UTF-8 sequence with U+FFFD; valid text comes back as
+// it is (one scan, one copy), so callers need not test it first.
 std::string repair_utf8(std::string_view s);
 // The longest prefix of at most `limit` bytes that does not end inside a UTF-8 sequence: where excerpts cut.
 std::string_view utf8_prefix(std::string_view s, std::size_t limit);
