@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include <gatecheck/core/duration.hpp>
+#include <gatecheck/core/json_path.hpp>
 
 namespace gatecheck::cli {
 
@@ -15,6 +16,33 @@ std::optional<std::string> Arguments::value(const std::string& name) const {
 std::vector<std::string> Arguments::values(const std::string& name) const {
   const auto it = values_.find(name);
   return it == values_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<std::string> Arguments::json_paths(const std::string& name) const {
+  auto paths = values(name);
+  for (const auto& path : paths) {
+    try {
+      (void)core::JsonPath::parse(path);
+    } catch (const core::JsonPathError& e) {
+      throw UsageError(name + " " + path + ": not JSONPath: " + e.what());
+    }
+  }
+  return paths;
+}
+
+std::vector<std::string> Arguments::list(const std::string& name) const {
+  std::vector<std::string> out;
+  for (const auto& text : values(name)) {
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const auto comma = text.find(',', start);
+      std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!item.empty()) out.push_back(std::move(item));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
 }
 
 std::int64_t Arguments::integer(const std::string& name, std::int64_t fallback, std::int64_t min,

@@ -23,6 +23,10 @@ class Arguments {
   bool flag(const std::string& name) const { return flags_.count(name) > 0; }
   std::optional<std::string> value(const std::string& name) const;  // the last one given
   std::vector<std::string> values(const std::string& name) const;   // all, in order
+  // All, each of which must be JSONPath (UsageError naming the option and where the path goes wrong).
+  std::vector<std::string> json_paths(const std::string& name) const;
+  // All, each split at its commas ("--tags a,b --tags c": a, b, c), empty items dropped.
+  std::vector<std::string> list(const std::string& name) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
   bool help() const { return help_; }
 

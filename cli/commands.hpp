@@ -17,6 +17,7 @@ int run_main(const Args& args);
 int schema_main(const Args& args);
 int report_main(const Args& args);
 int checks_main(const Args& args);
+int check_main(const Args& args);
 
 // Parses with `spec`, prints --help, turns UsageError and configuration errors into exit code 2.
 int run_command(const Command& spec, const Args& args, const std::function<int(const Arguments&)>& body);

@@ -21,6 +21,7 @@ constexpr Subcommand kSubcommands[] = {
     {"mock", "Serve the OpenAI-compatible mock (profiles, fault modes, deterministic output)", mock_main},
     {"schema", "Validate JSON with JSON Schema 2020-12 / OpenAPI 3.1, lint OpenAPI documents", schema_main},
     {"report", "Convert and merge run reports (JSON to JUnit, HTML, Markdown)", report_main},
+    {"check", "Judge recorded exchanges (cassettes, HAR files, SSE captures) offline", check_main},
     {"checks", "List the conformance checks with their ids, severities and references", checks_main},
 };
 

@@ -28,6 +28,19 @@ Command mock_spec() {
                 "Stubs to serve: one stub, a list, or an object with stubs: (YAML or JSON)")
       .flag("--strict-stubs",
             "A request under the base path that no stub matches gets a 404 naming the nearest stubs")
+      .option("--proxy", "URL",
+              "Pass every request no stub answers to this gateway or provider (path and query appended)")
+      .option("--record", "DIR",
+              "Record every answer (generated, stubbed, proxied) to DIR/mock-<time>-<pid>.jsonl, masked")
+      .repeated("--redact-field", "JSONPATH", "Also mask this JSON field in recorded bodies, e.g. $.user")
+      .repeated("--replay", "DIR|FILE", "Answer from these recordings (cassettes, folders of them)")
+      .option("--replay-speed", "X", "Play recorded timing X times as fast (default 1; 0: no waiting)")
+      .option("--replay-key", "PARTS",
+              "What makes requests the same: method,path,query,body,header:NAME (default method,path,body)")
+      .repeated("--replay-ignore", "JSONPATH",
+                "A volatile request field left out of the body key (default $.user and $.metadata)")
+      .flag("--replay-fallthrough",
+            "An unmatched request gets a generated answer (default: a 404 naming the nearest recording)")
       .option("--journal-size", "N", "Requests kept for /admin/requests (default 1000)")
       .option("--journal-body-bytes", "N", "Bytes of each request body kept in the journal (default 65536)")
       .option("--threads", "N", "Worker threads (default: one per core)")
@@ -54,7 +67,32 @@ Command mock_spec() {
                "  gatecheck mock --port 0\n"
                "  gatecheck mock --profile simosphere --key sk-simo-test:starter --itl-ms 20\n"
                "  gatecheck mock --fault no-done --fault slow-first-byte=2000\n"
-               "  gatecheck mock --stubs upstream.yaml --strict-stubs --admin-token $TOKEN");
+               "  gatecheck mock --stubs upstream.yaml --strict-stubs --admin-token $TOKEN\n"
+               "  gatecheck mock --proxy https://gw.example.com --record fixtures/gw   # a recording proxy\n"
+               "  gatecheck mock --replay fixtures/gw --replay-speed 0                  # offline, at once");
+}
+
+// Recording, proxying and replay (docs/fixtures.md).
+void apply_fixtures(const Arguments& a, mock::ServerOptions& options) {
+  if (const auto url = a.value("--proxy")) options.proxy_url = *url;
+  if (const auto dir = a.value("--record")) options.record_dir = *dir;
+  options.redact_fields = a.json_paths("--redact-field");
+  options.replay = a.values("--replay");
+  auto& replay = options.replay_options;
+  if (const auto speed = a.value("--replay-speed")) {
+    std::size_t used = 0;
+    try {
+      replay.speed = std::stod(*speed, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != speed->size() || !(replay.speed >= 0 && replay.speed <= 1000))
+      throw UsageError("--replay-speed expects a number from 0 to 1000, got '" + *speed + "'");
+  }
+  if (a.value("--replay-key")) replay.key = a.list("--replay-key");
+  for (const auto& field : a.json_paths("--replay-ignore"))
+    replay.ignore.push_back(field);
+  replay.fallthrough = a.flag("--replay-fallthrough");
 }
 
 // Every bound has an option (docs/limits.md).
@@ -133,6 +171,7 @@ mock::ServerOptions server_options(const Arguments& a) {
     mock::apply_stub_file(file, options);
   if (a.flag("--strict-stubs")) options.strict_stubs = true;
   apply_limits(a, options);
+  apply_fixtures(a, options);
   if (a.flag("--log-json")) options.log_format = mock::LogFormat::json;
   if (a.flag("--quiet")) options.log_format = mock::LogFormat::none;
   return options;
@@ -162,7 +201,10 @@ int run(const Arguments& a) {
   mock::Server server(std::move(options));
   try {
     server.start();
-  } catch (const std::runtime_error& e) {
+  } catch (const std::runtime_error& e) {  // the address, or a recording that cannot be read
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::invalid_argument& e) {  // a --proxy URL, a replay key part, a field path
     std::cerr << "error: " << e.what() << "\n";
     return kExitUsage;
   }

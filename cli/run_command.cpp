@@ -16,6 +16,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "report_files.hpp"
 
 namespace gatecheck::cli {
 namespace {
@@ -58,6 +59,9 @@ Command run_spec() {
       .option("--mock-url", "URL",
               "The mock's own URL when a gateway stands in front of it: stub and verify steps use its admin "
               "API there (default: the target)")
+      .option("--record", "DIR",
+              "Record every exchange with the target to DIR/<suite>/<scenario>.jsonl (docs/fixtures.md)")
+      .repeated("--redact-field", "JSONPATH", "Also mask this JSON field in recorded bodies, e.g. $.user")
       .repeated("--mock-fault", "NAME[=N]",
                 "Break the embedded mock on purpose (see gatecheck mock --list-faults)")
       .flag("--list", "Print the selected scenarios and exit")
@@ -87,16 +91,6 @@ runner::Shard parse_shard(const std::string& text) {
   } catch (const std::exception&) {
     throw UsageError("--shard expects I/N with 1 <= I <= N, got '" + text + "'");
   }
-}
-
-bool write_file(const std::string& path, const std::string& content) {
-  std::ofstream file(path, std::ios::binary);
-  file << content;
-  if (!file) {
-    std::cerr << "error: cannot write " << path << "\n";
-    return false;
-  }
-  return true;
 }
 
 // A target that cannot be talked to would fail every scenario for one reason: say it once, with what was
@@ -138,22 +132,6 @@ std::optional<std::string> unreachable(const runner::RunOptions& options) {
   }
 }
 
-std::vector<std::string> comma_list(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const auto& text : values) {
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      const auto comma = text.find(',', start);
-      const std::string item =
-          text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!item.empty()) out.push_back(item);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  return out;
-}
-
 // Who gatecheck is to the target: the key, extra headers, model overrides.
 void read_credentials(const Arguments& a, runner::RunOptions& options) {
   if (const auto key = a.value("--api-key")) options.api_key = *key;
@@ -186,7 +164,7 @@ runner::RunOptions read_options(const Arguments& a) {
       static_cast<std::size_t>(a.integer("--max-response-mb", 16, 1, 4096)) * 1024 * 1024;
   options.jobs = static_cast<unsigned>(a.integer("--jobs", 4, 1, 256));
   if (const auto shard = a.value("--shard")) options.shard = parse_shard(*shard);
-  options.tags = comma_list(a.values("--tags"));
+  options.tags = a.list("--tags");
   options.grep = a.value("--grep").value_or("");
   const auto fail_on = runner::parse_severity(a.value("--fail-on").value_or("must"));
   if (!fail_on) throw UsageError("--fail-on takes must or should");
@@ -199,20 +177,9 @@ runner::RunOptions read_options(const Arguments& a) {
   options.spare_api_key = a.value("--spare-api-key").value_or("");
   options.receiver_bind = a.value("--receiver-bind").value_or("127.0.0.1");
   options.receiver_url = a.value("--receiver-url").value_or("");
+  options.record_dir = a.value("--record").value_or("");
+  options.record_redact_fields = a.json_paths("--redact-field");
   return options;
-}
-
-using ReportFiles = std::vector<std::pair<std::string, std::string>>;  // format, file
-
-ReportFiles read_report_files(const Arguments& a) {
-  ReportFiles outputs;
-  for (const auto& report : a.values("--report")) {
-    auto [format, file] = split_once(report, '=', "--report");
-    if (format != "junit" && format != "json" && format != "html")
-      throw UsageError("--report: unknown format '" + format + "' (junit, json, html)");
-    outputs.emplace_back(format, file);
-  }
-  return outputs;
 }
 
 std::vector<runner::Suite> read_suites(const Arguments& a, const vendor::Profile& profile) {
@@ -286,22 +253,6 @@ runner::RunReport run_with_progress(const std::vector<runner::Suite>& suites,
   return report;
 }
 
-// False when a report file could not be written.
-bool write_reports(const Arguments& a, const runner::RunReport& report, const ReportFiles& outputs) {
-  reports::ConsoleStyle style;
-  style.color = reports::color_wanted(STDOUT_FILENO);
-  style.show_passed = a.flag("--verbose");
-  reports::write_console(std::cout, report, style);
-  bool written = true;
-  for (const auto& [format, file] : outputs) {
-    const std::string content = format == "junit"  ? reports::junit_xml(report)
-                                : format == "json" ? reports::json_report(report)
-                                                   : reports::html_report(report);
-    written &= write_file(file, content);
-  }
-  return written;
-}
-
 int run(const Arguments& a) {
   runner::RunOptions options = read_options(a);
   const ReportFiles outputs = read_report_files(a);
@@ -322,8 +273,7 @@ int run(const Arguments& a) {
   }
   const runner::RunReport report = run_with_progress(suites, options);
   if (embedded) embedded->stop();
-  if (!write_reports(a, report, outputs)) return kExitUsage;
-  return report.passed() ? kExitPassed : kExitFailures;
+  return write_reports(a, report, outputs);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <limits>
 
 #include <gatecheck/core/duration.hpp>
@@ -113,6 +114,15 @@ std::optional<double> retry_after_ms(const Headers& headers) {
     return std::max(0.0, (static_cast<double>(*at) - now) * 1000.0);
   }
   return std::nullopt;
+}
+
+std::string rfc3339_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
 }
 
 }  // namespace gatecheck::core

@@ -57,6 +57,19 @@ std::string mask_secret(std::string_view secret) {
   return repair_utf8(out);
 }
 
+std::string mask_secret_in_shape(std::string_view secret) {
+  const std::size_t keep_front = prefix_length(secret);
+  const std::size_t keep_back = secret.size() >= 24 ? 4 : 0;
+  std::string out(secret);
+  for (std::size_t i = keep_front; i + keep_back < out.size(); ++i) {
+    const char c = out[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) out[i] = 'x';
+    if (c >= '0' && c <= '9') out[i] = '0';
+    if (static_cast<unsigned char>(c) >= 0x80) out[i] = 'x';  // a byte of a character that is not ASCII
+  }
+  return out;
+}
+
 namespace {
 
 constexpr std::string_view kCredentialHeaders[] = {
@@ -230,7 +243,7 @@ std::string Redactor::mask_forms(std::string_view text, bool undo) const {
   std::sort(hits.begin(), hits.end(), std::greater<>());  // right to left: earlier offsets stay valid
   std::string out(text);
   for (const auto& [begin, end, secret] : hits)
-    out.replace(begin, end - begin, mask_secret(secrets_[secret]));
+    out.replace(begin, end - begin, mask(secrets_[secret]));
   return out;
 }
 
@@ -261,16 +274,16 @@ std::string Redactor::mask_cut_prefixes(std::string out) const {
     }
   }
   for (const auto& [begin, length, secret] : hits)
-    out.replace(begin, length, mask_secret(secrets_[secret]));
+    out.replace(begin, length, mask(secrets_[secret]));
   return out;
 }
 
-std::string Redactor::redact(std::string_view text) const {
+std::string Redactor::redact(std::string_view text, bool excerpt) const {
   std::string out(text);
   if (!forms_.empty()) {
     out = mask_forms(out, false);  // as is: also a secret that itself holds '%' or '\\'
     out = mask_forms(out, true);   // escaped, percent-encoded, split across lines
-    out = mask_cut_prefixes(std::move(out));
+    if (excerpt) out = mask_cut_prefixes(std::move(out));
   }
   // Credential-shaped tokens that nobody registered.
   std::string result;
@@ -300,7 +313,7 @@ std::string Redactor::redact(std::string_view text) const {
       ++end;
     const std::string_view token = std::string_view(out).substr(token_start, end - token_start);
     if (token.size() >= kMinimumTokenLength && token.find(kMask) == std::string_view::npos) {
-      result += mask_secret(token);
+      result += mask(token);
     } else {
       result.append(token);
     }
@@ -314,9 +327,13 @@ std::string Redactor::redact_header(std::string_view name, std::string_view valu
   const auto space = value.find(' ');
   if (space != std::string_view::npos && space > 0 &&
       value.substr(0, space).find('=') == std::string_view::npos) {
-    return std::string(value.substr(0, space + 1)) + mask_secret(value.substr(space + 1));
+    return std::string(value.substr(0, space + 1)) + mask(value.substr(space + 1));
   }
-  return mask_secret(value);
+  return mask(value);
+}
+
+std::string Redactor::mask(std::string_view secret) const {
+  return keep_shape_ ? mask_secret_in_shape(secret) : mask_secret(secret);
 }
 
 }  // namespace gatecheck::core

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include <gatecheck/core/duration.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/json_writer.hpp>
@@ -18,6 +20,8 @@
 #include "text.hpp"
 
 namespace gatecheck::mock {
+
+using nlohmann::json;
 namespace {
 
 std::string reset_value(vendor::ResetFormat format, double seconds, bool fault_past) {
@@ -126,9 +130,10 @@ void add_control_report(const Controls& controls, Reply& reply) {
   // Always sent ("none" when no control arrived): its absence then means a gateway dropped the report.
   reply.headers.emplace_back("x-gatecheck-honoured", controls.honoured.empty() ? "none" : controls.honoured);
   if (!reply.stream) return;
-  const auto ms = [](std::chrono::microseconds value) { return std::to_string(value.count() / 1000); };
-  reply.headers.emplace_back("x-gatecheck-pacing", "ttft-ms=" + ms(controls.timing.first_token) +
-                                                       ", itl-ms=" + ms(controls.timing.between_tokens));
+  const auto ms = [](std::chrono::microseconds value) { return value.count() / 1000; };
+  reply.headers.emplace_back(
+      std::string(kPacingHeader),
+      pacing_announcement(ms(controls.timing.first_token), ms(controls.timing.between_tokens)));
 }
 
 // Transport faults act in the server, after the answer is composed.
@@ -151,6 +156,14 @@ std::vector<std::shared_ptr<const CompiledStub>> configured_stubs(const ServerOp
   std::vector<std::shared_ptr<const CompiledStub>> stubs;
   for (std::size_t i = 0; i < options.stubs.size(); ++i)
     stubs.push_back(read_stub(options.stubs[i], format, "stubs/" + std::to_string(i)));
+  // --proxy: the stub every request falls to last.
+  if (!options.proxy_url.empty())
+    stubs.push_back(read_stub({{"id", "proxy"},
+                               {"name", "--proxy " + options.proxy_url},
+                               {"priority", 1000},
+                               {"request", json::object()},
+                               {"response", {{"proxy", {{"url", options.proxy_url}}}}}},
+                              format, "--proxy"));
   return stubs;
 }
 
@@ -257,11 +270,15 @@ std::optional<Reply> App::front_door(CallContext& context) {
   if (request.path == "/health") return json_reply(200, R"({"status":"ok"})");
   if (is_admin_path(request.path))
     return admin_api(AdminCall{context, state_, now_seconds(), stub_format_, redactor_});
+  // Before any stub: a proxying stub would forward the body the server did not read.
+  if (request.body_too_large) {
+    if (auto replayed = play_recording(context)) return replayed;  // a recorded 413 for it, if there is one
+    throw Rejected{too_large(options_.profile)};
+  }
+  if (auto scripted = play_stub(context)) return scripted;
+  if (auto replayed = play_recording(context)) return replayed;
   if (request.method == "GET")
     if (auto document = discovery_document(context)) return document;
-  // Before any stub: a proxying stub would forward the body the server did not read.
-  if (request.body_too_large) throw Rejected{too_large(options_.profile)};
-  if (auto scripted = play_stub(context)) return scripted;
   // A defect on purpose: a server that chokes on JSON escapes (\" \\ \n \uXXXX) in any prompt.
   if (context.faults().has(Fault::escaping_breaks) && request.body.find('\\') != std::string_view::npos)
     throw Rejected{ApiError{
@@ -278,6 +295,35 @@ std::optional<Reply> App::play_stub(CallContext& context) {
   if (options_.strict_stubs && context.request.path.starts_with(api_prefix_))
     return no_stub_matched(context, state_.stubs.near_misses(view, 3), redactor_);
   return std::nullopt;
+}
+
+// The recording that matches answers as recorded; in strict replay a request under the base path that none
+// matches is a 404 naming the nearest recording and how it differs.
+std::optional<Reply> App::play_recording(CallContext& context) {
+  if (state_.replay.empty()) return std::nullopt;
+  if (const auto* recording = state_.replay.match(context.request)) {
+    context.stub_id = "replay " + recording->origin;
+    const auto host = context.request.header("host");
+    return replay_reply(*recording, state_.replay.options().speed,
+                        host ? "http://" + std::string(*host) : std::string());
+  }
+  if (state_.replay.options().fallthrough || !context.request.path.starts_with(api_prefix_) ||
+      context.request.body_too_large)
+    return std::nullopt;
+  std::string message = "No recording matches " + core::repair_utf8(context.request.method) + " " +
+                        core::repair_utf8(context.request.path) + ".";
+  json near = nullptr;
+  if (const auto nearest = state_.replay.nearest(context.request)) {
+    message += " Nearest: " + nearest->recording->origin + " (" + nearest->recording->request.method + " " +
+               nearest->recording->request.url + "): " + nearest->difference + ".";
+    near = {{"recording", nearest->recording->origin}, {"difference", nearest->difference}};
+  }
+  json body = json::parse(render_error(
+      context.profile(),
+      ApiError{404, redactor_.redact(message), "invalid_request_error", nullptr, "no_recording_matched", {}},
+      context.request_id));
+  body["nearest_recording"] = std::move(near);
+  return json_reply(404, body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 Reply App::serve(CallContext& context, std::optional<Admission>& admission) {
@@ -322,6 +368,8 @@ void App::count_usage(const CallContext& context, const std::string& key) {
 }
 
 void App::compose(const CallContext& context, Reply& reply, const Admission* admission) const {
+  reply.fault_names = context.faults().names();
+  if (reply.replayed) return add_transport_faults(context.faults(), reply);  // as recorded, faults aside
   const auto& profile = options_.profile;
   // x-request-id and the rate-limit headers belong to the pipeline (endpoints never set them): appended, not
   // searched.
@@ -347,7 +395,6 @@ void App::compose(const CallContext& context, Reply& reply, const Admission* adm
   }
   add_control_report(context.controls, reply);
   add_transport_faults(context.faults(), reply);
-  reply.fault_names = context.faults().names();
 }
 
 void App::record(const CallContext& context, Reply& reply, Clock::time_point started) {

@@ -1,8 +1,9 @@
 // The mock's behaviour, independent of sockets: Request in, Reply out. A request flows one way through named
 // stages (App::handle runs them, in this order):
 //   controls (controls.hpp: x-gatecheck-* read once)
-//   -> front door (CORS preflight, /health, /admin, discovery documents, the body-size 413, stubs): a stub
-//      answers here (scripted, proxied) or hands the endpoint a fixed answer, faults and pacing
+//   -> front door (CORS preflight, /health, /admin, the body-size 413, stubs, recordings, discovery
+//      documents): a stub answers here (scripted, proxied) or hands the endpoint a fixed answer, faults and
+//      pacing; a recording (--replay) answers as recorded
 //   -> route (routes.hpp: one table) -> access (access.hpp: key, buckets, 401/429) -> endpoint
 //   -> compose (x-request-id, rate-limit and profile headers, CORS, transport faults) -> journal and log.
 // Mutable state has one owner (state.hpp); endpoints see only their CallContext.
@@ -32,10 +33,13 @@ class App {
   // The server reports how the answer went out, for its journal entry (Reply::journal_seq).
   void delivered(std::uint64_t journal_seq, const Delivery& delivery);
   RequestLog& log() { return log_; }
+  // What is masked wherever the mock shows or keeps what arrived: the journal, recordings.
+  const core::Redactor& redactor() const { return redactor_; }
 
  private:
   std::optional<Reply> front_door(CallContext& context);
   std::optional<Reply> play_stub(CallContext& context);
+  std::optional<Reply> play_recording(CallContext& context);
   Reply serve(CallContext& context, std::optional<Admission>& admission);
   Reply error_reply(const CallContext& context, const ApiError& error) const;
   void compose(const CallContext& context, Reply& reply, const Admission* admission) const;

@@ -37,6 +37,36 @@ void Reply::set_header(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }
 
+namespace {
+
+class TimedPieces final : public EventSource {
+ public:
+  explicit TimedPieces(std::vector<TimedPiece> pieces) : pieces_(std::move(pieces)) {}
+  bool next(std::string& out, std::chrono::microseconds& delay) override {
+    if (next_ == pieces_.size()) return false;
+    out += pieces_[next_].bytes;
+    delay = hurried_ ? std::chrono::microseconds(0) : pieces_[next_].delay;
+    ++next_;
+    return true;
+  }
+  void hurry() override { hurried_ = true; }
+
+ private:
+  std::vector<TimedPiece> pieces_;
+  std::size_t next_ = 0;
+  bool hurried_ = false;
+};
+
+}  // namespace
+
+std::string pacing_announcement(std::int64_t first_token_ms, std::int64_t between_tokens_ms) {
+  return "ttft-ms=" + std::to_string(first_token_ms) + ", itl-ms=" + std::to_string(between_tokens_ms);
+}
+
+std::unique_ptr<EventSource> timed_pieces(std::vector<TimedPiece> pieces) {
+  return std::make_unique<TimedPieces>(std::move(pieces));
+}
+
 Reply json_reply(int status, std::string body) {
   Reply reply;
   reply.status = status;

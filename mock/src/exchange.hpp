@@ -38,6 +38,19 @@ class EventSource {
   virtual void hurry() = 0;
 };
 
+// x-gatecheck-pacing: how a stream of the mock's is paced ("ttft-ms=800, itl-ms=20"), so a runner can tell
+// held-back events from a producer that sends everything at once.
+inline constexpr std::string_view kPacingHeader = "x-gatecheck-pacing";
+std::string pacing_announcement(std::int64_t first_token_ms, std::int64_t between_tokens_ms);
+
+// Bytes to send after a pause: a scripted or replayed stream's pieces.
+struct TimedPiece {
+  std::string bytes;
+  std::chrono::microseconds delay{0};
+};
+// Sends the pieces one at a time after their pauses; hurried (shutdown), they go at once.
+std::unique_ptr<EventSource> timed_pieces(std::vector<TimedPiece> pieces);
+
 // How an answer went out, as the server measured it: from the request's arrival to the first and the last
 // byte written, the events of a stream, and the status sent (an answer another server gave is known only
 // then).
@@ -80,10 +93,12 @@ struct Reply {
   std::chrono::milliseconds first_byte_delay{0};
   bool reset_connection = false;                // TCP RST instead of an answer
   std::optional<std::size_t> cut_after_events;  // close abruptly after this many events
-  bool buffered = false;                        // hold every event back, send them together at the end
+  bool break_off = false;  // close abruptly after the last event (a replayed stream that broke off)
+  bool buffered = false;   // hold every event back, send them together at the end
   std::optional<std::chrono::milliseconds> flush_every;  // buffered: flush what is held this often
   bool close_after = false;
   bool scripted = false;  // a stub's answer: the request's controls were not applied to it
+  bool replayed = false;  // a recording's answer: sent as recorded, the pipeline adds nothing
 
   // For the journal and the log line.
   std::string fault_names;

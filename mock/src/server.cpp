@@ -25,6 +25,7 @@
 #include <gatecheck/mock/server.hpp>
 
 #include "app.hpp"
+#include "recorder.hpp"
 
 namespace gatecheck::mock {
 namespace {
@@ -157,6 +158,7 @@ struct Server::Impl {
 
   ServerOptions options;
   std::unique_ptr<App> app;
+  std::unique_ptr<Recorder> recorder;  // --record
   std::vector<std::unique_ptr<Worker>> workers;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open_connections{0};
@@ -299,6 +301,8 @@ struct Server::Impl {
       }
       const Request request = make_request(parser, remote, refused);
       const auto received = Clock::now();
+      std::optional<Tape> tape;
+      if (recorder) tape = recorder->begin(request);
       Reply reply = answer(request);
       if (reply.pending && !co_await await_pending(timer, reply)) break;
       const auto& message = parser.get();
@@ -311,18 +315,26 @@ struct Server::Impl {
         // SO_LINGER with a zero timeout makes close() send RST.
         stream.socket().set_option(asio::socket_base::linger(true, 0), ec);
         stream.socket().close(ec);
+        if (tape) {
+          tape->broken("the connection was reset before a status line");
+          recorder->finish(std::move(*tape), false);
+        }
         break;
       }
+      if (tape) tape->head(reply);
       bool ok = false;
       Delivery delivery;
       if (reply.stream) {
         handle->source = reply.stream.get();
-        ok = co_await send_stream(stream, timer, reply, keep_alive, message.version(), received, delivery);
+        ok = co_await send_stream(stream, timer, reply, keep_alive, message.version(), received, delivery,
+                                  tape ? &*tape : nullptr);
         handle->source = nullptr;
       } else {
         delivery.first_byte_ms = since(received);
+        if (tape) tape->piece(reply.body);
         ok = co_await send_body(stream, *handle, reply, keep_alive, message.version());
       }
+      if (tape) recorder->finish(std::move(*tape), reply.stream != nullptr);
       delivery.last_byte_ms = since(received);
       delivery.status = reply.status;
       delivery.stream = reply.stream != nullptr;
@@ -420,7 +432,7 @@ struct Server::Impl {
 
   asio::awaitable<bool> send_stream(beast::tcp_stream& stream, asio::steady_timer& timer, Reply& reply,
                                     bool keep_alive, unsigned version, Clock::time_point received,
-                                    Delivery& delivery) {
+                                    Delivery& delivery, Tape* tape) {
     const std::string head = response_head(reply, 0, keep_alive, version, true);
     error_code ec;
     stream.expires_after(options.write_timeout);
@@ -464,22 +476,31 @@ struct Server::Impl {
       if (reply.cut_after_events && sent == *reply.cut_after_events) {
         // The stream-cut fault: no final chunk, the connection just ends.
         stream.socket().close(ec);
+        if (tape != nullptr) tape->broken("the connection closed mid-stream");
         co_return false;
       }
       if (const auto now = Clock::now(); now - renewed > std::chrono::seconds(1) || sent == 0) {
         stream.expires_after(options.write_timeout);
         renewed = now;
       }
+      if (tape != nullptr) tape->piece(event);
       co_await asio::async_write(stream, http::make_chunk(asio::buffer(event)),
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return false;  // the client went away
       ++sent;
     }
     if (!held.empty()) {
+      if (tape != nullptr) tape->piece(held);
       stream.expires_after(options.write_timeout);
       co_await asio::async_write(stream, http::make_chunk(asio::buffer(held)),
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return false;
+    }
+    if (reply.break_off) {
+      // A replayed stream that broke off: it breaks off after its last piece, as recorded.
+      stream.socket().close(ec);
+      if (tape != nullptr) tape->broken("the connection closed mid-stream");
+      co_return false;
     }
     stream.expires_after(options.write_timeout);
     co_await asio::async_write(stream, http::make_chunk_last(),
@@ -498,6 +519,8 @@ Server::~Server() {
 void Server::start() {
   Impl& impl = *impl_;
   impl.app = std::make_unique<App>(impl.options);
+  if (!impl.options.record_dir.empty())
+    impl.recorder = std::make_unique<Recorder>(impl.options, impl.app->redactor());
   const unsigned count =
       impl.options.threads > 0 ? impl.options.threads : std::max(1u, std::thread::hardware_concurrency());
   const auto address = asio::ip::make_address(impl.options.host);

@@ -7,7 +7,8 @@ State::State(const ServerOptions& options, std::vector<std::shared_ptr<const Com
       limiter(options.profile.rate_limits, options.max_tracked_keys),
       journal(options.journal_size, options.journal_body_bytes),
       hooks(options.profile, options.seed),
-      stubs(std::move(configured)) {}
+      stubs(std::move(configured)),
+      replay(options.replay, options.replay_options) {}
 
 void State::reset() {
   limiter.reset();
@@ -16,6 +17,7 @@ void State::reset() {
   hooks.reset();
   stubs.reset();
   responses.clear();
+  replay.reset();
 }
 
 }  // namespace gatecheck::mock

@@ -1,7 +1,7 @@
 // Everything about the mock that changes while it serves, in one owner: API keys and their usage, rate-limit
 // buckets, the request journal, webhooks, the stubs with their hits and scenario states, the stored Responses
-// API answers and the upstream exchanges of proxying stubs. The app holds one State; the stages borrow the
-// parts they need, and /admin/reset resets it in one place.
+// API answers, the replayed recordings' turns and the upstream exchanges of proxying stubs. The app holds one
+// State; the stages borrow the parts they need, and /admin/reset resets it in one place.
 #pragma once
 
 #include <atomic>
@@ -15,6 +15,7 @@
 #include "key_ring.hpp"
 #include "proxy.hpp"
 #include "rate_limiter.hpp"
+#include "replay.hpp"
 #include "response_store.hpp"
 #include "stub_store.hpp"
 #include "webhook_hub.hpp"
@@ -31,7 +32,8 @@ struct State {
   WebhookHub hooks;
   StubStore stubs;
   ResponseStore responses;
-  ProxyPool proxies;  // not reset: the upstream exchanges in flight finish on their own
+  ReplayStore replay;  // --replay: the recordings, and each key's turn
+  ProxyPool proxies;   // not reset: the upstream exchanges in flight finish on their own
 };
 
 }  // namespace gatecheck::mock

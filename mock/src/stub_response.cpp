@@ -146,26 +146,6 @@ void read_proxy(const json& spec, StubResponse& out) {
   }
 }
 
-// Scripted SSE events, sent one at a time after their delays; hurried (shutdown), they go at once.
-class ScriptedEvents final : public EventSource {
- public:
-  explicit ScriptedEvents(std::vector<std::pair<std::string, milliseconds>> events)
-      : events_(std::move(events)) {}
-  bool next(std::string& out, std::chrono::microseconds& delay) override {
-    if (next_ == events_.size()) return false;
-    out += events_[next_].first;
-    delay = hurried_ ? std::chrono::microseconds(0) : events_[next_].second;
-    ++next_;
-    return true;
-  }
-  void hurry() override { hurried_ = true; }
-
- private:
-  std::vector<std::pair<std::string, milliseconds>> events_;
-  std::size_t next_ = 0;
-  bool hurried_ = false;
-};
-
 // `scope` null: the data as written.
 std::string event_bytes(const StubResponse::Event& event, const core::TemplateScope* scope) {
   std::string out;
@@ -273,10 +253,10 @@ Reply render_scripted(const StubResponse& response, const core::TemplateScope& s
   reply.headers = render_headers(response, scope);
 
   if (!response.events.empty()) {
-    std::vector<std::pair<std::string, milliseconds>> events;
+    std::vector<TimedPiece> events;
     for (const auto& event : response.events)
-      events.emplace_back(event_bytes(event, response.templated ? &scope : nullptr), event.delay);
-    reply.stream = std::make_unique<ScriptedEvents>(std::move(events));
+      events.push_back({event_bytes(event, response.templated ? &scope : nullptr), event.delay});
+    reply.stream = timed_pieces(std::move(events));
     if (!reply.has_header("content-type")) reply.headers.emplace_back("Content-Type", "text/event-stream");
     reply.headers.emplace_back("Cache-Control", "no-cache");
     return reply;

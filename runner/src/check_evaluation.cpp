@@ -109,6 +109,17 @@ Verdict evaluate_check(const CheckInfo& check, const CheckContext& context) {
   return Verdict::not_applicable("unknown scope");
 }
 
+std::optional<std::pair<const CheckInfo*, Verdict>> unanswered(const CheckContext& context,
+                                                               bool status_asked) {
+  for (const std::string_view id : {"http.complete-response", "http.final-status"}) {
+    if (status_asked && id == "http.final-status") break;
+    const CheckInfo* check = find_check(id);
+    if (Verdict verdict = evaluate_check(*check, context); verdict.kind == Verdict::Kind::fail)
+      return std::make_pair(check, std::move(verdict));
+  }
+  return std::nullopt;
+}
+
 Verdict evaluate_check(std::string_view id, const CheckContext& context) {
   const CheckInfo* check = find_check(id);
   if (check == nullptr) throw std::invalid_argument("unknown check '" + std::string(id) + "'");

@@ -51,6 +51,11 @@ Verdict evaluate_check(const CheckInfo& check, const CheckContext& context);
 // The same by id; throws std::invalid_argument for an id the registry does not know.
 Verdict evaluate_check(std::string_view id, const CheckContext& context);
 
+// A response that did not arrive whole, or was not final (a redirect, an interim 1xx) when the step did not
+// ask for that status, cannot be judged further: the failing check and its verdict, the one finding.
+std::optional<std::pair<const CheckInfo*, Verdict>> unanswered(const CheckContext& context,
+                                                               bool status_asked);
+
 // A verdict as the report keeps it.
 CheckResult check_result(std::string_view id, Severity severity, const Verdict& verdict,
                          std::string location);

@@ -1,4 +1,6 @@
 // error.*: the error envelope, its status, and how errors travel with streams.
+#include <algorithm>
+
 #include "check_evaluation.hpp"
 #include "matcher.hpp"
 
@@ -91,6 +93,26 @@ Verdict status_before_stream(const Exchange& ex) {
                                  ") instead of refusing it: there is no refusal to judge");
 }
 
+// Whether the answer was closed (a choice got its finish_reason; a Responses stream's last event is a *.done
+// one): then only the stream's end marker is missing, which is sse.done-sentinel's or
+// responses.terminal-event's to judge.
+bool answer_closed(const Exchange& ex, const core::SseEvent* last) {
+  if (last == nullptr) return false;
+  if (ex.api() == Api::responses) {
+    const auto& parsed = ex.event_json[last->index];
+    return parsed && parsed->is_object() && parsed->value("type", std::string()).ends_with(".done");
+  }
+  for (const auto& parsed : ex.event_json) {
+    if (!parsed || !parsed->is_object()) continue;
+    const auto choices = parsed->find("choices");
+    if (choices == parsed->end() || !choices->is_array()) continue;
+    for (const auto& choice : *choices)
+      if (choice.is_object() && choice.contains("finish_reason") && !choice["finish_reason"].is_null())
+        return true;
+  }
+  return false;
+}
+
 Verdict structured_in_stream(const Exchange& ex) {
   if (!ex.stream_requested() || ex.response.status >= 300)
     return Verdict::not_applicable("not a successful stream");
@@ -110,6 +132,10 @@ Verdict structured_in_stream(const Exchange& ex) {
   }
   if (done) return Verdict::not_applicable("the stream completed; no error happened");
   if (!content_seen) return Verdict::not_applicable("no token arrived before the stream ended");
+  if (answer_closed(ex, last))
+    return Verdict::not_applicable(
+        "the answer was closed (its last event ends it) and only the stream's end marker is missing: "
+        "sse.done-sentinel's or responses.terminal-event's to judge");
   // It stopped after the first token without [DONE]: the reason must have come as a JSON error event.
   std::string actual = "nothing";
   if (ex.sse_stats && !ex.sse_stats->unterminated_tail.empty()) {

@@ -39,6 +39,9 @@ struct Exchange {
   std::vector<std::optional<nlohmann::json>> event_json;  // per event: its data parsed, when it is JSON
   std::optional<core::SseStreamStats> sse_stats;
   std::optional<nlohmann::json> body_json;  // the body parsed, when it is JSON (not for streams)
+  // False when the events' arrival times are not known (a recording from a HAR file or a raw capture): the
+  // checks that judge timing have nothing to judge.
+  bool timed = true;
 
   Api api() const { return api_of_url(request.url); }
   bool stream_requested() const;

@@ -126,6 +126,8 @@ constexpr UsageNames kResponsesUsage{"input_tokens", "output_tokens", "total_tok
 constexpr UsageNames kCompletionsUsage{"prompt_tokens", "completion_tokens", "total_tokens", "prompt"};
 
 Verdict usage_consistent(const Exchange& ex) {
+  if (ex.api() != Api::chat && ex.api() != Api::completions && ex.api() != Api::responses)
+    return Verdict::not_applicable("not a generated answer: this endpoint counts its usage another way");
   const json view = ex.message_view();
   // usage is optional in the reference (CreateChatCompletionResponse does not require it): absent is not a
   // defect, and not a pass either.

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include <gatecheck/core/duration.hpp>
 #include <gatecheck/core/url.hpp>
 #include <gatecheck/runner/runner.hpp>
 #include <gatecheck/schema/regex.hpp>
@@ -45,15 +46,6 @@ bool tag_selected(const Scenario& scenario, const std::vector<std::string>& tags
     }
   }
   return !any_positive || matched;
-}
-
-std::string rfc3339_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
 }
 
 struct Selection {
@@ -248,7 +240,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   report.target = base_url;
   report.embedded_mock = options.target_is_mock;
   report.profile = profile.id;
-  report.started_at = rfc3339_now();
+  report.started_at = core::rfc3339_now();
   report.fail_on = options.fail_on;
   Slots slots = empty_slots(suites);
   for (const auto& [job, reason] : selection.skipped)

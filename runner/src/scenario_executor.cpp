@@ -1,6 +1,7 @@
 #include "scenario_executor.hpp"
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "matcher.hpp"
 #include "parallel.hpp"
 #include "ratelimit_conventions.hpp"
+#include "recording.hpp"
 #include "request_builder.hpp"
 #include "step_expectations.hpp"
 #include "webhook_checks.hpp"
@@ -82,7 +84,8 @@ class StepRunner {
  public:
   StepRunner(const RunEnvironment& env, net::HttpClient& client, const Suite& suite, const Step& step,
              core::TemplateScope& scope, Receivers& receivers, core::Redactor& redactor,
-             Clock::time_point previous_step_started, MockSession* mock, StepResult& result)
+             Clock::time_point previous_step_started, MockSession* mock,
+             std::vector<cassette::Recording>* tape, StepResult& result)
       : env_(env),
         client_(client),
         suite_(suite),
@@ -92,6 +95,7 @@ class StepRunner {
         redactor_(redactor),
         previous_step_started_(previous_step_started),
         mock_(mock),
+        tape_(tape),
         result_(result) {}
 
   void run() {
@@ -132,6 +136,7 @@ class StepRunner {
       result_.checks.push_back(failure("suite.request", e.what(), suite_.describe(step_.pointer)));
       return;
     }
+    record(exchanges);
     std::vector<const Exchange*> views;
     for (const auto& ex : exchanges) {
       views.push_back(&ex);
@@ -149,6 +154,7 @@ class StepRunner {
     // A check that compares with the non-streamed twin judges what the executor sent before judging.
     std::optional<Exchange> twin;
     if (needs_twin(expect_, exchanges)) twin = without_stream(exchanges.front());
+    if (twin) record({*twin});
     const StepContext context{suite_, step_, env_, twin ? &*twin : nullptr, burst_capped_};
     evaluate_expectations(expect_, views, context, result_.checks);
     if (cut_by_deadline_) {  // a twin or a 429 retry the deadline cut off: nothing here is judged
@@ -163,20 +169,30 @@ class StepRunner {
                      [](const CheckResult& c) { return !c.passed && c.id == "http.final-status"; });
     if (rendered.contains("capture") && !exchanges.empty() && !exchanges.back().response.error && answered)
       capture(rendered["capture"], exchanges.back());
-    const bool any_failed = std::any_of(result_.checks.begin(), result_.checks.end(),
-                                        [](const CheckResult& c) { return !c.passed; });
-    if (any_failed && !exchanges.empty()) {
-      const auto broken = std::find_if(exchanges.begin(), exchanges.end(),
-                                       [](const Exchange& e) { return e.response.error.has_value(); });
-      const Exchange& shown = broken != exchanges.end() ? *broken : exchanges.back();
-      result_.request_excerpt = request_excerpt(shown, redactor_);
-      result_.response_excerpt = response_excerpt(shown, redactor_);
-    }
+    show_excerpts(exchanges);
   }
 
   bool cut_by_deadline() const { return cut_by_deadline_; }
 
  private:
+  // A failed step shows what was sent and what came back: the exchange that broke, else the last one.
+  void show_excerpts(const std::vector<Exchange>& exchanges) {
+    const bool any_failed = std::any_of(result_.checks.begin(), result_.checks.end(),
+                                        [](const CheckResult& c) { return !c.passed; });
+    if (!any_failed || exchanges.empty()) return;
+    const auto broken = std::find_if(exchanges.begin(), exchanges.end(),
+                                     [](const Exchange& e) { return e.response.error.has_value(); });
+    const Exchange& shown = broken != exchanges.end() ? *broken : exchanges.back();
+    result_.request_excerpt = request_excerpt(shown, redactor_);
+    result_.response_excerpt = response_excerpt(shown, redactor_);
+  }
+
+  void record(const std::vector<Exchange>& exchanges) {
+    if (tape_ == nullptr) return;
+    for (const auto& ex : exchanges)
+      tape_->push_back(recording_of(ex, step_.name, env_.profile.id));
+  }
+
   static bool deadline_cut(const Exchange& ex) {
     return ex.response.error && ex.response.error->kind == net::TransportErrorKind::deadline;
   }
@@ -573,6 +589,7 @@ class StepRunner {
   core::Redactor& redactor_;  // the scenario's: the run's secrets plus the ones its steps use or capture
   Clock::time_point previous_step_started_;  // the trigger of an expected webhook is the step before it
   MockSession* mock_;                        // the scenario's, when it has stub or verify steps
+  std::vector<cassette::Recording>* tape_;   // --record: the scenario's recordings
   StepResult& result_;
   Expectations expect_;  // the step's, rendered
   bool cut_by_deadline_ = false;
@@ -705,6 +722,17 @@ StepResult skipped_step(const Suite& suite, const Step& step, bool deadline) {
   return result;
 }
 
+// What went wrong after the steps (the mock session's cleanup, writing the recording), as a failed step.
+StepResult closing_failure(std::string name, const std::string& id, const std::string& problem,
+                           const std::string& location) {
+  StepResult step;
+  step.name = std::move(name);
+  step.location = location;
+  step.outcome = Outcome::failed;
+  step.checks.push_back(failure(id, problem, location));
+  return step;
+}
+
 // Findings quote what the target sent, which may echo a key: everything kept is masked with every secret the
 // scenario came to know, including ones captured after the text was written.
 void redact_results(std::vector<StepResult>& steps, const core::Redactor& redactor) {
@@ -734,7 +762,8 @@ ScenarioExecutor::StepRun ScenarioExecutor::run_step(const Suite& suite, const S
   state.last_started = started;
   try {
     StepRunner runner(env_, client_, suite, step, state.scope, state.receivers, state.redactor,
-                      previous_started, state.mock.get(), result);
+                      previous_started, state.mock.get(),
+                      env_.options.record_dir.empty() ? nullptr : &state.tape, result);
     runner.run();
     cut = runner.cut_by_deadline();
   } catch (const std::exception& e) {
@@ -752,13 +781,32 @@ ScenarioExecutor::StepRun ScenarioExecutor::run_step(const Suite& suite, const S
   return {std::move(result), cut};
 }
 
+// --record: the scenario's exchanges, masked with every secret it came to know, replace its cassette. What
+// went wrong, or empty.
+std::string ScenarioExecutor::write_tape(const Suite& suite, const Scenario& scenario,
+                                         ScenarioState& state) const {
+  if (env_.options.record_dir.empty() || state.tape.empty()) return {};
+  const auto stem = std::filesystem::path(suite.file).stem().string();
+  const auto file = std::filesystem::path(env_.options.record_dir) / cassette::file_name_of(stem) /
+                    (cassette::file_name_of(scenario.name) + ".jsonl");
+  std::error_code ignored;
+  std::filesystem::remove(file, ignored);
+  cassette::Writer writer(file, {state.redactor, env_.options.record_redact_fields});
+  for (auto& recording : state.tape) {
+    recording.recorder = "gatecheck run " + env_.options.tool_version;
+    recording.label = suite.name + " / " + scenario.name + " / " + recording.label;  // the step's name
+    if (!writer.write(std::move(recording))) return "cannot write the recording to " + file.string();
+  }
+  return {};
+}
+
 ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenario) {
   const auto started = Clock::now();
   ScenarioResult result;
   result.name = scenario.name;
   result.location = suite.describe(scenario.pointer);
   result.tags = scenario.tags;
-  ScenarioState state{scenario_scope(env_), {}, env_.redactor, {}, {}};  // receivers stop when it ends
+  ScenarioState state{scenario_scope(env_), {}, env_.redactor, {}, {}, {}};  // receivers stop when it ends
   auto vars_failed = render_vars(suite, state.scope);
   if (!vars_failed) vars_failed = begin_mock_session(suite, scenario, state);
   bool stop = vars_failed.has_value();
@@ -776,14 +824,10 @@ ScenarioResult ScenarioExecutor::run(const Suite& suite, const Scenario& scenari
     result.steps.push_back(std::move(run.result));
   }
   if (state.mock)
-    if (const std::string problem = state.mock->end(); !problem.empty()) {
-      StepResult cleanup;
-      cleanup.name = "mock admin API";
-      cleanup.location = result.location;
-      cleanup.outcome = Outcome::failed;
-      cleanup.checks.push_back(failure("suite.mock", problem, cleanup.location));
-      result.steps.push_back(std::move(cleanup));
-    }
+    if (const std::string problem = state.mock->end(); !problem.empty())
+      result.steps.push_back(closing_failure("mock admin API", "suite.mock", problem, result.location));
+  if (const std::string problem = write_tape(suite, scenario, state); !problem.empty())
+    result.steps.push_back(closing_failure("record", "run.record", problem, result.location));
   redact_results(result.steps, state.redactor);
   result.outcome = scenario_outcome(result.steps, deadline_hit, result.skip_reason);
   result.duration_ms = ms_since(started);

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gatecheck/cassette/cassette.hpp>
 #include <gatecheck/core/redact.hpp>
 #include <gatecheck/core/template.hpp>
 #include <gatecheck/net/http_client.hpp>
@@ -46,7 +47,8 @@ class ScenarioExecutor {
     std::map<std::string, std::unique_ptr<net::HttpReceiver>> receivers;
     core::Redactor redactor;
     std::chrono::steady_clock::time_point last_started;
-    std::unique_ptr<MockSession> mock;  // set in a scenario with stub or verify steps
+    std::unique_ptr<MockSession> mock;      // set in a scenario with stub or verify steps
+    std::vector<cassette::Recording> tape;  // --record: its exchanges, written when it ends
   };
 
   ScenarioExecutor(const RunEnvironment& environment, net::HttpClient& client)
@@ -63,6 +65,7 @@ class ScenarioExecutor {
   StepRun run_step(const Suite& suite, const Step& step, ScenarioState& state);
   std::optional<StepResult> begin_mock_session(const Suite& suite, const Scenario& scenario,
                                                ScenarioState& state);
+  std::string write_tape(const Suite& suite, const Scenario& scenario, ScenarioState& state) const;
 
   const RunEnvironment& env_;
   net::HttpClient& client_;

@@ -267,21 +267,11 @@ void expect_burst(Recorder& record, const Expectations& expect, const std::vecto
 // status), cannot be judged: that is the only finding. False when it was one.
 bool judgeable(Recorder& record, const Expectations& expect, const std::vector<const Exchange*>& exchanges,
                const CheckContext& checks) {
-  const CheckInfo& complete_check = *find_check("http.complete-response");
-  if (const Verdict complete = evaluate_check(complete_check, checks); complete.kind == Verdict::Kind::fail) {
-    record.verdict(complete_check, complete);
-    return false;
-  }
   const bool asked = exchanges.size() == 1 && expect.status &&
                      match_status(expect.status->want, exchanges.front()->response.status).ok;
-  if (asked) return true;
-  const CheckInfo& final_check = *find_check("http.final-status");
-  if (const Verdict final_status = evaluate_check(final_check, checks);
-      final_status.kind == Verdict::Kind::fail) {
-    record.verdict(final_check, final_status);
-    return false;
-  }
-  return true;
+  const auto found = unanswered(checks, asked);
+  if (found) record.verdict(*found->first, found->second);
+  return !found;
 }
 
 // The mock names the x-gatecheck-* controls it honoured in its answer's x-gatecheck-honoured header. A check
@@ -352,6 +342,10 @@ std::vector<std::string_view> assertion_follows(std::string_view id) {
   if (id == "expect.sse" || id == "expect.events") return {"sse.content-type"};
   if (id == "expect.status" || id == "expect.duration" || id == "expect.ratelimit") return {};
   if (id == "expect.json") return {"expect.status", "responses.terminal-event"};
+  // gatecheck check's schema check: a body that is no envelope, or a stream that is no stream, breaks it too.
+  if (id == "schema.response")
+    return {"error.envelope", "sse.content-type", "error.http-status-before-stream",
+            "http.complete-response"};
   return id.starts_with("expect.") ? std::vector<std::string_view>{"expect.status"}
                                    : std::vector<std::string_view>{};
 }
@@ -364,6 +358,8 @@ bool explains(std::string_view root, const std::vector<const Exchange*>& exchang
   return std::all_of(exchanges.begin(), exchanges.end(),
                      [](const Exchange* ex) { return ex->events.empty(); });
 }
+
+}  // namespace
 
 // A failure that follows from another failure of the same step is marked caused by it: one root cause, one
 // finding. Catalog checks name what they follow in the registry, assertions in assertion_follows; a SHOULD
@@ -391,8 +387,6 @@ void mark_consequences(std::vector<CheckResult>& results, std::size_t first,
     }
   }
 }
-
-}  // namespace
 
 void evaluate_expectations(const Expectations& expect, const std::vector<const Exchange*>& exchanges,
                            const StepContext& context, std::vector<CheckResult>& out) {

@@ -25,6 +25,11 @@ struct StepContext {
   std::string burst_capped;
 };
 
+// A failure that follows from another failure among results[first..] is marked caused by it: one root cause,
+// one finding.
+void mark_consequences(std::vector<CheckResult>& results, std::size_t first,
+                       const std::vector<const Exchange*>& exchanges);
+
 void evaluate_expectations(const Expectations& expect, const std::vector<const Exchange*>& exchanges,
                            const StepContext& context, std::vector<CheckResult>& out);
 

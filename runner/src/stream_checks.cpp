@@ -24,6 +24,9 @@ double ms_between(net::Clock::time_point a, net::Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
+// Why a timing check has nothing to judge in a recording that kept no arrival times.
+constexpr char kUntimed[] =
+    "the recording keeps no arrival times (a HAR file or a raw capture): the pace cannot be judged";
 // Below this gap, two arrivals from a producer of unknown pace count as one burst: far below any model's
 // token time, above a read loop's jitter.
 constexpr double kUnknownProducerGapMs = 2.0;
@@ -60,7 +63,17 @@ Verdict role_first(const Exchange& ex) {
   return Verdict::pass();
 }
 
+// A stream that reported an error ends with it: its end is error.structured-in-stream's to judge.
+std::optional<Verdict> ended_by_error(const Exchange& ex) {
+  for (std::size_t i = 0; i < ex.events.size(); ++i)
+    if (ex.event_role(i) == EventRole::error)
+      return Verdict::not_applicable("the stream reported an error (event " + std::to_string(i) +
+                                     "): how it ends is error.structured-in-stream's to judge");
+  return std::nullopt;
+}
+
 Verdict finish_reason_last(const Exchange& ex) {
+  if (auto skip = ended_by_error(ex)) return *skip;
   struct State {
     std::size_t finishes = 0;
     std::size_t finish_event = 0;
@@ -212,6 +225,7 @@ std::string timeline(const Exchange& ex, const std::vector<net::Clock::time_poin
 // jitter, means something held them back), else against the stream's own shape (SHOULD: an unknown producer
 // may legitimately be fast).
 Verdict incremental(const Exchange& ex) {
+  if (!ex.timed) return Verdict::not_applicable(kUntimed);
   const auto chunks = chunks_of(ex);
   if (chunks.size() < 3) return Verdict::not_applicable("fewer than three chunks");
   std::vector<net::Clock::time_point> arrivals;
@@ -359,6 +373,7 @@ Verdict matches_non_stream(const CheckContext& context, const Exchange* ex) {
 Verdict first_event(const CheckContext& context, const Exchange* ex) {
   if (auto skip = not_a_stream(*ex, false)) return *skip;
   if (!context.first_event_within_ms) return Verdict::not_applicable("no first_event_within_ms in the step");
+  if (!ex->timed) return Verdict::not_applicable(kUntimed);
   const double limit = *context.first_event_within_ms;
   if (ex->events.empty()) return Verdict::fail("no event arrived", "first event within " + ms(limit), "none");
   const double took = ms_between(ex->response.timings.request_sent, ex->events.front().received_at);
@@ -368,6 +383,8 @@ Verdict first_event(const CheckContext& context, const Exchange* ex) {
 
 Verdict sse_content_type(const CheckContext&, const Exchange* ex) {
   if (auto skip = not_a_stream(*ex, false)) return *skip;
+  if (!ex->stream_requested() && ex->events.empty())
+    return Verdict::not_applicable("no stream was asked for");
   const auto type = ex->response.headers.get("content-type");
   if (type && media_type(*type) == "text/event-stream") return Verdict::pass();
   return Verdict::fail("a stream must be served as text/event-stream", "text/event-stream",
@@ -396,6 +413,7 @@ Verdict json_chunks(const Exchange& ex) {
 
 Verdict done_sentinel(const Exchange& ex) {
   if (ex.done_index() >= 0) return Verdict::pass();
+  if (auto skip = ended_by_error(ex)) return *skip;
   return Verdict::fail(
       "the stream ended after " + std::to_string(ex.events.size()) + " events without data: [DONE]",
       "data: [DONE]", ex.events.empty() ? "no events" : "last event " + excerpt(ex.events.back().data));

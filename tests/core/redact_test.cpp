@@ -131,5 +131,32 @@ TEST(RedactorEncodings, CutPrefixesThatOverlapEllipsesAreMaskedOnce) {
   EXPECT_NO_THROW((void)redactor.redact("hunter2-..........data:...hunter2-"));
 }
 
+// Recordings (cassettes) are read again: a mask there keeps the value's length and shape, and a recording is
+// a whole text, so nothing in it is taken for a secret's cut-off start.
+TEST(RedactorShapes, AShapedMaskKeepsLengthPrefixLastFourAndCharacterClasses) {
+  const std::string secret = "whsec_Q2hhbmdlTWUxMjM0NTY3ODkwYWJj";
+  const std::string masked = mask_secret_in_shape(secret);
+  EXPECT_EQ(masked.size(), secret.size());
+  EXPECT_TRUE(masked.starts_with("whsec_"));
+  EXPECT_TRUE(masked.ends_with(secret.substr(secret.size() - 4)));
+  EXPECT_EQ(masked.find("hhbmdl"), std::string::npos) << masked;
+  EXPECT_EQ(masked.find_first_not_of("whsec_x0YWJj"), std::string::npos) << masked;
+  Redactor redactor;
+  redactor.add_secret(secret);
+  redactor.keep_shape();
+  EXPECT_EQ(redactor.redact("secret: " + secret), "secret: " + masked);
+  EXPECT_EQ(redactor.redact_header("Authorization", "Bearer " + secret), "Bearer " + masked);
+}
+
+TEST(RedactorShapes, AWholeTextKeepsAWordThatMerelyBeginsLikeASecret) {
+  Redactor redactor;
+  redactor.add_secret("gatecheck-admin-5f3a9c2e7b1d");
+  EXPECT_EQ(redactor.redact("/v1/models/no-such-model-gatecheck", false),
+            "/v1/models/no-such-model-gatecheck");
+  EXPECT_NE(redactor.redact("/v1/models/no-such-model-gatecheck"), "/v1/models/no-such-model-gatecheck")
+      << "an excerpt may have been cut inside a secret";
+  EXPECT_EQ(redactor.redact("token gatecheck-admin-5f3a9c2e7b1d", false).find("5f3a9c"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace gatecheck::core

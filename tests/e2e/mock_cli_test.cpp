@@ -136,5 +136,42 @@ TEST(MockCommand, ServesAStubFileStrictlyAndRefusesABadOneNamingWhere) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(MockCommand, ReplaysTheCommittedFixturesAndRefusesABadCassetteNamingWhere) {
+  const auto dir = std::filesystem::temp_directory_path() / "gatecheck-mock-cli-replay";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "bad.jsonl") << "{\"cassette\": 1, \"request\": {\"method\": \"GET\", \"url\": \"/\"}, "
+                                      "\"response\": {}}\n";
+  const auto bad = testing::run_program(
+      {testing::gatecheck_binary(), "mock", "--port", "0", "--replay", (dir / "bad.jsonl").string()}, 10s);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.jsonl:1:"), std::string::npos) << bad.err;
+  const auto speed =
+      testing::run_program({testing::gatecheck_binary(), "mock", "--replay-speed", "fast"}, 10s);
+  EXPECT_EQ(speed.exit_code, 2);
+  EXPECT_NE(speed.err.find("--replay-speed"), std::string::npos) << speed.err;
+  const auto key = testing::run_program(
+      {testing::gatecheck_binary(), "mock", "--port", "0", "--replay-key", "method,colour"}, 10s);
+  EXPECT_EQ(key.exit_code, 2);
+  EXPECT_NE(key.err.find("'colour' is not a key part"), std::string::npos) << key.err;
+
+  testing::ChildProcess mock({testing::gatecheck_binary(), "mock", "--port", "0", "--quiet", "--replay-speed",
+                              "0", "--replay",
+                              std::string(GATECHECK_SOURCE_DIR) + "/fixtures/profiles/openai/models"});
+  const auto port = mock.read_line(10s);
+  ASSERT_TRUE(port.has_value()) << mock.error_output();
+  net::HttpClient client;
+  const std::string base = "http://127.0.0.1:" + *port;
+  const auto listed = client.send({"GET", base + "/v1/models", {}, {}});
+  EXPECT_EQ(listed.status, 200);
+  EXPECT_NE(listed.body.find("\"object\":\"list\""), std::string::npos) << listed.body;
+  const auto unknown = client.send({"GET", base + "/v1/models/no-such-model-gatecheck", {}, {}});
+  EXPECT_EQ(unknown.status, 404);  // recorded so
+  EXPECT_NE(unknown.body.find("model_not_found"), std::string::npos) << unknown.body;
+  const auto unmatched = client.send({"GET", base + "/v1/files", {}, {}});
+  EXPECT_EQ(unmatched.status, 404);
+  EXPECT_NE(unmatched.body.find("no_recording_matched"), std::string::npos) << unmatched.body;
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace gatecheck

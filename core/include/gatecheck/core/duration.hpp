@@ -20,6 +20,8 @@ std::string format_go_duration(double seconds);
 std::optional<std::time_t> parse_http_date(std::string_view text);
 // IMF-fixdate, the form a sender must generate: "Sun, 06 Nov 1994 08:49:37 GMT".
 std::string format_http_date(std::time_t at);
+// "2026-11-30T15:24:11Z": now, in UTC, to the second (RFC 3339).
+std::string rfc3339_now();
 // A decimal number, surrounding blanks allowed (header values).
 std::optional<double> parse_decimal(std::string_view text);
 // How long a response asks the client to wait, in milliseconds: retry-after-ms, else Retry-After as

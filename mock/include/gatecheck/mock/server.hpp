@@ -31,6 +31,18 @@ struct KeyConfig {
 
 enum class LogFormat { text, json, none };
 
+// How recordings are matched and played (docs/fixtures.md, Replay).
+struct ReplayOptions {
+  // What makes two requests the same: "method", "path", "query", "body" (JSON compared canonically, the
+  // ignored fields removed) and "header:NAME".
+  std::vector<std::string> key = {"method", "path", "body"};
+  std::vector<std::string> ignore = {"$.user", "$.metadata"};  // JSONPath: volatile request fields
+  double speed = 1.0;  // recorded timing divided by this; 0: no waiting at all
+  // An unmatched request under the base path: false, a 404 naming the nearest recording; true, on to the
+  // mock's generated answers.
+  bool fallthrough = false;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the system picks one (see port())
@@ -47,6 +59,18 @@ struct ServerOptions {
   // checked when the server starts (std::invalid_argument naming the stub and what is wrong).
   std::vector<nlohmann::json> stubs;
   bool strict_stubs = false;  // a request under the base path no stub matches: 404 with the nearest stubs
+  // A recording proxy (docs/fixtures.md): a request no stub answers is passed to this URL (path and query
+  // appended), its answer streamed back as it arrives.
+  std::string proxy_url;
+  // Fixtures (docs/fixtures.md). --record: every answer (generated, stubbed, proxied) goes to a cassette in
+  // this folder as it went out, masked first: the keys, the admin token, credential headers and these JSON
+  // fields (JSONPath).
+  std::string record_dir;
+  std::vector<std::string> redact_fields;
+  std::size_t record_body_bytes = 64 * 1024 * 1024;  // of one answer, recorded; past it: cut and marked
+  // --replay: cassettes (files or folders) answered from, after stubs and before generated answers.
+  std::vector<std::string> replay;
+  ReplayOptions replay_options;
   LogFormat log_format = LogFormat::text;
   std::ostream* log = nullptr;  // where request lines go (null: std::cerr)
   // Bounds, so one hostile or careless client cannot exhaust the host (docs/limits.md).

@@ -39,6 +39,11 @@ struct CheckInfo {
   // The check whose failure in the same step explains this one's (a JSON body where a stream was asked for
   // explains a missing [DONE]): such a failure is reported as caused by it, not as another finding.
   std::string_view follows = {};
+  // Which recordings `gatecheck check` judges with it: empty, every answer it recognises (its judge says
+  // what it does not apply to); paths separated by '|', answers to requests whose path ends with one
+  // ("/llms.txt"); "-", none unless named with --checks (it judges what a step meant, or a window of
+  // requests, which one recording does not show).
+  std::string_view offline = {};
 };
 
 std::span<const CheckInfo> check_catalog();

@@ -53,6 +53,10 @@ struct RunOptions {
   int max_retries_on_429 = 5;
   std::chrono::milliseconds max_retry_wait{60'000};
   std::string tool_version;
+  // --record: every exchange a scenario has with the target goes to DIR/<suite>/<scenario>.jsonl
+  // (schemas/cassette.schema.json), masked first; the run's secrets and these JSON fields (JSONPath) too.
+  std::string record_dir;
+  std::vector<std::string> record_redact_fields;
 };
 
 struct Progress {

@@ -1,0 +1,138 @@
+// Recorded exchanges (cassettes): what one request and its answer were, byte for byte and with the time each
+// piece of a stream arrived. A cassette is a JSON Lines file, one recording per line
+// (schemas/cassette.schema.json; docs/fixtures.md says why JSON Lines). `gatecheck run --record` and
+// `gatecheck mock --record` write them, `gatecheck mock --replay` serves them, `gatecheck check` judges them.
+//
+//   cassette::Recording r;  r.request = {"POST", "/v1/chat/completions", headers, body};  ...
+//   cassette::Writer writer("fixtures/mine.jsonl", cassette::RedactionPolicy{});
+//   writer.write(std::move(r));                      // masked, then appended as one line
+//   for (const auto& loaded : cassette::load("fixtures/")) ...   // .jsonl, .har, raw SSE captures
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <gatecheck/core/headers.hpp>
+#include <gatecheck/core/redact.hpp>
+
+namespace gatecheck::cassette {
+
+// The body bytes [previous end, end) arrived `at_ms` after the request was sent.
+struct Arrival {
+  double at_ms = 0;
+  std::size_t end = 0;
+};
+
+struct RecordedRequest {
+  std::string method = "GET";
+  std::string url;  // path and query
+  core::Headers headers;
+  std::string body;
+};
+
+struct RecordedResponse {
+  int status = 0;
+  std::string reason;
+  core::Headers headers;
+  std::string body;               // every byte that arrived (a stream's, joined)
+  std::vector<Arrival> arrivals;  // empty: when the pieces arrived is not known (a HAR, a raw capture)
+  std::optional<double> headers_ms;
+  std::optional<double> duration_ms;
+  std::string error_kind;  // empty: complete (net::to_string of a transport error otherwise)
+  std::string error;
+  bool truncated = false;
+};
+
+struct Recording {
+  std::string recorded_at;  // RFC 3339
+  std::string source;
+  std::string profile;  // the vendor profile id the answering side was held to ("openai"), when known
+  std::string recorder;
+  std::string label;
+  std::vector<std::string> redactions;
+  RecordedRequest request;
+  RecordedResponse response;
+  // Where it was read from ("file:line", or "file#entry 3" for a HAR): set by load(), never written.
+  std::string origin;
+  // Set by load() when the recording cannot be judged (a HAR entry whose body was not kept): why.
+  std::string unjudgeable;
+  // False for a raw capture without its head (`curl -N` without -i): status and headers are not known.
+  bool head_known = true;
+};
+
+// The recording as one cassette line's JSON, and back. from_json expects a value that passed the schema.
+nlohmann::json to_json(const Recording& recording);
+Recording from_json(const nlohmann::json& line);
+// One line of a cassette file: parsed, checked against the schema, converted. Throws core::LoadError at
+// file:line:column.
+Recording parse_line(std::string_view text, const std::string& file, std::size_t line);
+
+// Bounds on what is read (docs/limits.md).
+struct LoadLimits {
+  std::size_t max_file_bytes = 1024ull * 1024 * 1024;
+  std::size_t max_recordings = 1'000'000;
+  std::size_t max_files = 100'000;
+};
+
+// A cassette (.jsonl), a HAR file (.har, or JSON with a "log"), a raw SSE capture (anything else: `curl -N`
+// output, with or without the head `curl -i` prints), or a folder of them (recursively, in path order).
+// Throws core::LoadError naming file:line:column for a malformed file.
+std::vector<Recording> load(const std::filesystem::path& path, const LoadLimits& limits = {});
+std::vector<Recording> load_har(std::string_view text, const std::string& file);
+Recording load_raw_capture(std::string_view text, const std::string& file);
+
+// What is masked before anything is written: credential headers (Authorization, X-API-Key, Cookie, ... and
+// those the redactor was told of), every registered secret wherever it appears (bodies, URLs, other
+// headers), the values of credential headers the recording itself carries, and JSON fields by JSONPath.
+struct RedactionPolicy {
+  core::Redactor redactor;
+  std::vector<std::string> fields;  // JSONPath over JSON request and response bodies ("$.user")
+};
+
+// The mark a masked credential keeps in a cassette ("Bearer sk-proj-xxxxxxxxwxyz #9f86d081"): the first 8 hex
+// digits of the value's SHA-256. A replay tells two keys apart by it without either being written down.
+std::string credential_mark(std::string_view value);
+// A credential header's mark: the one a recording keeps after " #", or that of a value never masked (a live
+// request, a HAR file).
+std::string credential_mark_of(std::string_view header_value);
+
+// Masks a recording in place and lists in it what was masked. Throws std::invalid_argument for a field path
+// that is not JSONPath.
+void redact(Recording& recording, const RedactionPolicy& policy);
+
+// Appends recordings to one cassette file, masked first; safe to call from several threads. The file is
+// created (with its folders) on the first write; each line is written whole and flushed, so a recorder
+// killed mid-run leaves every finished recording readable.
+class Writer {
+ public:
+  Writer(std::filesystem::path file, RedactionPolicy policy, std::size_t max_bytes = 4ull << 30);
+  // False when the file cannot be written or the writer's byte bound is reached (nothing more is written).
+  bool write(Recording recording);
+  std::size_t written() const;
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  std::filesystem::path file_;
+  RedactionPolicy policy_;
+  std::size_t max_bytes_;
+  mutable std::mutex mutex_;
+  std::size_t bytes_ = 0;
+  std::size_t count_ = 0;
+  bool failed_ = false;
+};
+
+// "https://host:8443/v1/x?y#z" -> {"https://host:8443", "/v1/x?y"}; a URL without a scheme is all path.
+std::pair<std::string, std::string> split_url(const std::string& url);
+
+// A file name made of `text`: letters, digits, '-' and '_' kept, runs of anything else one '-', at most 80.
+std::string file_name_of(std::string_view text);
+
+}  // namespace gatecheck::cassette

@@ -1,0 +1,265 @@
+#include "replay.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include <gatecheck/core/document.hpp>
+#include <gatecheck/core/duration.hpp>
+#include <gatecheck/core/headers.hpp>
+#include <gatecheck/core/redact.hpp>
+#include <gatecheck/core/spelling.hpp>
+
+namespace gatecheck::mock {
+namespace {
+
+using nlohmann::json;
+using HeaderLookup = std::function<std::string(std::string_view)>;
+
+constexpr std::string_view kKeyParts[] = {"method", "path", "query", "body"};
+
+void check_key(const std::vector<std::string>& key) {
+  if (key.empty()) throw std::invalid_argument("--replay-key: name at least one part");
+  for (const auto& part : key) {
+    const bool header = part.starts_with("header:") && part.size() > 7;
+    if (!header && std::find(std::begin(kKeyParts), std::end(kKeyParts), part) == std::end(kKeyParts))
+      throw std::invalid_argument("--replay-key: '" + part +
+                                  "' is not a key part (method, path, query, body, header:NAME)");
+  }
+}
+
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+std::string_view query_of(std::string_view target) {
+  const auto at = target.find('?');
+  return at == std::string_view::npos ? std::string_view() : target.substr(at + 1);
+}
+
+std::chrono::microseconds scaled(double ms, double speed) {
+  if (speed <= 0 || ms <= 0) return std::chrono::microseconds(0);
+  // Bounded: a recording cannot make the mock wait longer than an hour for one piece.
+  return std::chrono::microseconds(static_cast<std::int64_t>(std::min(ms / speed, 3.6e6) * 1000));
+}
+
+// How a near recording differs from the request, in the words of the key part that differs first.
+std::string difference(const json& wanted, const json& recorded) {
+  if (!wanted.is_discarded() && !recorded.is_discarded()) {
+    const json patch = json::diff(recorded, wanted);
+    if (!patch.empty()) return "the body differs at " + patch.front().value("path", std::string("/"));
+  }
+  return "the body differs";
+}
+
+// A recorded pacing announcement, scaled as the replay scales the pace: the replay is the producer now.
+std::string scaled_pacing(std::string_view recorded, double speed) {
+  const auto number = [&](std::string_view name) -> double {
+    const auto at = recorded.find(name);
+    if (at == std::string_view::npos) return 0;
+    const auto end = recorded.find(',', at);
+    const auto digits =
+        recorded.substr(at + name.size(), end == std::string_view::npos ? end : end - at - name.size());
+    return core::parse_decimal(digits).value_or(0);
+  };
+  const auto scale = [&](double ms) { return speed <= 0 ? 0 : static_cast<std::int64_t>(ms / speed); };
+  return pacing_announcement(scale(number("ttft-ms=")), scale(number("itl-ms=")));
+}
+
+// The recording's own origin in what it says (an image URL, a Location) becomes the replaying server's, so a
+// client that follows it comes back here rather than to a server that may be gone.
+std::string rebased(std::string text, const std::string& from, const std::string& to) {
+  if (from.empty() || to.empty() || from == to) return text;
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// "authorization=9f86d081;" for each credential header: what tells two recorded keys apart.
+std::string credential_marks(const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::vector<std::string> marks;
+  for (const auto& [name, value] : headers)
+    if (core::is_credential_header(name))
+      marks.push_back(core::to_lower(name) + "=" + cassette::credential_mark_of(value));
+  std::sort(marks.begin(), marks.end());
+  std::string out;
+  for (const auto& mark : marks)
+    out += mark + ";";
+  return out;
+}
+
+}  // namespace
+
+ReplayStore::ReplayStore(const std::vector<std::string>& paths, ReplayOptions options)
+    : options_(std::move(options)) {
+  check_key(options_.key);
+  for (const auto& field : options_.ignore) {
+    try {
+      ignored_.push_back(core::JsonPath::parse(field));
+    } catch (const core::JsonPathError& e) {
+      throw std::invalid_argument("--replay-ignore '" + field + "' is not JSONPath: " + e.what());
+    }
+  }
+  for (const auto& path : paths) {
+    auto loaded = cassette::load(path);
+    std::move(loaded.begin(), loaded.end(), std::back_inserter(recordings_));
+  }
+  for (std::size_t i = 0; i < recordings_.size(); ++i) {
+    const auto& request = recordings_[i].request;
+    std::vector<std::pair<std::string, std::string>> headers(request.headers.begin(), request.headers.end());
+    by_key_[key_of(request.method, request.url, request.body, headers)].push_back(i);
+    marks_.push_back(credential_marks(headers));
+  }
+}
+
+std::string ReplayStore::canonical_body(std::string_view body) const {
+  json value = core::parse_untrusted_json(body);
+  if (value.is_discarded()) return std::string(body);
+  for (const auto& path : ignored_) {
+    auto matches = path.evaluate(value);
+    // Deepest first, so erasing one never moves another that is still to go.
+    std::sort(matches.begin(), matches.end(),
+              [](const auto& a, const auto& b) { return a.pointer.size() > b.pointer.size(); });
+    for (const auto& match : matches) {
+      if (match.pointer.empty()) continue;
+      const json::json_pointer pointer(match.pointer);
+      json& parent = value[pointer.parent_pointer()];
+      if (parent.is_object()) parent.erase(pointer.back());
+      if (parent.is_array()) parent.erase(static_cast<std::size_t>(std::stoul(pointer.back())));
+    }
+  }
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string ReplayStore::key_of(std::string_view method, std::string_view target, std::string_view body,
+                                const std::vector<std::pair<std::string, std::string>>& headers) const {
+  std::string key;
+  for (const auto& part : options_.key) {
+    if (part == "method") key += core::to_lower(method);
+    if (part == "path") key += path_of(target);
+    if (part == "query") key += query_of(target);
+    if (part == "body") key += canonical_body(body);
+    if (part.starts_with("header:")) {
+      const std::string_view name = std::string_view(part).substr(7);
+      for (const auto& [field, value] : headers)
+        if (core::iequals(field, name)) key += value;
+    }
+    key += '\x1f';
+  }
+  return key;
+}
+
+const cassette::Recording* ReplayStore::match(const Request& request) {
+  if (recordings_.empty()) return nullptr;
+  if (request.body_too_large) {  // a body the server did not read: a recorded 413 to the same method and path
+    const auto same = [&](const cassette::Recording& r) {
+      return r.response.status == 413 && core::iequals(r.request.method, request.method) &&
+             path_of(r.request.url) == request.path;
+    };
+    const auto found = std::find_if(recordings_.begin(), recordings_.end(), same);
+    return found == recordings_.end() ? nullptr : &*found;
+  }
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& [name, value] : request.headers)
+    headers.emplace_back(name, value);
+  const std::string key = key_of(request.method, request.target, request.body, headers);
+  const auto found = by_key_.find(key);
+  if (found == by_key_.end()) return nullptr;
+  // Among the recordings of one key, the closest: the same bytes, then the same credentials (by their marks);
+  // each narrowing only when it leaves some. Then the recorded order.
+  const auto narrowed = [](const std::vector<std::size_t>& pool, auto&& keep) {
+    std::vector<std::size_t> out;
+    std::copy_if(pool.begin(), pool.end(), std::back_inserter(out), keep);
+    return out.empty() ? pool : out;
+  };
+  auto pool =
+      narrowed(found->second, [&](std::size_t i) { return recordings_[i].request.body == request.body; });
+  const std::string marks = credential_marks(headers);
+  pool = narrowed(pool, [&](std::size_t i) { return marks_[i] == marks; });
+  const std::lock_guard lock(mutex_);
+  std::size_t& turn = turns_[key + '\x1e' + std::to_string(pool.front()) + '/' + std::to_string(pool.size())];
+  const std::size_t index = pool[std::min(turn, pool.size() - 1)];
+  ++turn;
+  return &recordings_[index];
+}
+
+std::optional<ReplayStore::Nearest> ReplayStore::nearest(const Request& request) const {
+  const json wanted = core::parse_untrusted_json(request.body);
+  const std::string_view path = path_of(request.target);
+  std::optional<Nearest> best;
+  std::size_t best_score = std::numeric_limits<std::size_t>::max();
+  for (const auto& recording : recordings_) {
+    const auto& recorded = recording.request;
+    std::size_t score = 0;
+    std::string why;
+    if (!core::iequals(recorded.method, request.method)) {
+      score += 10'000;
+      why = "the method is " + recorded.method;
+    }
+    if (path_of(recorded.url) != path) {
+      score += 1'000 + core::edit_distance(path_of(recorded.url).substr(0, 256), path.substr(0, 256));
+      if (why.empty()) why = "the path is " + std::string(path_of(recorded.url));
+    }
+    if (why.empty()) {
+      const json body = core::parse_untrusted_json(recorded.body);
+      const bool both = !body.is_discarded() && !wanted.is_discarded();
+      score += both ? json::diff(body, wanted).size() : (recorded.body == request.body ? 0 : 100);
+      why =
+          query_of(recorded.url) != query_of(request.target) ? "the query differs" : difference(wanted, body);
+    }
+    if (score < best_score) {
+      best_score = score;
+      best = Nearest{&recording, std::move(why)};
+    }
+  }
+  return best;
+}
+
+void ReplayStore::reset() {
+  const std::lock_guard lock(mutex_);
+  turns_.clear();
+}
+
+Reply replay_reply(const cassette::Recording& recording, double speed, const std::string& origin) {
+  const std::string from = recording.source.starts_with("http") ? recording.source : std::string();
+  const auto& recorded = recording.response;
+  Reply reply;
+  reply.replayed = true;
+  if (recorded.status == 0) {  // no status line ever came: neither does one now
+    reply.reset_connection = true;
+    return reply;
+  }
+  reply.status = recorded.status;
+  for (const auto& [name, value] : recorded.headers) {
+    if (is_framing_header(name)) continue;
+    const bool pacing = core::iequals(name, kPacingHeader) && speed != 1;
+    reply.headers.emplace_back(name, pacing ? scaled_pacing(value, speed) : rebased(value, from, origin));
+  }
+  const double head_ms = recorded.headers_ms.value_or(0);
+  reply.first_byte_delay = std::chrono::duration_cast<std::chrono::milliseconds>(scaled(head_ms, speed));
+  const bool broken = !recorded.error_kind.empty();
+  if (recorded.arrivals.empty() && !broken) {
+    reply.body = rebased(recorded.body, from, origin);
+    return reply;
+  }
+  std::vector<TimedPiece> pieces;
+  double previous = head_ms;
+  std::size_t start = 0;
+  for (const auto& arrival : recorded.arrivals) {
+    const std::size_t end = std::min(arrival.end, recorded.body.size());
+    pieces.push_back({rebased(recorded.body.substr(start, end - start), from, origin),
+                      scaled(arrival.at_ms - previous, speed)});
+    previous = std::max(previous, arrival.at_ms);
+    start = std::max(start, end);
+  }
+  if (start < recorded.body.size())
+    pieces.push_back({rebased(recorded.body.substr(start), from, origin),
+                      scaled(recorded.duration_ms.value_or(previous) - previous, speed)});
+  reply.break_off = broken;
+  reply.stream = timed_pieces(std::move(pieces));
+  return reply;
+}
+
+}  // namespace gatecheck::mock

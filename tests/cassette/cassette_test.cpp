@@ -1,0 +1,197 @@
+// The cassette format: a recording survives the trip to a line and back byte for byte, a malformed line is
+// named by file:line:column, HAR files and raw captures read as recordings, and nothing secret is written.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <gatecheck/cassette/cassette.hpp>
+#include <gatecheck/core/document.hpp>
+
+namespace gatecheck::cassette {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Recording streamed() {
+  Recording r;
+  r.recorded_at = "2026-11-30T12:00:00Z";
+  r.source = "http://127.0.0.1:8080";
+  r.recorder = "gatecheck test";
+  r.request = {"POST",
+               "/v1/chat/completions",
+               {{"Content-Type", "application/json"}},
+               R"({"model":"m","stream":true})"};
+  r.response.status = 200;
+  r.response.reason = "OK";
+  r.response.headers.add("Content-Type", "text/event-stream");
+  r.response.body = "data: {\"a\":1}\r\n\r\ndata: [DONE]\n\n";
+  r.response.arrivals = {{12.5, 17}, {40.25, r.response.body.size()}};
+  r.response.headers_ms = 3;
+  r.response.duration_ms = 41;
+  return r;
+}
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("gatecheck-cassette-" + name + "-" +
+                                   std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST(Cassette, AStreamSurvivesTheTripWithItsBytesAndTimes) {
+  const Recording original = streamed();
+  const json line = to_json(original);
+  EXPECT_EQ(line["response"]["chunks"].size(), 2u);
+  EXPECT_EQ(line["response"]["chunks"][0]["text"], "data: {\"a\":1}\r\n\r\n");  // CRLF kept as it came
+  const Recording back = parse_line(line.dump(), "c.jsonl", 1);
+  EXPECT_EQ(back.response.body, original.response.body);
+  ASSERT_EQ(back.response.arrivals.size(), 2u);
+  EXPECT_DOUBLE_EQ(back.response.arrivals[0].at_ms, 12.5);
+  EXPECT_EQ(back.response.arrivals[0].end, 17u);
+  EXPECT_EQ(back.request.body, original.request.body);
+  EXPECT_EQ(*back.response.headers.get("content-type"), "text/event-stream");
+  EXPECT_EQ(back.origin, "c.jsonl:1");
+}
+
+TEST(Cassette, BytesThatAreNotUtf8GoBase64AndComeBackExact) {
+  Recording r = streamed();
+  r.response.arrivals.clear();
+  r.response.body = std::string("\x89PNG\r\n\x1a\n\xff\x00", 10);
+  const json line = to_json(r);
+  EXPECT_FALSE(line["response"].contains("body"));
+  EXPECT_TRUE(line["response"].contains("body_base64"));
+  EXPECT_EQ(parse_line(line.dump(), "c.jsonl", 1).response.body, r.response.body);
+}
+
+TEST(Cassette, AMalformedLineIsNamedByFileLineAndColumn) {
+  try {
+    parse_line(
+        R"({"cassette": 1, "request": {"method": "GET", "url": "/v1/models"}, "response": {"status": "200"}})",
+        "f.jsonl", 7);
+    FAIL() << "a string status was accepted";
+  } catch (const core::LoadError& e) {
+    EXPECT_EQ(e.position().line, 7u);
+    EXPECT_GT(e.position().column, 80u);  // at the status value, not the line's start
+    EXPECT_NE(std::string(e.what()).find("/response/status"), std::string::npos) << e.what();
+  }
+  try {
+    parse_line("{\"cassette\": 1,", "f.jsonl", 3);
+    FAIL() << "broken JSON was accepted";
+  } catch (const core::LoadError& e) {
+    EXPECT_EQ(e.position().line, 3u);
+  }
+  EXPECT_THROW(
+      parse_line(R"({"cassette": 2, "request": {"method": "GET", "url": "/"}, "response": {"status": 200}})",
+                 "f.jsonl", 1),
+      core::LoadError);
+}
+
+TEST(Cassette, AFolderLoadsEveryCassetteInPathOrderSkippingOtherFiles) {
+  const fs::path dir = temp_dir("folder");
+  const std::string line = to_json(streamed()).dump();
+  std::ofstream(dir / "b.jsonl") << line << "\n\n" << line << "\n";
+  fs::create_directories(dir / "a");
+  std::ofstream(dir / "a" / "one.jsonl") << line << "\n";
+  std::ofstream(dir / "README.md") << "# not a recording\n";
+  const auto loaded = load(dir);
+  ASSERT_EQ(loaded.size(), 3u);
+  EXPECT_EQ(loaded[0].origin, (dir / "a" / "one.jsonl").string() + ":1");
+  EXPECT_EQ(loaded[2].origin, (dir / "b.jsonl").string() + ":3");  // the blank line counted
+  fs::remove_all(dir);
+}
+
+TEST(Cassette, AHarEntryBecomesARecording) {
+  const std::string har = R"({"log": {"version": "1.2", "creator": {"name": "Firefox", "version": "140"},
+    "entries": [{"startedDateTime": "2026-11-30T10:00:00Z", "time": 120,
+      "request": {"method": "POST", "url": "https://gw.example.com/v1/chat/completions?x=1",
+                  "headers": [{"name": ":authority", "value": "gw.example.com"}, {"name": "content-type", "value": "application/json"}],
+                  "postData": {"mimeType": "application/json", "text": "{\"stream\":true}"}},
+      "response": {"status": 200, "statusText": "OK", "headers": [{"name": "content-type", "value": "text/event-stream"}],
+                   "content": {"size": 14, "mimeType": "text/event-stream", "text": "ZGF0YTogW0RPTkVdCgo=", "encoding": "base64"}},
+      "timings": {"wait": 30, "receive": 90}},
+     {"request": {"method": "GET", "url": "https://gw.example.com/v1/models"},
+      "response": {"status": 200, "content": {"size": 50, "mimeType": "application/json"}}}]}})";
+  const auto loaded = load_har(har, "x.har");
+  ASSERT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(loaded[0].source, "https://gw.example.com");
+  EXPECT_EQ(loaded[0].request.url, "/v1/chat/completions?x=1");
+  EXPECT_EQ(loaded[0].request.headers.size(), 1u);  // the pseudo-header is not a field
+  EXPECT_EQ(loaded[0].response.body, "data: [DONE]\n\n");
+  EXPECT_TRUE(loaded[0].response.arrivals.empty());  // a HAR has no per-event times
+  EXPECT_EQ(loaded[0].recorder, "Firefox 140 (HAR)");
+  EXPECT_NE(loaded[1].unjudgeable.find("content.text"), std::string::npos);
+  EXPECT_THROW(load_har(R"({"log": {"entries": [{"request": {}}]}})", "bad.har"), core::LoadError);
+}
+
+TEST(Cassette, ARawCaptureReadsWithOrWithoutItsHead) {
+  const auto with_head = load_raw_capture(
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
+      "data: {\"object\":\"chat.completion.chunk\"}\n\ndata: [DONE]\n\n",
+      "c.sse");
+  EXPECT_TRUE(with_head.head_known);
+  EXPECT_EQ(with_head.response.status, 200);
+  EXPECT_EQ(*with_head.response.headers.get("content-type"), "text/event-stream");
+  EXPECT_TRUE(with_head.response.body.starts_with("data: {"));
+  EXPECT_EQ(with_head.request.url, "/v1/chat/completions");
+  const auto bare =
+      load_raw_capture("event: response.created\ndata: {\"type\":\"response.created\"}\n\n", "r.sse");
+  EXPECT_FALSE(bare.head_known);
+  EXPECT_EQ(bare.request.url, "/v1/responses");
+}
+
+TEST(Cassette, RedactionMasksCredentialsEchoesAndFieldsAndSaysSo) {
+  Recording r = streamed();
+  r.request.headers.add("Authorization", "Bearer sk-live-abcdefghijklmnop1234");
+  r.request.headers.add("X-Webhook-Secret-Hint", "whsec_abcdefghijklmnopqrstuv");
+  r.request.body = R"({"user":"alice@example.com","note":"key sk-live-abcdefghijklmnop1234"})";
+  r.response.body = "data: {\"echo\":\"sk-live-abcdefghijklmnop1234\"}\n\n";
+  r.response.arrivals = {{5, r.response.body.size()}};
+  RedactionPolicy policy;
+  policy.redactor.add_secret("my-configured-secret-value");
+  policy.fields = {"$.user"};
+  r.request.url = "/v1/chat/completions?token=my-configured-secret-value";
+  redact(r, policy);
+  const std::string line = to_json(r).dump();
+  EXPECT_EQ(line.find("abcdefghijklmnop"), std::string::npos) << line;
+  EXPECT_EQ(line.find("my-configured-secret-value"), std::string::npos) << line;
+  EXPECT_EQ(line.find("alice@example.com"), std::string::npos) << line;
+  EXPECT_EQ(r.response.arrivals.back().end, r.response.body.size());  // the piece's bound moved with it
+  for (const char* what : {"header authorization", "secret", "field $.user"})
+    EXPECT_NE(std::find(r.redactions.begin(), r.redactions.end(), what), r.redactions.end()) << what;
+  policy.fields = {"$["};
+  EXPECT_THROW(redact(r, policy), std::invalid_argument);
+}
+
+TEST(Cassette, TheWriterAppendsMaskedLinesThatReadBack) {
+  const fs::path dir = temp_dir("writer");
+  Writer writer(dir / "deep" / "run.jsonl", RedactionPolicy{});
+  Recording r = streamed();
+  r.request.headers.add("X-Api-Key", "sk-secret-key-0123456789abcdef");
+  EXPECT_TRUE(writer.write(r));
+  EXPECT_TRUE(writer.write(r));
+  EXPECT_EQ(writer.written(), 2u);
+  EXPECT_EQ(slurp(dir / "deep" / "run.jsonl").find("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(load(dir).size(), 2u);
+  Writer tiny(dir / "tiny.jsonl", RedactionPolicy{}, 10);  // its bound: nothing fits
+  EXPECT_FALSE(tiny.write(r));
+  fs::remove_all(dir);
+}
+
+TEST(Cassette, FileNamesAreMadeOfWhatTheyName) {
+  EXPECT_EQ(file_name_of("chat / basic answer: 200"), "chat-basic-answer-200");
+  EXPECT_EQ(file_name_of("///"), "recording");
+  EXPECT_LE(file_name_of(std::string(300, 'a')).size(), 80u);
+}
+
+}  // namespace
+}  // namespace gatecheck::cassette
