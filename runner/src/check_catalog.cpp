@@ -8,6 +8,12 @@
 namespace gatecheck::runner {
 namespace {
 
+// The APIs whose answers announce rate limits, in a recording judged offline (not an image file a URL
+// answer points to, not a discovery document, not an admin call).
+constexpr std::string_view kLimitedApis =
+    "/chat/completions|/completions|/responses|/embeddings|/moderations|/audio/speech|/audio/transcriptions|/"
+    "audio/translations|/images/generations|/images/edits";
+
 // The registry: adding a check is its judge in a family file plus one row here (docs/contributing.md).
 constexpr CheckInfo kChecks[] = {
     {"http.complete-response", Severity::must,
@@ -160,10 +166,10 @@ constexpr CheckInfo kChecks[] = {
      false,
      &ratelimit_headers_present,
      {},
-     "-"},
+     kLimitedApis},
     {"ratelimit.profile-names", Severity::should, "the rate-limit headers are named as the profile claims",
      "the profile's rate_limits.headers (OpenAI: x-ratelimit-limit-requests, ...)", CheckScope::step, false,
-     &ratelimit_profile_names, "ratelimit.headers-present", "-"},
+     &ratelimit_profile_names, "ratelimit.headers-present", kLimitedApis},
     {"ratelimit.remaining-decreases",
      Severity::must,
      "the remaining count goes down as requests are made within a window",
@@ -182,15 +188,9 @@ constexpr CheckInfo kChecks[] = {
      &ratelimit_reset_in_future,
      {},
      "-"},
-    {"ratelimit.retry-after-on-429",
-     Severity::must,
+    {"ratelimit.retry-after-on-429", Severity::must,
      "a 429 says when to come back: Retry-After (RFC 9110 form) or retry-after-ms",
-     "RFC 6585 section 4; RFC 9110 section 10.2.3",
-     CheckScope::step,
-     false,
-     &ratelimit_retry_after_on_429,
-     {},
-     "-"},
+     "RFC 6585 section 4; RFC 9110 section 10.2.3", CheckScope::step, false, &ratelimit_retry_after_on_429},
     {"webhook.signature-valid", Severity::must,
      "every delivery is signed as the profile says, over the raw body bytes, with the webhook's secret",
      "the profile's webhooks.signature (X-SIMO-Signature: sha256=<hex>; Standard Webhooks v1)",

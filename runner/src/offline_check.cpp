@@ -203,7 +203,8 @@ StepResult judge(Judging& judging, const cassette::Recording& recording, const E
         continue;
       }
       const Verdict verdict = evaluate_check(*check, context);
-      if (verdict.kind != Verdict::Kind::not_applicable)
+      // A check named with --checks says why it had nothing to judge; the rest are left out then.
+      if (verdict.kind != Verdict::Kind::not_applicable || judging.named)
         step.checks.push_back(check_result(check->id, check->severity, verdict, recording.origin));
     }
     if (judging.schema) step.checks.push_back(schema_result(judging, recording, ex));

@@ -24,6 +24,13 @@ bool answered(const Exchange& ex) {
   return !ex.response.error && ex.response.status != 0;
 }
 
+// The answers that announce a limit: those a bucket admitted, and the 429 that refused one. Other refusals
+// (a 401 for a bad key, a 404 for no such path) come before any bucket and need not say anything of limits.
+bool announces_limits(const Exchange& ex) {
+  const int status = ex.response.status;
+  return answered(ex) && ((status >= 200 && status < 300) || status == 429);
+}
+
 bool success(const Exchange& ex) {
   return answered(ex) && ex.response.status >= 200 && ex.response.status < 300;
 }
@@ -37,10 +44,12 @@ std::string response_name(std::size_t i, const Exchange& ex) {
 }
 
 Verdict headers_present(const CheckContext& context) {
+  if (!context.profile.has("rate_limits.headers"))
+    return Verdict::not_applicable("the profile claims no rate-limit headers");
   std::size_t judged = 0;
   for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
     const Exchange& ex = *context.exchanges[i];
-    if (!answered(ex)) continue;
+    if (!announces_limits(ex)) continue;
     ++judged;
     const auto found = reading(context, ex);
     if (!found)
@@ -57,7 +66,7 @@ Verdict headers_present(const CheckContext& context) {
           response_name(i, ex) + " announces remaining under " + found->convention + " but not " + missing,
           "limit, remaining and reset", found->reset_text.empty() ? "absent" : found->reset_text);
   }
-  if (judged == 0) return Verdict::not_applicable("no response arrived");
+  if (judged == 0) return Verdict::not_applicable("no answer a bucket admitted, and no 429");
   return Verdict::pass(std::to_string(judged) + " responses");
 }
 
@@ -67,7 +76,7 @@ Verdict profile_names(const CheckContext& context) {
   std::size_t judged = 0;
   for (std::size_t i = 0; i < context.exchanges.size(); ++i) {
     const Exchange& ex = *context.exchanges[i];
-    const auto found = answered(ex) ? reading(context, ex) : std::nullopt;
+    const auto found = announces_limits(ex) ? reading(context, ex) : std::nullopt;
     if (!found) continue;  // no headers at all: ratelimit.headers-present's finding
     ++judged;
     if (!found->profile_names)

@@ -26,8 +26,14 @@ const CheckResult* result_of(const RunReport& report, std::string_view id) {
   return nullptr;
 }
 
+// As an OpenAI-like target answers: with its rate-limit headers.
 cassette::Recording recorded(const Exchange& ex, std::string origin = "r.jsonl:1") {
   cassette::Recording r = recording_of(ex, "test", "openai");
+  for (const char* kind : {"requests", "tokens"}) {
+    r.response.headers.add(std::string("x-ratelimit-limit-") + kind, "1000");
+    r.response.headers.add(std::string("x-ratelimit-remaining-") + kind, "999");
+    r.response.headers.add(std::string("x-ratelimit-reset-") + kind, "60ms");
+  }
   r.origin = std::move(origin);
   return r;
 }
@@ -102,12 +108,13 @@ TEST(OfflineCheck, ATwinRecordedBesideTheStreamIsUsed) {
 TEST(OfflineCheck, ChecksOfAStepsIntentApplyOnlyWhenNamed) {
   const Exchange refused = answered(chat_request(), 401, json{{"error", {{"message", "no"}, {"type", "x"}}}});
   const auto report = check_recordings({recorded(refused)}, {});
-  EXPECT_EQ(result_of(report, "ratelimit.headers-present"), nullptr);
+  EXPECT_EQ(result_of(report, "ratelimit.remaining-decreases"), nullptr);  // a window of requests
   EXPECT_EQ(result_of(report, "keys.rotation-invalidates-old"), nullptr);
   EXPECT_EQ(result_of(report, "discovery.llms-txt"), nullptr);  // not its path
   OfflineOptions named;
-  named.checks = {"ratelimit.headers-present"};
-  EXPECT_NE(result_of(check_recordings({recorded(refused)}, named), "ratelimit.headers-present"), nullptr);
+  named.checks = {"ratelimit.remaining-decreases"};
+  EXPECT_NE(result_of(check_recordings({recorded(refused)}, named), "ratelimit.remaining-decreases"),
+            nullptr);
   named.checks = {"no.such-check"};
   EXPECT_THROW(check_recordings({recorded(refused)}, named), std::invalid_argument);
 }
@@ -137,6 +144,25 @@ TEST(OfflineCheck, EachRecordingIsHeldToTheProfileItNames) {
   EXPECT_EQ(check_recordings({r}, {}).profile, "each recording's own");
   r.profile = "nobody-we-know";
   EXPECT_THROW(check_recordings({r}, {}), std::invalid_argument);
+}
+
+TEST(OfflineCheck, AnAnswerOfALimitedApiAnnouncesItsLimitsAndARefusalNeedNot) {
+  const Exchange answer = answered(chat_request(), 200, on_spec());
+  cassette::Recording bare = recording_of(answer, "test", "openai");
+  bare.origin = "r.jsonl:1";
+  const auto report = check_recordings({bare}, {});
+  ASSERT_NE(result_of(report, "ratelimit.headers-present"), nullptr);
+  EXPECT_FALSE(result_of(report, "ratelimit.headers-present")->passed);
+  EXPECT_TRUE(check_recordings({recorded(answer)}, {}).passed());
+  cassette::Recording refused = recording_of(
+      answered(chat_request(), 401, json{{"error", {{"message", "no"}, {"type", "invalid_request_error"}}}}),
+      "t", "openai");
+  OfflineOptions named;
+  named.checks = {"ratelimit.headers-present"};
+  const auto refusal = check_recordings({refused}, named);
+  ASSERT_NE(result_of(refusal, "ratelimit.headers-present"), nullptr);  // named: it says why it did not judge
+  EXPECT_FALSE(result_of(refusal, "ratelimit.headers-present")->applicable);
+  EXPECT_EQ(check_recordings({refused}, named).totals().skipped, 1u);  // and nothing else was judged
 }
 
 TEST(Judges, AStreamThatClosedItsAnswerButLacksDoneIsNotAnUnstructuredError) {
