@@ -27,7 +27,7 @@ Command check_spec() {
       .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
       .repeated("--report", "FORMAT=FILE", "Also write junit=FILE, json=FILE or html=FILE")
       .flag("--verbose", "List passing and skipped recordings too")
-      .section("Exit codes", kExitCodeHelp)
+      .section("Exit codes", kCheckExitCodeHelp)
       .section("Examples",
                "  gatecheck check fixtures/                       # every recording under it\n"
                "  curl -sN -i ... > answer.sse && gatecheck check answer.sse\n"

@@ -16,4 +16,10 @@ inline constexpr const char* kExitCodeHelp =
     "  2  usage or configuration error (bad option, unreadable or invalid file)\n"
     "  3  the target could not be reached (no connection, no TLS, or no status line)";
 
+// gatecheck check: no target, no run deadline.
+inline constexpr const char* kCheckExitCodeHelp =
+    "  0  every recording judged passed\n"
+    "  1  at least one check failed, or nothing could be judged at all\n"
+    "  2  usage error, or a recording that could not be read (file:line:column)";
+
 }  // namespace gatecheck::cli

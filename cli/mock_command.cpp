@@ -38,7 +38,7 @@ Command mock_spec() {
       .option("--replay-key", "PARTS",
               "What makes requests the same: method,path,query,body,header:NAME (default method,path,body)")
       .repeated("--replay-ignore", "JSONPATH",
-                "A volatile request field left out of the body key (default $.user and $.metadata)")
+                "Another volatile request field left out of the body key ($.user and $.metadata always are)")
       .flag("--replay-fallthrough",
             "An unmatched request gets a generated answer (default: a 404 naming the nearest recording)")
       .option("--journal-size", "N", "Requests kept for /admin/requests (default 1000)")
@@ -93,6 +93,9 @@ void apply_fixtures(const Arguments& a, mock::ServerOptions& options) {
   for (const auto& field : a.json_paths("--replay-ignore"))
     replay.ignore.push_back(field);
   replay.fallthrough = a.flag("--replay-fallthrough");
+  if (options.replay.empty())
+    for (const char* option : {"--replay-speed", "--replay-key", "--replay-ignore", "--replay-fallthrough"})
+      if (a.flag(option) || a.value(option)) throw UsageError(std::string(option) + " needs --replay");
 }
 
 // Every bound has an option (docs/limits.md).
@@ -211,6 +214,8 @@ int run(const Arguments& a) {
   warn_if_exposed(server_host, server_keys);
   std::cout << server.port() << std::endl;  // the first line: the port, for scripts that asked for --port 0
   std::cerr << "gatecheck mock listening on " << server.url() << " (Ctrl-C stops it)\n";
+  for (const auto& note : server.notes())
+    std::cerr << "gatecheck mock: " << note << "\n";
   int received = 0;
   sigwait(&signals, &received);
   std::cerr << "gatecheck mock: stopping (signal " << received << ")\n";

@@ -1,5 +1,6 @@
 // A recording as one cassette line, and back: bytes that are UTF-8 stay readable text, others go base64; a
 // stream's pieces keep their own arrival times.
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -66,13 +67,10 @@ json response_json(const RecordedResponse& response) {
     if (!response.body.empty()) put_bytes(out, "body", "body_base64", response.body);
   } else {
     json chunks = json::array();
-    std::size_t start = 0;
-    for (const auto& arrival : response.arrivals) {
-      const std::size_t end = std::min(arrival.end, response.body.size());
-      json chunk = {{"at_ms", rounded(arrival.at_ms)}};
-      put_bytes(chunk, "text", "base64", std::string_view(response.body).substr(start, end - start));
+    for (const auto& piece : pieces_of(response)) {
+      json chunk = {{"at_ms", rounded(piece.at_ms)}};
+      put_bytes(chunk, "text", "base64", piece.bytes);
       chunks.push_back(std::move(chunk));
-      start = end;
     }
     out["chunks"] = std::move(chunks);
   }
@@ -142,7 +140,32 @@ Recording from_json(const json& line) {
   return out;
 }
 
+std::vector<Piece> pieces_of(const RecordedResponse& response) {
+  const std::string_view body = response.body;
+  if (response.arrivals.empty()) return {{response.headers_ms.value_or(0), body}};
+  std::vector<Piece> out;
+  std::size_t start = 0;
+  double at = 0;
+  for (const auto& arrival : response.arrivals) {
+    const std::size_t end = std::clamp(arrival.end, start, body.size());  // bounds never go backwards
+    at = std::max(at, arrival.at_ms);
+    out.push_back({at, body.substr(start, end - start)});
+    start = end;
+  }
+  if (start < body.size())
+    out.push_back({std::max(at, response.duration_ms.value_or(at)), body.substr(start)});
+  return out;
+}
+
 LineReader::LineReader() : format_(schema::compile_format("schemas/cassette.schema.json")) {}
+
+std::string LineReader::problem(const json& line) const {
+  const auto result = format_.validate(line);
+  if (result.valid) return {};
+  const schema::Error& first = schema::deepest_error(result);
+  return (first.instance_location.empty() ? std::string("the line") : first.instance_location) + ": " +
+         first.message;
+}
 
 Recording LineReader::read(std::string_view text, const std::string& file, std::size_t line) const {
   core::Document document;
@@ -155,15 +178,17 @@ Recording LineReader::read(std::string_view text, const std::string& file, std::
   if (!result.valid) {
     const schema::Error& first = schema::deepest_error(result);
     const core::Position at = document.source.value_at(first.instance_location);
+    const bool version = first.instance_location == "/cassette";
     throw core::LoadError(
         file, {static_cast<std::uint32_t>(line), at.column},
-        "not a cassette recording (schemas/cassette.schema.json): " +
-            (first.instance_location.empty() ? std::string("the line") : first.instance_location) + ": " +
-            first.message);
+        version ? "a cassette of a version this gatecheck does not read (it reads version 1)"
+                : "not a cassette recording (schemas/cassette.schema.json): " + problem(document.value));
   }
   try {
     Recording recording = from_json(document.value);
     recording.origin = file + ":" + std::to_string(line);
+    recording.file = file;
+    recording.format = "cassette";
     return recording;
   } catch (const std::exception& e) {
     throw core::LoadError(file, {static_cast<std::uint32_t>(line), 1}, e.what());
@@ -175,6 +200,11 @@ Recording parse_line(std::string_view text, const std::string& file, std::size_t
 }
 
 std::string file_name_of(std::string_view text) {
+  // A name that does not survive whole (other scripts, over 80 characters) gets a short hash of itself, so
+  // two such names never share a file.
+  const bool lossy = text.size() > 80 || std::any_of(text.begin(), text.end(), [](char c) {
+                       return static_cast<unsigned char>(c) >= 0x80;
+                     });
   std::string out;
   for (const char c : text) {
     const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -183,11 +213,13 @@ std::string file_name_of(std::string_view text) {
     } else if (!out.empty() && out.back() != '-') {
       out += '-';
     }
-    if (out.size() >= 80) break;
+    if (out.size() >= (lossy ? 71u : 80u)) break;  // room for the hash
   }
   while (!out.empty() && out.back() == '-')
     out.pop_back();
-  return out.empty() ? "recording" : out;
+  if (out.empty()) out = "recording";
+  if (lossy) out += "-" + core::to_hex(core::sha256(text)).substr(0, 8);
+  return out;
 }
 
 }  // namespace gatecheck::cassette

@@ -36,19 +36,36 @@ std::vector<Recording> load_jsonl(std::string_view text, const std::string& file
     if (out.size() >= limits.max_recordings)
       throw core::LoadError(file, {static_cast<std::uint32_t>(line), 1},
                             "more than " + std::to_string(limits.max_recordings) + " recordings");
+    // A last line without its newline that is not JSON was being written when its recorder stopped: every
+    // line before it is whole, and it is left out.
+    if (end == std::string_view::npos && core::parse_untrusted_json(one).is_discarded()) break;
     out.push_back(reader.read(one, file, line));
   }
   return out;
 }
 
-core::Headers har_headers(const json& list) {
+// A HAR member read leniently: a value of another type is as good as absent.
+std::string text_of(const json& object, const char* name) {
+  const auto found = object.find(name);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+bool clean_field(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+core::Headers har_headers(const core::Document& har, const json& list, const std::string& pointer) {
   core::Headers out;
   if (!list.is_array()) return out;
   for (const auto& field : list) {
-    if (!field.is_object() || !field.contains("name") || !field["name"].is_string()) continue;
-    const std::string name = field["name"].get<std::string>();
+    if (!field.is_object()) continue;
+    const std::string name = text_of(field, "name");
     if (name.empty() || name.front() == ':') continue;  // HTTP/2 pseudo-headers are not fields
-    out.add(name, field.value("value", json("")).is_string() ? field.value("value", "") : "");
+    const std::string value = text_of(field, "value");
+    if (!clean_field(name) || !clean_field(value))
+      throw core::LoadError(har.source.file(), har.source.value_at(pointer),
+                            "a header holds a line break or NUL, which no HTTP field can");
+    out.add(name, value);
   }
   return out;
 }
@@ -65,39 +82,61 @@ const json& required(const core::Document& har, const json& object, const char* 
   return *found;
 }
 
+// The answer's body, decoded as the HAR keeps it (content.text is already decompressed, so Content-Encoding
+// goes); a body the export left out makes the entry one that cannot be judged.
+void har_content(const core::Document& har, const json& response, const std::string& pointer,
+                 Recording& out) {
+  out.response.headers.remove("content-encoding");
+  const auto content = response.find("content");
+  const json* text = nullptr;
+  if (content != response.end() && content->is_object() && content->contains("text") &&
+      (*content)["text"].is_string())
+    text = &(*content)["text"];
+  if (text != nullptr) {
+    if (text_of(*content, "encoding") != "base64") {
+      out.response.body = text->get<std::string>();
+      return;
+    }
+    auto bytes = core::base64_decode(text->get_ref<const std::string&>());
+    if (!bytes)
+      throw core::LoadError(har.source.file(), har.source.value_at(pointer + "/response/content"),
+                            "content.text is not base64 although its encoding says so");
+    out.response.body = std::move(*bytes);
+    return;
+  }
+  const int status = out.response.status;
+  const bool bodiless = status < 200 || status == 204 || status == 304 || out.request.method == "HEAD";
+  if (!bodiless)
+    out.unjudgeable =
+        "the HAR entry keeps no response body (content.text is absent): export it with content to judge it";
+}
+
 Recording har_entry(const core::Document& har, const json& entry, const std::string& pointer) {
   using T = json::value_t;
   const json& request = required(har, entry, "request", T::object, pointer);
   const json& response = required(har, entry, "response", T::object, pointer);
   Recording out;
   out.origin = har.source.describe(pointer);
-  out.recorded_at = entry.value("startedDateTime", "");
+  out.file = har.source.file();
+  out.format = "har";
+  out.recorded_at = text_of(entry, "startedDateTime");
   out.request.method = required(har, request, "method", T::string, pointer + "/request").get<std::string>();
   std::tie(out.source, out.request.url) =
       split_url(required(har, request, "url", T::string, pointer + "/request").get<std::string>());
-  out.request.headers = har_headers(request.value("headers", json()));
+  out.request.headers = har_headers(har, request.value("headers", json()), pointer + "/request/headers");
   if (const auto post = request.find("postData"); post != request.end() && post->is_object())
-    out.request.body = post->value("text", "");
+    out.request.body = text_of(*post, "text");
   out.response.status =
       required(har, response, "status", T::number_integer, pointer + "/response").get<int>();
-  out.response.reason = response.value("statusText", "");
-  out.response.headers = har_headers(response.value("headers", json()));
-  const json content = response.value("content", json::object());
-  if (content.contains("text") && content["text"].is_string()) {
-    const std::string text = content["text"].get<std::string>();
-    if (content.value("encoding", "") == "base64") {
-      auto bytes = core::base64_decode(text);
-      if (!bytes)
-        throw core::LoadError(har.source.file(), har.source.value_at(pointer + "/response/content"),
-                              "content.text is not base64 although its encoding says so");
-      out.response.body = std::move(*bytes);
-    } else {
-      out.response.body = text;
-    }
-  } else if (content.value("size", 0) != 0) {
-    out.unjudgeable =
-        "the HAR entry keeps no response body (content.text is absent): export it with content to judge it";
-  }
+  if (out.response.status != 0 && (out.response.status < 100 || out.response.status > 999))
+    throw core::LoadError(har.source.file(), har.source.value_at(pointer + "/response/status"),
+                          "not an HTTP status: " + std::to_string(out.response.status));
+  out.response.reason = text_of(response, "statusText");
+  if (!clean_field(out.response.reason) || !clean_field(out.request.method) || !clean_field(out.request.url))
+    throw core::LoadError(har.source.file(), har.source.value_at(pointer),
+                          "a method, URL or status text holds a line break or NUL");
+  out.response.headers = har_headers(har, response.value("headers", json()), pointer + "/response/headers");
+  har_content(har, response, pointer, out);
   if (const auto timings = entry.find("timings"); timings != entry.end() && timings->is_object())
     if (const auto wait = timings->find("wait"); wait != timings->end() && wait->is_number() && *wait >= 0)
       out.response.headers_ms = wait->get<double>();
@@ -150,10 +189,14 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
   const auto scheme = url.find("://");
   if (scheme == std::string::npos) return {"", url.starts_with('/') ? url : "/" + url};
   const auto path = url.find_first_of("/?#", scheme + 3);
-  if (path == std::string::npos) return {url, "/"};
+  std::string origin = url.substr(0, path);
+  // user:password@ never reaches a recording
+  if (const auto at = origin.rfind('@'); at != std::string::npos && at > scheme)
+    origin.erase(scheme + 3, at - scheme - 2);
+  if (path == std::string::npos) return {origin, "/"};
   std::string rest = url.substr(path);
   if (!rest.starts_with('/')) rest.insert(0, "/");
-  return {url.substr(0, path), rest.substr(0, rest.find('#'))};
+  return {origin, rest.substr(0, rest.find('#'))};
 }
 
 std::vector<Recording> load_har(std::string_view text, const std::string& file) {
@@ -164,13 +207,17 @@ std::vector<Recording> load_har(std::string_view text, const std::string& file) 
   const json& entries = required(har, log, "entries", json::value_t::array, "/log");
   std::string creator;
   if (const auto who = log.find("creator"); who != log.end() && who->is_object())
-    creator = who->value("name", "") + " " + who->value("version", "") + " (HAR)";
+    creator = text_of(*who, "name") + " " + text_of(*who, "version") + " (HAR)";
   std::vector<Recording> out;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string pointer = "/log/entries/" + std::to_string(i);
     if (!entries[i].is_object())
       throw core::LoadError(file, har.source.value_at(pointer), "not a HAR file: an entry is not an object");
-    out.push_back(har_entry(har, entries[i], pointer));
+    try {
+      out.push_back(har_entry(har, entries[i], pointer));
+    } catch (const json::exception& e) {  // a member of a type no reader above expected
+      throw core::LoadError(file, har.source.value_at(pointer), std::string("not a HAR entry: ") + e.what());
+    }
     out.back().recorder = creator;
   }
   return out;
@@ -179,6 +226,8 @@ std::vector<Recording> load_har(std::string_view text, const std::string& file) 
 Recording load_raw_capture(std::string_view text, const std::string& file) {
   Recording out;
   out.origin = file;
+  out.file = file;
+  out.format = "capture";
   out.recorder = "raw capture";
   if (text.starts_with("HTTP/")) {
     // `curl -i` prints every head it got (a 100 Continue, a proxy's CONNECT answer) before the final one.
@@ -191,8 +240,11 @@ Recording load_raw_capture(std::string_view text, const std::string& file) {
     out.response.status = 200;  // the body arrived: not judged as a status (head_known)
   }
   out.response.body = std::string(text);
+  // What was asked is not in a capture: it is judged as the answer to a streamed request, which it is meant
+  // to be (so a body that holds no events fails the stream checks instead of passing unjudged).
   out.request.method = "POST";
   out.request.url = api_path_of(text);
+  out.request.body = R"({"stream":true})";
   return out;
 }
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <gatecheck/cassette/cassette.hpp>
 #include <gatecheck/schema/validator.hpp>
 
@@ -14,6 +16,8 @@ class LineReader {
   LineReader();
   // Throws core::LoadError at file:line:column.
   Recording read(std::string_view text, const std::string& file, std::size_t line) const;
+  // Why `line` is not a cassette line (the deepest schema error, with its place), or empty.
+  std::string problem(const nlohmann::json& line) const;
 
  private:
   schema::CompiledSchema format_;

@@ -7,12 +7,17 @@
 #include <gatecheck/cassette/cassette.hpp>
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/document.hpp>
-#include <gatecheck/core/json_path.hpp>
+#include <gatecheck/core/redact.hpp>
+
+#include "reading.hpp"
 
 namespace gatecheck::cassette {
 namespace {
 
 using nlohmann::json;
+
+// Tokens shorter than this keep no mark: a short secret could be guessed from it.
+constexpr std::size_t kMarkedTokenLength = 20;
 
 void note(Recording& recording, std::string what) {
   if (std::find(recording.redactions.begin(), recording.redactions.end(), what) == recording.redactions.end())
@@ -27,12 +32,27 @@ bool mask(std::string& text, const core::Redactor& redactor) {
   return true;
 }
 
+// "Bearer *** #9f86d081": the scheme kept, the token gone, its mark kept when it is long enough to keep one.
+std::string masked_credential(std::string_view value) {
+  const auto space = value.find(' ');
+  const bool scheme = space != std::string_view::npos && space > 0 &&
+                      value.substr(0, space).find('=') == std::string_view::npos;
+  const std::string_view token = scheme ? value.substr(space + 1) : value;
+  std::string out = scheme ? std::string(value.substr(0, space + 1)) + "***" : "***";
+  if (token.size() >= kMarkedTokenLength) out += " #" + credential_mark(value);
+  return out;
+}
+
+bool sensitive(const core::Redactor& redactor, std::string_view name) {
+  return redactor.is_sensitive_header(name) || is_credential(name);
+}
+
 bool mask_headers(core::Headers& headers, const core::Redactor& redactor, Recording& recording) {
   core::Headers out;
   bool secret = false;
   for (const auto& [name, value] : headers) {
-    if (redactor.is_sensitive_header(name)) {
-      out.add(name, redactor.redact_header(name, value) + " #" + credential_mark(value));
+    if (sensitive(redactor, name)) {
+      out.add(name, masked_credential(value));
       note(recording, "header " + core::to_lower(name));
       continue;
     }
@@ -44,99 +64,174 @@ bool mask_headers(core::Headers& headers, const core::Redactor& redactor, Record
   return secret;
 }
 
-// A stream's pieces are masked one by one, so each keeps its arrival time.
-bool mask_body(RecordedResponse& response, const core::Redactor& redactor) {
-  if (response.arrivals.empty()) return mask(response.body, redactor);
-  std::string body;
-  bool secret = false;
-  std::size_t start = 0;
-  for (auto& arrival : response.arrivals) {
-    const std::size_t end = std::min(arrival.end, response.body.size());
-    std::string piece = response.body.substr(start, end - start);
-    secret |= mask(piece, redactor);
-    body += piece;
-    start = end;
-    arrival.end = body.size();
-  }
-  body += response.body.substr(std::min(start, response.body.size()));
-  response.body = std::move(body);
-  return secret;
-}
-
-// The fields `paths` select in a JSON body become "[REDACTED]"; a body that is not JSON is left alone.
-bool mask_fields(std::string& body, const std::vector<core::JsonPath>& paths) {
-  if (paths.empty() || body.empty()) return false;
-  json value = core::parse_untrusted_json(body);
-  if (value.is_discarded()) return false;
+// ?api_key=...&token=...: a query parameter named like a credential is masked whole, keeping its shape.
+bool mask_query(std::string& url) {
+  const auto question = url.find('?');
+  if (question == std::string::npos) return false;
   bool masked = false;
-  for (const auto& path : paths) {
-    for (const auto& match : path.evaluate(value)) {
-      if (match.pointer.empty()) continue;  // never the whole body
-      value[json::json_pointer(match.pointer)] = "[REDACTED]";
+  std::size_t start = question + 1;
+  while (start < url.size()) {
+    const std::size_t end = std::min(url.find('&', start), url.size());
+    const std::size_t equals = url.find('=', start);
+    if (equals < end && is_credential(std::string_view(url).substr(start, equals - start)) &&
+        equals + 1 < end) {
+      const std::string value = url.substr(equals + 1, end - equals - 1);
+      std::string shaped = core::mask_secret_in_shape(value);
+      if (shaped == value) shaped.assign(value.size(), 'x');
+      url.replace(equals + 1, value.size(), shaped);
       masked = true;
     }
+    start = end + 1;
   }
-  if (masked) body = value.dump();
   return masked;
 }
 
-}  // namespace
-
-std::string credential_mark(std::string_view value) {
-  return core::to_hex(core::sha256(value)).substr(0, 8);
+// A stream is masked as one text, so a secret split across two pieces is found; a mask keeps the length of
+// what it masks, and each piece keeps its bounds. A mask of another length (an encoded form) merges the
+// pieces it changed into the last one: never a secret written, at the cost of some timing.
+bool mask_body(RecordedResponse& response, const core::Redactor& redactor) {
+  std::string masked = redactor.redact(response.body, false);
+  if (masked == response.body) return false;
+  if (masked.size() != response.body.size() && !response.arrivals.empty()) {
+    const double last = response.arrivals.back().at_ms;
+    response.arrivals = {{last, masked.size()}};
+  }
+  response.body = std::move(masked);
+  return true;
 }
 
-std::string credential_mark_of(std::string_view header_value) {
-  const auto at = header_value.rfind(" #");
-  if (at != std::string_view::npos && header_value.size() - at == 10)
-    return std::string(header_value.substr(at + 2));
-  return credential_mark(header_value);
+// A value masked in its own shape: letters x, digits 0, numbers 0, inside arrays and objects alike, so the
+// masked body keeps the types its schema asks for.
+void shape_mask(json& value) {
+  if (value.is_string()) {
+    std::string text = value.get<std::string>();
+    for (char& c : text)
+      c = (c >= '0' && c <= '9') ? '0' : std::isalpha(static_cast<unsigned char>(c)) != 0 ? 'x' : c;
+    value = text;
+  } else if (value.is_number()) {
+    value = 0;
+  } else if (value.is_array() || value.is_object()) {
+    for (auto& item : value)
+      shape_mask(item);
+  }
 }
 
-void redact(Recording& recording, const RedactionPolicy& policy) {
-  // The credentials this exchange carries are secrets wherever else they show up (an echoed body).
-  core::Redactor redactor = policy.redactor;
-  redactor.keep_shape();  // a masked body still reads as the JSON, and matches the patterns, it was
-  for (const auto& [name, value] : recording.request.headers)
-    if (redactor.is_sensitive_header(name)) redactor.add_credential_header(name, value);
-  bool secret = mask_headers(recording.request.headers, redactor, recording);
-  secret |= mask_headers(recording.response.headers, redactor, recording);
-  secret |= mask(recording.request.url, redactor);
-  secret |= mask(recording.request.body, redactor);
-  secret |= mask_body(recording.response, redactor);
-  secret |= mask(recording.response.error, redactor);
-  if (secret) note(recording, "secret");
+// The fields `path` selects in a JSON body are masked in their shape; a body that is not JSON is left alone.
+// A field inside one already masked is skipped.
+bool mask_fields(std::string& body, const core::JsonPath& path) {
+  if (body.empty()) return false;
+  json value = core::parse_untrusted_json(body);
+  if (value.is_discarded()) return false;
+  std::vector<std::string> done;
+  for (const auto& match : path.evaluate(value)) {
+    if (match.pointer.empty()) continue;  // never the whole body
+    const bool inside = std::any_of(done.begin(), done.end(), [&](const std::string& outer) {
+      return match.pointer.starts_with(outer + "/");
+    });
+    if (inside) continue;
+    shape_mask(value[json::json_pointer(match.pointer)]);
+    done.push_back(match.pointer);
+  }
+  if (done.empty()) return false;
+  body = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  return true;
+}
+
+std::vector<core::JsonPath> parse_fields(const std::vector<std::string>& fields) {
   std::vector<core::JsonPath> paths;
-  for (const auto& field : policy.fields) {
+  for (const auto& field : fields) {
     try {
       paths.push_back(core::JsonPath::parse(field));
     } catch (const core::JsonPathError& e) {
       throw std::invalid_argument("redacted field '" + field + "' is not JSONPath: " + e.what());
     }
   }
-  for (std::size_t i = 0; i < paths.size(); ++i) {
-    const std::vector<core::JsonPath> one{paths[i]};
-    bool masked = mask_fields(recording.request.body, one);
-    if (recording.response.arrivals.empty()) masked |= mask_fields(recording.response.body, one);
+  return paths;
+}
+
+void redact_with(Recording& recording, const RedactionPolicy& policy,
+                 const std::vector<core::JsonPath>& fields) {
+  // The credentials this exchange carries are secrets wherever else they show up (an echoed body).
+  core::Redactor redactor = policy.redactor;
+  redactor.keep_shape();  // a masked body still reads as the JSON, and matches the patterns, it was
+  for (const auto& [name, value] : recording.request.headers)
+    if (sensitive(redactor, name)) redactor.add_credential_header(name, value);
+  bool secret = mask_headers(recording.request.headers, redactor, recording);
+  secret |= mask_headers(recording.response.headers, redactor, recording);
+  if (mask_query(recording.request.url)) note(recording, "query credentials");
+  for (std::string* text : {&recording.request.url, &recording.request.body, &recording.response.error,
+                            &recording.response.reason, &recording.source, &recording.label})
+    secret |= mask(*text, redactor);
+  secret |= mask_body(recording.response, redactor);
+  if (secret) note(recording, "secret");
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    bool masked = mask_fields(recording.request.body, fields[i]);
+    if (recording.response.arrivals.empty()) masked |= mask_fields(recording.response.body, fields[i]);
     if (masked) note(recording, "field " + policy.fields[i]);
   }
 }
 
-Writer::Writer(std::filesystem::path file, RedactionPolicy policy, std::size_t max_bytes)
-    : file_(std::move(file)), policy_(std::move(policy)), max_bytes_(max_bytes) {}
+}  // namespace
 
-bool Writer::write(Recording recording) {
-  redact(recording, policy_);
-  const std::string line = to_json(recording).dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-  const std::lock_guard lock(mutex_);
-  if (failed_ || bytes_ + line.size() > max_bytes_) return false;
+bool is_credential(std::string_view header_name) {
+  return core::is_credential_header(header_name) || core::looks_like_credential_header(header_name);
+}
+
+std::string credential_mark(std::string_view value) {
+  const auto space = value.find(' ');
+  const std::string_view token = space == std::string_view::npos ? value : value.substr(space + 1);
+  return core::to_hex(core::sha256(token)).substr(0, 8);
+}
+
+std::string credential_mark_of(std::string_view header_value) {
+  const auto at = header_value.rfind(" #");
+  if (at != std::string_view::npos && header_value.size() - at == 10 &&
+      header_value.find("***") != std::string_view::npos)
+    return std::string(header_value.substr(at + 2));
+  if (header_value.find("***") != std::string_view::npos) return {};  // masked, and too short to mark
+  return credential_mark(header_value);
+}
+
+void redact(Recording& recording, const RedactionPolicy& policy) {
+  redact_with(recording, policy, parse_fields(policy.fields));
+}
+
+Writer::Writer(std::filesystem::path file, RedactionPolicy policy, std::size_t max_bytes)
+    : file_(std::move(file)),
+      policy_(std::move(policy)),
+      fields_(parse_fields(policy_.fields)),
+      max_bytes_(max_bytes) {
   std::error_code ec;
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path(), ec);
+  const std::ofstream touch(file_, std::ios::binary | std::ios::app);
+  if (!touch)
+    throw std::runtime_error("cannot write recordings to " + file_.string() +
+                             (ec ? ": " + ec.message() : std::string(": not a writable file")));
+}
+
+bool Writer::write(Recording recording) {
+  redact_with(recording, policy_, fields_);
+  const json value = to_json(recording);
+  static const LineReader reader;  // immutable once built: the compiled schema
+  std::string problem = reader.problem(value);
+  const std::string line = value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  const std::lock_guard lock(mutex_);
+  if (!problem.empty()) {
+    last_error_ = "not written, it would not read back: " + problem;
+    return false;
+  }
+  if (stopped_) return false;
+  if (bytes_ + line.size() > max_bytes_) {
+    stopped_ = true;
+    last_error_ = "the cassette reached its bound of " + std::to_string(max_bytes_ >> 20) + " MiB";
+    return false;
+  }
   std::ofstream out(file_, std::ios::binary | std::ios::app);
   out << line;
   out.flush();
   if (!out) {
-    failed_ = true;
+    stopped_ = true;
+    last_error_ = "cannot append to " + file_.string();
     return false;
   }
   bytes_ += line.size();
@@ -147,6 +242,11 @@ bool Writer::write(Recording recording) {
 std::size_t Writer::written() const {
   const std::lock_guard lock(mutex_);
   return count_;
+}
+
+std::string Writer::last_error() const {
+  const std::lock_guard lock(mutex_);
+  return last_error_;
 }
 
 }  // namespace gatecheck::cassette

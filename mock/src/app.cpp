@@ -156,15 +156,18 @@ std::vector<std::shared_ptr<const CompiledStub>> configured_stubs(const ServerOp
   std::vector<std::shared_ptr<const CompiledStub>> stubs;
   for (std::size_t i = 0; i < options.stubs.size(); ++i)
     stubs.push_back(read_stub(options.stubs[i], format, "stubs/" + std::to_string(i)));
-  // --proxy: the stub every request falls to last.
-  if (!options.proxy_url.empty())
-    stubs.push_back(read_stub({{"id", "proxy"},
-                               {"name", "--proxy " + options.proxy_url},
-                               {"priority", 1000},
-                               {"request", json::object()},
-                               {"response", {{"proxy", {{"url", options.proxy_url}}}}}},
-                              format, "--proxy"));
   return stubs;
+}
+
+// --proxy: what a request no stub and no recording answers falls to, compiled as a stub would be.
+std::shared_ptr<const CompiledStub> proxy_stub(const ServerOptions& options,
+                                               const schema::CompiledSchema& format) {
+  if (options.proxy_url.empty()) return nullptr;
+  return read_stub({{"id", "proxy"},
+                    {"name", "--proxy " + options.proxy_url},
+                    {"request", json::object()},
+                    {"response", {{"proxy", {{"url", options.proxy_url}}}}}},
+                   format, "--proxy");
 }
 
 // What the journal masks when it serves what arrived: the accepted keys, the admin token, and the profile's
@@ -195,6 +198,7 @@ App::App(const ServerOptions& options)
       stub_format_(schema::compile_format("schemas/stub.schema.json")),
       redactor_(journal_redactor(options)),
       state_(options, configured_stubs(options, stub_format_)),
+      proxy_(proxy_stub(options, stub_format_)),
       log_(options.log_format, options.log),
       instance_(
           mix64(static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()))),
@@ -277,6 +281,7 @@ std::optional<Reply> App::front_door(CallContext& context) {
   }
   if (auto scripted = play_stub(context)) return scripted;
   if (auto replayed = play_recording(context)) return replayed;
+  if (proxy_) return mock::play_stub(StubHit{proxy_, 0, {}}, RequestView(request), context, state_.proxies);
   if (request.method == "GET")
     if (auto document = discovery_document(context)) return document;
   // A defect on purpose: a server that chokes on JSON escapes (\" \\ \n \uXXXX) in any prompt.
@@ -302,12 +307,14 @@ std::optional<Reply> App::play_stub(CallContext& context) {
 std::optional<Reply> App::play_recording(CallContext& context) {
   if (state_.replay.empty()) return std::nullopt;
   if (const auto* recording = state_.replay.match(context.request)) {
-    context.stub_id = "replay " + recording->origin;
+    context.stub_id = "replay " + recording->origin;  // the journal says which recording answered
     const auto host = context.request.header("host");
     return replay_reply(*recording, state_.replay.options().speed,
                         host ? "http://" + std::string(*host) : std::string());
   }
-  if (state_.replay.options().fallthrough || !context.request.path.starts_with(api_prefix_) ||
+  // Unmatched: on to the proxy (a recording proxy recording what is new), the generated answers when told
+  // to fall through, else a 404.
+  if (proxy_ || state_.replay.options().fallthrough || !context.request.path.starts_with(api_prefix_) ||
       context.request.body_too_large)
     return std::nullopt;
   std::string message = "No recording matches " + core::repair_utf8(context.request.method) + " " +

@@ -35,6 +35,7 @@ class App {
   RequestLog& log() { return log_; }
   // What is masked wherever the mock shows or keeps what arrived: the journal, recordings.
   const core::Redactor& redactor() const { return redactor_; }
+  std::size_t recordings() const { return state_.replay.size(); }  // --replay: how many were loaded
 
  private:
   std::optional<Reply> front_door(CallContext& context);
@@ -51,6 +52,7 @@ class App {
   schema::CompiledSchema stub_format_;  // schemas/stub.schema.json, for stubs added at run time
   core::Redactor redactor_;             // the keys and the admin token, masked in what the journal serves
   State state_;
+  std::shared_ptr<const CompiledStub> proxy_;  // --proxy, or null
   RequestLog log_;
   std::atomic<std::uint64_t> counter_{0};
   std::uint64_t instance_;       // distinguishes request ids across runs

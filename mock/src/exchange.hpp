@@ -36,6 +36,9 @@ class EventSource {
   virtual bool next(std::string& out, std::chrono::microseconds& delay) = 0;
   // The server is shutting down: what remains should be the closing events, without waiting.
   virtual void hurry() = 0;
+  // Whether the source ended because where its bytes come from broke off (a proxied upstream): then the
+  // stream ends abruptly too, not with a clean end the origin never sent.
+  virtual bool broke() const { return false; }
 };
 
 // x-gatecheck-pacing: how a stream of the mock's is paced ("ttft-ms=800, itl-ms=20"), so a runner can tell
@@ -99,6 +102,7 @@ struct Reply {
   bool close_after = false;
   bool scripted = false;  // a stub's answer: the request's controls were not applied to it
   bool replayed = false;  // a recording's answer: sent as recorded, the pipeline adds nothing
+  std::string origin;     // who gave the answer when not the mock (a proxied upstream's URL), for --record
 
   // For the journal and the log line.
   std::string fault_names;

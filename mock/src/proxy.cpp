@@ -122,6 +122,10 @@ class PassThrough final : public EventSource {
     delay = kPoll;                      // nothing yet: an empty event, sent as nothing, after a short wait
     return true;
   }
+  bool broke() const override {
+    const std::lock_guard lock(exchange_->mutex);
+    return exchange_->error.has_value() || exchange_->overflow;
+  }
   // Shutdown, or the client went away: the upstream is not waited for.
   void hurry() override {
     const std::lock_guard lock(exchange_->mutex);
@@ -158,6 +162,7 @@ class UpstreamAnswer final : public PendingAnswer {
     if (!stream && exchange_->error) return failed("broke off mid-answer: " + exchange_->error->message);
     Reply reply;
     reply.status = exchange_->status;
+    reply.origin = url_;
     for (const auto& [name, value] : exchange_->headers)
       if (!hop_by_hop(name)) reply.headers.emplace_back(name, value);
     if (stream) {
@@ -210,8 +215,10 @@ net::HttpRequest upstream_request(const Request& request, const ProxyTarget& tar
   out.method = std::string(request.method);
   out.url = target.url + (path.starts_with('/') ? "" : "/") + std::string(path) +
             (request.query.empty() ? "" : "?" + std::string(request.query));
+  // Bytes pass on untouched (and may be recorded): they are asked for without a content coding.
   for (const auto& [name, value] : request.headers)
-    if (!hop_by_hop(name)) out.headers.add(std::string(name), std::string(value));
+    if (!hop_by_hop(name) && !core::iequals(name, "accept-encoding"))
+      out.headers.add(std::string(name), std::string(value));
   for (const auto& [name, value] : target.headers)
     out.headers.set(name, value);
   out.body = std::string(request.body);

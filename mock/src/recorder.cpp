@@ -1,6 +1,7 @@
 #include "recorder.hpp"
 
 #include <ctime>
+#include <iostream>
 #include <unistd.h>
 
 #include <gatecheck/core/duration.hpp>
@@ -28,7 +29,13 @@ Tape::Tape(const Request& request, std::string source, std::string profile, std:
   recording_.profile = std::move(profile);
   recording_.recorder = std::string("gatecheck mock ") + GATECHECK_VERSION;
   recording_.request.method = std::string(request.method);
-  recording_.request.url = std::string(request.target);
+  // The path and query, also when the client sent an absolute URL (a client using the mock as its proxy).
+  std::string_view target = request.target;
+  if (const auto scheme = target.find("://"); scheme != std::string_view::npos && !target.starts_with('/')) {
+    const auto path = target.find('/', scheme + 3);
+    target = path == std::string_view::npos ? std::string_view("/") : target.substr(path);
+  }
+  recording_.request.url = (target.starts_with('/') ? "" : "/") + std::string(target);
   for (const auto& [name, value] : request.headers)
     recording_.request.headers.add(std::string(name), std::string(value));
   recording_.request.body = std::string(request.body.substr(0, max_bytes));
@@ -39,6 +46,9 @@ double Tape::now_ms() const {
 }
 
 void Tape::head(const Reply& reply) {
+  if (head_taken_) return;
+  head_taken_ = true;
+  if (!reply.origin.empty()) recording_.source = reply.origin;
   auto& response = recording_.response;
   response.status = reply.status;
   response.headers = {};
@@ -49,6 +59,7 @@ void Tape::head(const Reply& reply) {
 
 void Tape::piece(std::string_view bytes) {
   auto& response = recording_.response;
+  if (response.truncated) return;  // past the bound: nothing more is kept, not even its time
   if (response.body.size() + bytes.size() > max_bytes_) {
     bytes = bytes.substr(0, max_bytes_ - std::min(max_bytes_, response.body.size()));
     response.truncated = true;
@@ -70,8 +81,7 @@ cassette::Recording Tape::take(bool stream) {
 }
 
 Recorder::Recorder(const ServerOptions& options, const core::Redactor& redactor)
-    : source_(options.proxy_url.empty() ? "gatecheck mock (profile " + options.profile.name + ")"
-                                        : options.proxy_url),
+    : source_("gatecheck mock (profile " + options.profile.id + ")"),  // a proxied answer names its upstream
       profile_(options.profile.id),
       max_bytes_(options.record_body_bytes),
       writer_(
@@ -84,7 +94,19 @@ std::optional<Tape> Recorder::begin(const Request& request) const {
 }
 
 void Recorder::finish(Tape&& tape, bool stream) {
-  writer_->write(tape.take(stream));
+  try {
+    if (writer_->write(tape.take(stream))) return;
+  } catch (const std::exception& e) {  // never the connection's coroutine
+    if (!warned_.exchange(true)) std::cerr << "gatecheck mock: --record: " << e.what() << "\n";
+    return;
+  }
+  if (!warned_.exchange(true))
+    std::cerr << "gatecheck mock: --record: a recording was not written (" << writer_->last_error()
+              << "); later ones that fail are not reported\n";
+}
+
+const std::string& Recorder::file() const {
+  return writer_->file().native();
 }
 
 }  // namespace gatecheck::mock

@@ -3,6 +3,7 @@
 // Tape per exchange and hands it back when the answer is done; nothing here knows Beast.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -20,9 +21,12 @@ namespace gatecheck::mock {
 class Tape {
  public:
   Tape(const Request& request, std::string source, std::string profile, std::size_t max_bytes);
-  void head(const Reply& reply);          // status and the answer's own headers (framing is the server's)
-  void piece(std::string_view bytes);     // bytes written now (a plain body is one piece)
-  void broken(std::string message);       // the answer ended abruptly
+  // Status and the answer's own headers (framing is the server's); the first head given is kept, so a
+  // proxied answer is recorded as the upstream gave it, before the pipeline adds to it.
+  void head(const Reply& reply);
+  void piece(std::string_view bytes);  // bytes written now (a plain body is one piece)
+  void broken(std::string message);    // the answer ended abruptly
+  bool is_broken() const { return !recording_.response.error_kind.empty(); }
   cassette::Recording take(bool stream);  // the recording, once the answer is done
 
  private:
@@ -30,6 +34,7 @@ class Tape {
   cassette::Recording recording_;
   Clock::time_point received_;
   std::size_t max_bytes_;
+  bool head_taken_ = false;
 };
 
 class Recorder {
@@ -39,13 +44,16 @@ class Recorder {
   Recorder(const ServerOptions& options, const core::Redactor& redactor);
   // Nullopt for what is not traffic (the admin API's own calls).
   std::optional<Tape> begin(const Request& request) const;
+  // Writes the recording; a recording that cannot be written is said once on standard error.
   void finish(Tape&& tape, bool stream);
+  const std::string& file() const;
 
  private:
   std::string source_;
   std::string profile_;
   std::size_t max_bytes_;
   std::unique_ptr<cassette::Writer> writer_;
+  std::atomic<bool> warned_{false};
 };
 
 }  // namespace gatecheck::mock

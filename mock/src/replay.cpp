@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -45,13 +46,16 @@ std::chrono::microseconds scaled(double ms, double speed) {
   return std::chrono::microseconds(static_cast<std::int64_t>(std::min(ms / speed, 3.6e6) * 1000));
 }
 
-// How a near recording differs from the request, in the words of the key part that differs first.
-std::string difference(const json& wanted, const json& recorded) {
-  if (!wanted.is_discarded() && !recorded.is_discarded()) {
-    const json patch = json::diff(recorded, wanted);
-    if (!patch.empty()) return "the body differs at " + patch.front().value("path", std::string("/"));
-  }
-  return "the body differs";
+// How a recorded body differs from the request's: the first change that turns one into the other.
+std::string body_difference(const json& wanted, const json& recorded) {
+  if (wanted.is_discarded() || recorded.is_discarded()) return "the body differs (not JSON on both sides)";
+  const json patch = json::diff(recorded, wanted);
+  if (patch.empty()) return "the body differs";
+  const std::string path = patch.front().value("path", std::string("/"));
+  const std::string op = patch.front().value("op", std::string());
+  if (op == "add") return "the request has " + path + ", the recording does not";
+  if (op == "remove") return "the recording has " + path + ", the request does not";
+  return "the body differs at " + path;
 }
 
 // A recorded pacing announcement, scaled as the replay scales the pace: the replay is the producer now.
@@ -104,7 +108,22 @@ ReplayStore::ReplayStore(const std::vector<std::string>& paths, ReplayOptions op
   }
   for (const auto& path : paths) {
     auto loaded = cassette::load(path);
+    if (loaded.empty()) throw std::invalid_argument("--replay " + path + ": no recordings in it");
     std::move(loaded.begin(), loaded.end(), std::back_inserter(recordings_));
+  }
+  // A field masked when it was recorded cannot match what a client sends: it is left out of every key.
+  std::set<std::string> masked;
+  for (const auto& recording : recordings_)
+    for (const auto& redaction : recording.redactions)
+      if (redaction.starts_with("field ")) masked.insert(redaction.substr(6));
+  for (const auto& field : masked) {
+    if (std::find(options_.ignore.begin(), options_.ignore.end(), field) != options_.ignore.end()) continue;
+    try {
+      ignored_.push_back(core::JsonPath::parse(field));
+    } catch (const core::JsonPathError& e) {
+      throw std::invalid_argument("--replay: a recording says it masked '" + field +
+                                  "', which is not JSONPath");
+    }
   }
   for (std::size_t i = 0; i < recordings_.size(); ++i) {
     const auto& request = recordings_[i].request;
@@ -118,13 +137,14 @@ std::string ReplayStore::canonical_body(std::string_view body) const {
   json value = core::parse_untrusted_json(body);
   if (value.is_discarded()) return std::string(body);
   for (const auto& path : ignored_) {
-    auto matches = path.evaluate(value);
-    // Deepest first, so erasing one never moves another that is still to go.
-    std::sort(matches.begin(), matches.end(),
-              [](const auto& a, const auto& b) { return a.pointer.size() > b.pointer.size(); });
-    for (const auto& match : matches) {
-      if (match.pointer.empty()) continue;
-      const json::json_pointer pointer(match.pointer);
+    // Pointers in reverse document order: a later sibling goes before an earlier one (indexes stay right),
+    // a member before the value holding it.
+    std::vector<std::string> pointers;
+    for (const auto& match : path.evaluate(value))
+      if (!match.pointer.empty()) pointers.push_back(match.pointer);
+    for (auto it = pointers.rbegin(); it != pointers.rend(); ++it) {
+      const json::json_pointer pointer(*it);
+      if (!value.contains(pointer)) continue;  // inside something already gone
       json& parent = value[pointer.parent_pointer()];
       if (parent.is_object()) parent.erase(pointer.back());
       if (parent.is_array()) parent.erase(static_cast<std::size_t>(std::stoul(pointer.back())));
@@ -178,43 +198,74 @@ const cassette::Recording* ReplayStore::match(const Request& request) {
       narrowed(found->second, [&](std::size_t i) { return recordings_[i].request.body == request.body; });
   const std::string marks = credential_marks(headers);
   pool = narrowed(pool, [&](std::size_t i) { return marks_[i] == marks; });
+  std::string turn_key = key;
+  for (const std::size_t i : pool)
+    turn_key += '\x1e' + std::to_string(i);
   const std::lock_guard lock(mutex_);
-  std::size_t& turn = turns_[key + '\x1e' + std::to_string(pool.front()) + '/' + std::to_string(pool.size())];
+  std::size_t& turn = turns_[turn_key];
   const std::size_t index = pool[std::min(turn, pool.size() - 1)];
   ++turn;
   return &recordings_[index];
 }
 
+// How the request differs from a recording, in the key's terms: the first part of the key that differs.
+std::string ReplayStore::difference(const Request& request, const cassette::Recording& recording) const {
+  const auto& recorded = recording.request;
+  for (const auto& part : options_.key) {
+    if (part == "method" && !core::iequals(recorded.method, request.method))
+      return "the method is " + recorded.method + ", not " + std::string(request.method);
+    if (part == "path" && path_of(recorded.url) != request.path)
+      return "the path is " + std::string(path_of(recorded.url));
+    if (part == "query" && query_of(recorded.url) != request.query)
+      return "the query is '" + std::string(query_of(recorded.url)) + "', not '" +
+             std::string(request.query) + "'";
+    if (part.starts_with("header:")) {
+      const std::string name = part.substr(7);
+      std::string value;
+      for (const auto& [field, text] : request.headers)
+        if (core::iequals(field, name)) value = std::string(text);
+      const std::string had(recorded.headers.get(name).value_or(""));
+      if (had != value) return "the " + name + " header is '" + had + "', not '" + value + "'";
+    }
+    if (part == "body") {
+      const std::string had = canonical_body(recorded.body);
+      const std::string sent = canonical_body(request.body);
+      if (had != sent)
+        return body_difference(core::parse_untrusted_json(sent), core::parse_untrusted_json(had));
+    }
+  }
+  return "it matches, but its turn has not come (an earlier recording of the same request answers)";
+}
+
 std::optional<ReplayStore::Nearest> ReplayStore::nearest(const Request& request) const {
+  // Cheap first: the method and path. Bodies are compared only among recordings to the same method and path,
+  // at most a few hundred of them, so an unmatched request costs little whatever the cassettes hold.
+  constexpr std::size_t kBodiesCompared = 256;
   const json wanted = core::parse_untrusted_json(request.body);
-  const std::string_view path = path_of(request.target);
-  std::optional<Nearest> best;
+  const cassette::Recording* best = nullptr;
   std::size_t best_score = std::numeric_limits<std::size_t>::max();
+  std::size_t compared = 0;
   for (const auto& recording : recordings_) {
     const auto& recorded = recording.request;
-    std::size_t score = 0;
-    std::string why;
-    if (!core::iequals(recorded.method, request.method)) {
-      score += 10'000;
-      why = "the method is " + recorded.method;
-    }
-    if (path_of(recorded.url) != path) {
-      score += 1'000 + core::edit_distance(path_of(recorded.url).substr(0, 256), path.substr(0, 256));
-      if (why.empty()) why = "the path is " + std::string(path_of(recorded.url));
-    }
-    if (why.empty()) {
+    std::size_t score = core::iequals(recorded.method, request.method) ? 0 : 100'000;
+    if (path_of(recorded.url) != request.path)
+      score +=
+          10'000 + core::edit_distance(path_of(recorded.url).substr(0, 256), request.path.substr(0, 256));
+    else if (score == 0 && compared++ < kBodiesCompared) {
       const json body = core::parse_untrusted_json(recorded.body);
-      const bool both = !body.is_discarded() && !wanted.is_discarded();
-      score += both ? json::diff(body, wanted).size() : (recorded.body == request.body ? 0 : 100);
-      why =
-          query_of(recorded.url) != query_of(request.target) ? "the query differs" : difference(wanted, body);
+      score += !body.is_discarded() && !wanted.is_discarded() ? json::diff(body, wanted).size()
+               : recorded.body == request.body                ? 0
+                                                              : 100;
+    } else {
+      score += 1000;
     }
     if (score < best_score) {
       best_score = score;
-      best = Nearest{&recording, std::move(why)};
+      best = &recording;
     }
   }
-  return best;
+  if (best == nullptr) return std::nullopt;
+  return Nearest{best, difference(request, *best)};
 }
 
 void ReplayStore::reset() {
@@ -227,16 +278,19 @@ Reply replay_reply(const cassette::Recording& recording, double speed, const std
   const auto& recorded = recording.response;
   Reply reply;
   reply.replayed = true;
-  if (recorded.status == 0) {  // no status line ever came: neither does one now
+  if (recorded.status < 100) {  // no status line ever came: neither does one now
     reply.reset_connection = true;
     return reply;
   }
   reply.status = recorded.status;
   for (const auto& [name, value] : recorded.headers) {
-    if (is_framing_header(name)) continue;
+    if (is_framing_header(name) || (speed == 0 && core::iequals(name, kPacingHeader))) continue;
     const bool pacing = core::iequals(name, kPacingHeader) && speed != 1;
     reply.headers.emplace_back(name, pacing ? scaled_pacing(value, speed) : rebased(value, from, origin));
   }
+  // Played at once, a stream has no pace to judge, whatever produced it: say so, as the mock does.
+  if (speed == 0 && !recorded.arrivals.empty())
+    reply.headers.emplace_back(std::string(kPacingHeader), pacing_announcement(0, 0));
   const double head_ms = recorded.headers_ms.value_or(0);
   reply.first_byte_delay = std::chrono::duration_cast<std::chrono::milliseconds>(scaled(head_ms, speed));
   const bool broken = !recorded.error_kind.empty();

@@ -42,6 +42,7 @@ class ReplayStore {
   std::string key_of(std::string_view method, std::string_view target, std::string_view body,
                      const std::vector<std::pair<std::string, std::string>>& headers) const;
   std::string canonical_body(std::string_view body) const;
+  std::string difference(const Request& request, const cassette::Recording& recording) const;
 
   ReplayOptions options_;
   std::vector<core::JsonPath> ignored_;

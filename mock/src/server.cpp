@@ -304,7 +304,7 @@ struct Server::Impl {
       std::optional<Tape> tape;
       if (recorder) tape = recorder->begin(request);
       Reply reply = answer(request);
-      if (reply.pending && !co_await await_pending(timer, reply)) break;
+      if (reply.pending && !co_await await_pending(timer, reply, tape ? &*tape : nullptr)) break;
       const auto& message = parser.get();
       const bool keep_alive = message.keep_alive() && refused == 0 && !reply.close_after && !stopping;
       if (reply.first_byte_delay.count() > 0) {
@@ -334,7 +334,8 @@ struct Server::Impl {
         if (tape) tape->piece(reply.body);
         ok = co_await send_body(stream, *handle, reply, keep_alive, message.version());
       }
-      if (tape) recorder->finish(std::move(*tape), reply.stream != nullptr);
+      // An answer the client went away from is not recorded: it says nothing of what answered.
+      if (tape && (ok || tape->is_broken())) recorder->finish(std::move(*tape), reply.stream != nullptr);
       delivery.last_byte_ms = since(received);
       delivery.status = reply.status;
       delivery.stream = reply.stream != nullptr;
@@ -404,13 +405,14 @@ struct Server::Impl {
   // An answer another server is still giving: asked for every few milliseconds (each exchange ends within its
   // own bounds), then taken in, the pipeline's headers added where it has none of that name. False when the
   // server is stopping.
-  asio::awaitable<bool> await_pending(asio::steady_timer& timer, Reply& reply) {
+  asio::awaitable<bool> await_pending(asio::steady_timer& timer, Reply& reply, Tape* tape) {
     for (;;) {
       if (stopping) {
         reply.pending->abandon();
         co_return false;
       }
       if (auto ready = reply.pending->poll()) {
+        if (tape != nullptr) tape->head(*ready);  // as the upstream gave it, before the pipeline's headers
         for (auto& header : reply.headers)
           if (!ready->has_header(header.first)) ready->headers.push_back(std::move(header));
         reply.status = ready->status;
@@ -496,8 +498,8 @@ struct Server::Impl {
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return false;
     }
-    if (reply.break_off) {
-      // A replayed stream that broke off: it breaks off after its last piece, as recorded.
+    if (reply.break_off || reply.stream->broke()) {
+      // A replayed stream that broke off, or an upstream that did: it breaks off after its last piece.
       stream.socket().close(ec);
       if (tape != nullptr) tape->broken("the connection closed mid-stream");
       co_return false;
@@ -568,6 +570,19 @@ void Server::start() {
 
 std::uint16_t Server::port() const {
   return impl_->port;
+}
+
+std::vector<std::string> Server::notes() const {
+  const Impl& impl = *impl_;
+  std::vector<std::string> out;
+  if (impl.app && impl.app->recordings() > 0)
+    out.push_back(
+        "replaying " + std::to_string(impl.app->recordings()) + " recordings" +
+        (impl.options.replay_options.fallthrough ? ", unmatched requests answered by the mock" : ""));
+  if (!impl.options.proxy_url.empty())
+    out.push_back("passing what nothing else answers to " + impl.options.proxy_url);
+  if (impl.recorder) out.push_back("recording to " + impl.recorder->file());
+  return out;
 }
 
 std::string Server::url() const {

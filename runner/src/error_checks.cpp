@@ -1,5 +1,6 @@
 // error.*: the error envelope, its status, and how errors travel with streams.
 #include <algorithm>
+#include <map>
 
 #include "check_evaluation.hpp"
 #include "matcher.hpp"
@@ -93,24 +94,32 @@ Verdict status_before_stream(const Exchange& ex) {
                                  ") instead of refusing it: there is no refusal to judge");
 }
 
-// Whether the answer was closed (a choice got its finish_reason; a Responses stream's last event is a *.done
-// one): then only the stream's end marker is missing, which is sse.done-sentinel's or
-// responses.terminal-event's to judge.
+// Whether the answer was closed (every choice got its finish_reason; a Responses stream's last event is a
+// *.done one, an item or a part finished): then only the stream's end marker is missing, which is
+// sse.done-sentinel's or responses.terminal-event's to judge.
 bool answer_closed(const Exchange& ex, const core::SseEvent* last) {
   if (last == nullptr) return false;
+  const auto& parsed = ex.event_json[last->index];
   if (ex.api() == Api::responses) {
-    const auto& parsed = ex.event_json[last->index];
-    return parsed && parsed->is_object() && parsed->value("type", std::string()).ends_with(".done");
+    const json* type =
+        parsed && parsed->is_object() && parsed->contains("type") ? &(*parsed)["type"] : nullptr;
+    return type != nullptr && type->is_string() && type->get_ref<const std::string&>().ends_with(".done");
   }
-  for (const auto& parsed : ex.event_json) {
-    if (!parsed || !parsed->is_object()) continue;
-    const auto choices = parsed->find("choices");
-    if (choices == parsed->end() || !choices->is_array()) continue;
-    for (const auto& choice : *choices)
-      if (choice.is_object() && choice.contains("finish_reason") && !choice["finish_reason"].is_null())
-        return true;
+  std::map<std::int64_t, bool> finished;  // per choice index
+  for (const auto& event : ex.event_json) {
+    if (!event || !event->is_object() || !event->contains("choices") || !(*event)["choices"].is_array())
+      continue;
+    for (const auto& choice : (*event)["choices"]) {
+      if (!choice.is_object()) continue;
+      const auto index = choice.contains("index") && choice["index"].is_number_integer()
+                             ? choice["index"].get<std::int64_t>()
+                             : 0;
+      bool& done = finished[index];
+      done = done || (choice.contains("finish_reason") && !choice["finish_reason"].is_null());
+    }
   }
-  return false;
+  return !finished.empty() &&
+         std::all_of(finished.begin(), finished.end(), [](const auto& choice) { return choice.second; });
 }
 
 Verdict structured_in_stream(const Exchange& ex) {

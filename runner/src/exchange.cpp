@@ -72,7 +72,9 @@ EventRole Exchange::event_role(std::size_t event) const {
   }
   if (events[event].data == "[DONE]") return EventRole::end;
   if (choice_content(member(parsed, "choices"))) return EventRole::content;
-  if (member(parsed, "error") != nullptr) return EventRole::error;
+  // {"error": null} beside a chunk's other members says there was none.
+  if (const json* error = member(parsed, "error"); error != nullptr && !error->is_null())
+    return EventRole::error;
   return EventRole::other;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <stdexcept>
 
+#include <gatecheck/core/bundled.hpp>
 #include <gatecheck/core/document.hpp>
 #include <gatecheck/core/duration.hpp>
 #include <gatecheck/runner/offline.hpp>
@@ -29,17 +30,6 @@ bool reads_head(std::string_view id) {
          id.starts_with("ratelimit.");
 }
 
-std::string file_of(const std::string& origin) {
-  const auto hash = origin.find('#');
-  if (hash != std::string::npos) return origin.substr(0, hash);
-  const auto colon = origin.rfind(':');
-  if (colon != std::string::npos && colon + 1 < origin.size() &&
-      std::all_of(origin.begin() + static_cast<std::ptrdiff_t>(colon) + 1, origin.end(),
-                  [](char c) { return c >= '0' && c <= '9'; }))
-    return origin.substr(0, colon);
-  return origin;
-}
-
 // The request a streamed one would be without streaming: what a twin was sent as.
 json unstreamed(json request) {
   if (request.is_object()) {
@@ -49,17 +39,27 @@ json unstreamed(json request) {
   return request;
 }
 
-// The non-streamed twin of a streamed recording, when the same file recorded one.
-const Exchange* twin_of(const Exchange& ex, const std::vector<Exchange>& file) {
-  if (!ex.stream_requested()) return nullptr;
-  const json wanted = unstreamed(ex.request_json);
-  for (const auto& other : file)
-    if (&other != &ex && !other.stream_requested() && other.response.status / 100 == 2 &&
-        other.request.method == ex.request.method && other.api() == ex.api() &&
-        unstreamed(other.request_json) == wanted)
-      return &other;
-  return nullptr;
-}
+// The non-streamed answers of a file, by what they were asked: where a streamed request finds its twin.
+class Twins {
+ public:
+  explicit Twins(const std::vector<Exchange>& file) {
+    for (const auto& ex : file)
+      if (!ex.stream_requested() && ex.response.status / 100 == 2 && !ex.request_json.is_null())
+        by_request_.emplace(key(ex), &ex);  // the first recorded answers
+  }
+  const Exchange* of(const Exchange& ex) const {
+    if (!ex.stream_requested()) return nullptr;
+    const auto found = by_request_.find(key(ex));
+    return found == by_request_.end() ? nullptr : found->second;
+  }
+
+ private:
+  static std::string key(const Exchange& ex) {
+    return ex.request.method + " " + std::to_string(static_cast<int>(ex.api())) + " " +
+           unstreamed(ex.request_json).dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  std::map<std::string, const Exchange*> by_request_;
+};
 
 // The profiles recordings are judged by: the one given, else each recording's own, loaded once.
 class Profiles {
@@ -70,12 +70,11 @@ class Profiles {
     const std::string id = recording.profile.empty() ? "openai" : recording.profile;
     auto found = loaded_.find(id);
     if (found != loaded_.end()) return found->second;
-    try {
-      return loaded_.emplace(id, vendor::load_profile(id)).first->second;
-    } catch (const std::exception&) {
+    // Only a bundled profile: a name from a recording never opens a file.
+    if (!core::bundled_file("schemas/profiles/" + id + ".yaml"))
       throw std::invalid_argument(recording.origin + " was recorded against profile '" + id +
                                   "', which gatecheck does not bundle: name one with --profile");
-    }
+    return loaded_.emplace(id, vendor::load_profile(id)).first->second;
   }
 
  private:
@@ -143,8 +142,14 @@ CheckResult schema_result(Judging& judging, const cassette::Recording& recording
     instances.emplace_back("the body", &*ex.body_json);
   }
   if (instances.empty()) {
-    result.passed = false;
-    result.message = "the answer holds no JSON to validate";
+    const bool errors_only =
+        !ex.events.empty() && std::any_of(ex.events.begin(), ex.events.end(), [&](const auto& e) {
+          return ex.event_role(e.index) == EventRole::error;
+        });
+    result.applicable = !errors_only;  // a stream of error events only: the error.* checks judge it
+    result.passed = errors_only;
+    result.message =
+        errors_only ? "the stream carries error events only" : "the answer holds no JSON to validate";
     return result;
   }
   for (const auto& [what, instance] : instances) {
@@ -175,11 +180,29 @@ bool offered(const CheckInfo& check, std::string_view path) {
 }
 
 // Why a check a recording cannot support was not judged, or empty.
-std::string unsupported(const CheckInfo& check, const cassette::Recording& recording, const Exchange* twin) {
+std::string unsupported(const CheckInfo& check, const cassette::Recording& recording, const Exchange& ex,
+                        const Exchange* twin) {
   if (!recording.head_known && reads_head(check.id))
     return "the capture has no response head (record it with curl -i to judge it)";
   if (check.needs_twin && twin == nullptr)
-    return "no non-streamed answer to the same request was recorded beside it";
+    return "no non-streamed answer to the same request was recorded in the same file";
+  if (check.id == "sse.incremental" && !ex.timed && ex.is_event_stream())
+    return "the recording keeps no arrival times (a HAR file or a raw capture): the pace cannot be judged";
+  return {};
+}
+
+// Why a recording as a whole cannot be judged, or empty.
+std::string unjudgeable(Judging& judging, const cassette::Recording& recording) {
+  if (!recording.unjudgeable.empty()) return recording.unjudgeable;
+  if (recording.response.truncated)
+    return "the recording was cut at its recorder's bound: what is missing cannot be judged";
+  if (recording.response.error_kind == "deadline")
+    return "the recording run's own deadline cut the answer off: that says nothing about the target";
+  // A browser's HAR holds pages, scripts and icons besides API calls: only what the description knows.
+  if (recording.format == "har" &&
+      !judging.schemas().operation_for(recording.request.method, recording.request.url))
+    return "not a request the OpenAPI description knows (" + recording.request.method + " " +
+           recording.request.url + ")";
   return {};
 }
 
@@ -197,7 +220,7 @@ StepResult judge(Judging& judging, const cassette::Recording& recording, const E
   } else {
     for (const CheckInfo* check : judging.checks) {
       if (!judging.named && !offered(*check, recording.request.url)) continue;
-      if (const std::string why = unsupported(*check, recording, twin); !why.empty()) {
+      if (const std::string why = unsupported(*check, recording, ex, twin); !why.empty()) {
         step.checks.push_back(
             check_result(check->id, check->severity, Verdict::not_applicable(why), recording.origin));
         continue;
@@ -216,7 +239,8 @@ StepResult judge(Judging& judging, const cassette::Recording& recording, const E
   const bool judged =
       std::any_of(step.checks.begin(), step.checks.end(), [](const CheckResult& c) { return c.applicable; });
   step.outcome = failed ? Outcome::failed : judged ? Outcome::passed : Outcome::skipped;
-  if (!judged) step.skip_reason = "no check applies to this answer";
+  if (!judged)
+    step.skip_reason = step.checks.empty() ? "no check applies to this answer" : step.checks.front().message;
   return step;
 }
 
@@ -226,9 +250,9 @@ ScenarioResult scenario_of(Judging& judging, const cassette::Recording& recordin
   scenario.name = recording.request.method + " " + recording.request.url;
   if (!recording.label.empty()) scenario.name = recording.label + " (" + scenario.name + ")";
   scenario.location = recording.origin;
-  if (!recording.unjudgeable.empty()) {
+  if (std::string why = unjudgeable(judging, recording); !why.empty()) {
     scenario.outcome = Outcome::skipped;
-    scenario.skip_reason = recording.unjudgeable;
+    scenario.skip_reason = std::move(why);
     return scenario;
   }
   const auto started = std::chrono::steady_clock::now();
@@ -238,6 +262,21 @@ ScenarioResult scenario_of(Judging& judging, const cassette::Recording& recordin
   scenario.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return scenario;
+}
+
+SuiteResult judge_file(Judging& judging, const std::vector<cassette::Recording>& recordings,
+                       const std::vector<std::size_t>& indices, const std::string& file) {
+  std::vector<Exchange> exchanges;
+  for (const std::size_t i : indices)
+    exchanges.push_back(exchange_of(recordings[i]));
+  const Twins twins(exchanges);
+  SuiteResult suite;
+  suite.name = file;
+  suite.file = file;
+  for (std::size_t k = 0; k < exchanges.size(); ++k)
+    suite.scenarios.push_back(
+        scenario_of(judging, recordings[indices[k]], exchanges[k], twins.of(exchanges[k])));
+  return suite;
 }
 
 std::vector<const CheckInfo*> selected_checks(const OfflineOptions& options, bool& schema) {
@@ -272,26 +311,19 @@ RunReport check_recordings(const std::vector<cassette::Recording>& recordings,
   report.profile = options.profile ? options.profile->name : "each recording's own";
   report.started_at = core::rfc3339_now();
   report.fail_on = options.fail_on;
-  // By file, in the order read: a twin is looked for beside its streamed request.
+  // By file, in the order read: a twin is looked for in the file of its streamed request.
   std::map<std::string, std::vector<std::size_t>> files;
   std::vector<std::string> order;
   for (std::size_t i = 0; i < recordings.size(); ++i) {
-    const std::string file = file_of(recordings[i].origin);
+    const std::string& file = recordings[i].file.empty() ? recordings[i].origin : recordings[i].file;
     if (!files.contains(file)) order.push_back(file);
     files[file].push_back(i);
   }
-  for (const auto& file : order) {
-    std::vector<Exchange> exchanges;
-    for (const std::size_t i : files[file])
-      exchanges.push_back(exchange_of(recordings[i]));
-    SuiteResult suite;
-    suite.name = file;
-    suite.file = file;
-    for (std::size_t k = 0; k < exchanges.size(); ++k)
-      suite.scenarios.push_back(
-          scenario_of(judging, recordings[files[file][k]], exchanges[k], twin_of(exchanges[k], exchanges)));
-    report.suites.push_back(std::move(suite));
-  }
+  for (const auto& file : order)
+    report.suites.push_back(judge_file(judging, recordings, files[file], file));
+  const auto totals = report.totals();
+  if (totals.passed + totals.failed == 0 && totals.scenarios > 0)
+    report.incomplete = "no recording was judged: every one was skipped (see why above)";
   report.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return report;

@@ -48,7 +48,10 @@ cassette::Recording recording_of(const Exchange& ex, std::string label, std::str
   if (response.status != 0) recorded.headers_ms = ms_after(timings.request_sent, timings.headers_received);
   recorded.duration_ms = ms_after(timings.request_sent, timings.finished);
   for (const auto& event : ex.events) {
-    const std::size_t end = std::min<std::size_t>(event.end_offset, response.body.size());
+    std::size_t end = std::min<std::size_t>(event.end_offset, response.body.size());
+    // A CR dispatches the event; the LF of its CRLF belongs with it, not with the next piece.
+    if (end > 0 && end < response.body.size() && response.body[end - 1] == '\r' && response.body[end] == '\n')
+      ++end;
     if (!recorded.arrivals.empty() && end <= recorded.arrivals.back().end) continue;
     recorded.arrivals.push_back({ms_after(timings.request_sent, event.received_at), end});
   }
@@ -82,14 +85,8 @@ Exchange exchange_of(const cassette::Recording& recording) {
   response.timings.finished = at(recorded.duration_ms.value_or(recorded.headers_ms.value_or(0)));
   // The events as the client would have parsed them, each when its bytes arrived.
   core::SseParser parser([&ex](core::SseEvent&& event) { ex.events.push_back(std::move(event)); });
-  std::size_t start = 0;
-  for (const auto& arrival : recorded.arrivals) {
-    const std::size_t end = std::min(arrival.end, recorded.body.size());
-    parser.feed(std::string_view(recorded.body).substr(start, end - start), at(arrival.at_ms));
-    start = std::max(start, end);
-  }
-  parser.feed(std::string_view(recorded.body).substr(std::min(start, recorded.body.size())),
-              response.timings.finished);
+  for (const auto& piece : cassette::pieces_of(recorded))
+    parser.feed(piece.bytes, recorded.arrivals.empty() ? response.timings.finished : at(piece.at_ms));
   parser.finish();
   ex.sse_stats = parser.stats();
   ex.timed = !recorded.arrivals.empty();

@@ -785,17 +785,22 @@ ScenarioExecutor::StepRun ScenarioExecutor::run_step(const Suite& suite, const S
 // went wrong, or empty.
 std::string ScenarioExecutor::write_tape(const Suite& suite, const Scenario& scenario,
                                          ScenarioState& state) const {
-  if (env_.options.record_dir.empty() || state.tape.empty()) return {};
+  if (env_.options.record_dir.empty()) return {};
   const auto stem = std::filesystem::path(suite.file).stem().string();
   const auto file = std::filesystem::path(env_.options.record_dir) / cassette::file_name_of(stem) /
                     (cassette::file_name_of(scenario.name) + ".jsonl");
   std::error_code ignored;
-  std::filesystem::remove(file, ignored);
-  cassette::Writer writer(file, {state.redactor, env_.options.record_redact_fields});
-  for (auto& recording : state.tape) {
-    recording.recorder = "gatecheck run " + env_.options.tool_version;
-    recording.label = suite.name + " / " + scenario.name + " / " + recording.label;  // the step's name
-    if (!writer.write(std::move(recording))) return "cannot write the recording to " + file.string();
+  std::filesystem::remove(file, ignored);  // the last run's, also when this one recorded nothing
+  if (state.tape.empty()) return {};
+  try {
+    cassette::Writer writer(file, {state.redactor, env_.options.record_redact_fields});
+    for (auto& recording : state.tape) {
+      recording.recorder = "gatecheck run " + env_.options.tool_version;
+      recording.label = suite.name + " / " + scenario.name + " / " + recording.label;  // the step's name
+      if (!writer.write(std::move(recording))) return file.string() + ": " + writer.last_error();
+    }
+  } catch (const std::exception& e) {
+    return e.what();
   }
   return {};
 }

@@ -193,5 +193,94 @@ TEST(Cassette, FileNamesAreMadeOfWhatTheyName) {
   EXPECT_LE(file_name_of(std::string(300, 'a')).size(), 80u);
 }
 
+TEST(Cassette, ASecretSplitAcrossTwoPiecesOfAStreamIsFoundAndEachPieceKeepsItsTime) {
+  Recording r = streamed();
+  r.request.headers.add("Authorization", "Bearer zq7RANDOMtoken88XYZwq7RANDOMtoken88");
+  r.response.body = "data: {\"echo\":\"zq7RANDOMto" + std::string("ken88XYZwq7RANDOMtoken88\"}\n\n");
+  r.response.arrivals = {{5, 26}, {9, r.response.body.size()}};
+  redact(r, {});
+  EXPECT_EQ(to_json(r).dump().find("RANDOM"), std::string::npos) << to_json(r).dump();
+  ASSERT_EQ(r.response.arrivals.size(), 2u);  // a mask of the same length: the pieces keep their bounds
+  EXPECT_EQ(r.response.arrivals[0].end, 26u);
+}
+
+TEST(Cassette, CredentialsInCustomHeadersQueriesAndTheSourceAreMasked) {
+  Recording r = streamed();
+  r.source = "https://user:pa55word@gw.example.com";
+  r.request.headers.add("X-Portkey-Api-Key", "pk-live-1234567890abcdefghij");
+  r.request.headers.add("X-Short-Token", "abc123");
+  r.request.url = "/v1/models?api_key=AIzaSyA1234567890abcdef&limit=5";
+  redact(r, {});
+  const std::string line = to_json(r).dump();
+  for (const char* secret : {"1234567890abcdefghij", "abc123", "AIzaSyA1234567890"})
+    EXPECT_EQ(line.find(secret), std::string::npos) << secret << " in " << line;
+  EXPECT_NE(line.find("limit=5"), std::string::npos);
+  EXPECT_EQ(*r.request.headers.get("x-short-token"), "***");  // too short to keep a mark
+  EXPECT_EQ(credential_mark_of(*r.request.headers.get("x-portkey-api-key")),
+            credential_mark("pk-live-1234567890abcdefghij"));
+  EXPECT_EQ(split_url("https://user:pa55word@gw.example.com/v1?x").first, "https://gw.example.com");
+}
+
+TEST(Cassette, MaskedFieldsKeepTheirTypesAndNestedMatchesAreMaskedOnce) {
+  Recording r = streamed();
+  r.request.body = R"({"user":"alice@example.com","n":42,"meta":{"a":{"a":"deep"}},"list":["x1","y2"]})";
+  RedactionPolicy policy;
+  policy.fields = {"$.user", "$.n", "$..a", "$.list[*]"};
+  redact(r, policy);
+  const auto body = nlohmann::json::parse(r.request.body);
+  EXPECT_EQ(body["user"], "xxxxx@xxxxxxx.xxx");
+  EXPECT_EQ(body["n"], 0);
+  EXPECT_EQ(body["meta"]["a"]["a"], "xxxx");
+  EXPECT_EQ(body["list"][1], "x0");
+}
+
+TEST(Cassette, TheWriterRefusesWhatWouldNotReadBackAndAPathItCannotWrite) {
+  const fs::path dir = temp_dir("refuse");
+  Writer writer(dir / "w.jsonl", RedactionPolicy{});
+  Recording r = streamed();
+  r.response.headers.add("Bad Name", "x");
+  EXPECT_FALSE(writer.write(r));
+  EXPECT_NE(writer.last_error().find("/response/headers"), std::string::npos) << writer.last_error();
+  std::ofstream(dir / "a-file") << "x";
+  EXPECT_THROW(Writer(dir / "a-file" / "w.jsonl", RedactionPolicy{}), std::runtime_error);
+  fs::remove_all(dir);
+}
+
+TEST(Cassette, ALastLineCutShortByAKilledRecorderIsLeftOut) {
+  const fs::path dir = temp_dir("cut");
+  const std::string line = to_json(streamed()).dump();
+  std::ofstream(dir / "c.jsonl") << line << "\n" << line.substr(0, 40);
+  EXPECT_EQ(load(dir / "c.jsonl").size(), 1u);
+  std::ofstream(dir / "d.jsonl") << line.substr(0, 40) << "\n" << line << "\n";  // not the last: an error
+  EXPECT_THROW(load(dir / "d.jsonl"), core::LoadError);
+  fs::remove_all(dir);
+}
+
+TEST(Cassette, AHarIsReadLenientlyWhereItMayBeAndRefusedWhereItMustBe) {
+  const auto odd = load_har(
+      R"({"log":{"entries":[{"startedDateTime":5,"request":{"method":"GET","url":"https://h/v1/models",
+      "headers":[{"name":"x","value":7}]},"response":{"status":200,"statusText":null,"headers":[{"name":"Content-Encoding","value":"gzip"}],
+      "content":{"size":0,"mimeType":"text/event-stream"}}}]}})",
+      "odd.har");
+  ASSERT_EQ(odd.size(), 1u);
+  EXPECT_FALSE(odd[0].response.headers.contains("content-encoding"));  // content.text is already decoded
+  EXPECT_NE(odd[0].unjudgeable.find("content.text is absent"), std::string::npos);
+  EXPECT_EQ(odd[0].format, "har");
+  EXPECT_THROW(load_har(R"({"log":{"entries":[{"request":{"method":"GET","url":"https://h/",
+      "headers":[{"name":"x","value":"a\r\nInjected: 1"}]},"response":{"status":200}}]}})",
+                        "split.har"),
+               core::LoadError);
+  EXPECT_THROW(
+      load_har(
+          R"({"log":{"entries":[{"request":{"method":"GET","url":"https://h/"},"response":{"status":-1}}]}})",
+          "status.har"),
+      core::LoadError);
+}
+
+TEST(Cassette, ANameThatDoesNotSurviveWholeGetsAHashOfItself) {
+  EXPECT_NE(file_name_of("测试一"), file_name_of("测试二"));
+  EXPECT_NE(file_name_of(std::string(90, 'a') + "1"), file_name_of(std::string(90, 'a') + "2"));
+}
+
 }  // namespace
 }  // namespace gatecheck::cassette

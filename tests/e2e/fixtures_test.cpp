@@ -237,6 +237,45 @@ TEST(Recording, AProxyPassesStreamsAsTheyArriveRecordsThemAndMasksEverySecret) {
   fs::remove_all(dir);
 }
 
+TEST(Recording, ARecordingProxyReplaysWhatItHasAndRecordsOnlyWhatIsNew) {
+  const fs::path have = scratch("episodes-have");
+  const fs::path fresh = scratch("episodes-new");
+  cassette::Recording known;
+  known.source = "http://recorded.example";
+  known.request = {"GET", "/v1/models/gpt-4o", {}, {}};
+  known.response.status = 200;
+  known.response.headers = {{"Content-Type", "application/json"}};
+  known.response.body = R"({"id":"from-the-cassette"})";
+  std::ofstream(have / "known.jsonl") << cassette::to_json(known).dump() << "\n";
+  mock::ServerOptions upstream_options;
+  upstream_options.profile = vendor::load_profile("openai");
+  upstream_options.log_format = mock::LogFormat::none;
+  mock::Server upstream(std::move(upstream_options));
+  upstream.start();
+  mock::ServerOptions options;
+  options.profile = vendor::load_profile("openai");
+  options.log_format = mock::LogFormat::none;
+  options.proxy_url = upstream.url();
+  options.replay = {have.string()};
+  options.record_dir = fresh.string();
+  mock::Server proxy(std::move(options));
+  proxy.start();
+  net::HttpClient client;
+  net::HttpRequest get{"GET", proxy.url() + "/v1/models/gpt-4o", {}, {}};
+  get.headers.add("Authorization", std::string("Bearer ") + kKey);
+  EXPECT_EQ(client.send(get).body, R"({"id":"from-the-cassette"})");  // replayed, not proxied
+  get.url = proxy.url() + "/v1/models";
+  EXPECT_NE(client.send(get).body.find("\"object\":\"list\""), std::string::npos);  // proxied
+  proxy.stop();
+  upstream.stop();
+  const auto recorded = cassette::load(fresh);
+  ASSERT_EQ(recorded.size(), 2u);  // the mock records what it answered, the replay too
+  EXPECT_EQ(recorded[0].source, "gatecheck mock (profile openai)");  // a replayed answer is the mock's
+  EXPECT_EQ(recorded[1].source, upstream.url());
+  fs::remove_all(have);
+  fs::remove_all(fresh);
+}
+
 struct Verdicts {
   std::map<std::string, std::string> scenarios;  // title -> outcome and the ids of its findings
 };

@@ -150,9 +150,14 @@ TEST(MockCommand, ReplaysTheCommittedFixturesAndRefusesABadCassetteNamingWhere) 
   EXPECT_EQ(speed.exit_code, 2);
   EXPECT_NE(speed.err.find("--replay-speed"), std::string::npos) << speed.err;
   const auto key = testing::run_program(
-      {testing::gatecheck_binary(), "mock", "--port", "0", "--replay-key", "method,colour"}, 10s);
+      {testing::gatecheck_binary(), "mock", "--port", "0", "--replay-key", "method,colour", "--replay",
+       std::string(GATECHECK_SOURCE_DIR) + "/fixtures/profiles/openai/models"},
+      10s);
   EXPECT_EQ(key.exit_code, 2);
   EXPECT_NE(key.err.find("'colour' is not a key part"), std::string::npos) << key.err;
+  const auto alone = testing::run_program({testing::gatecheck_binary(), "mock", "--replay-fallthrough"}, 10s);
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("--replay-fallthrough needs --replay"), std::string::npos) << alone.err;
 
   testing::ChildProcess mock({testing::gatecheck_binary(), "mock", "--port", "0", "--quiet", "--replay-speed",
                               "0", "--replay",

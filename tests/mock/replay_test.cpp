@@ -200,7 +200,54 @@ TEST_F(Replay, ABodyTooLargeToReadGetsTheRecorded413ForItsMethodAndPath) {
             std::string::npos);  // none recorded: the mock's
 }
 
+TEST_F(Replay, ANearMissIsDescribedInTheKeysOwnTerms) {
+  write({plain(kAsk, 200, "{}")});
+  auto mock = app();
+  const auto extra = mock.post(
+      "/v1/chat/completions", R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"n":2})");
+  EXPECT_EQ(extra.json()["nearest_recording"]["difference"], "the request has /n, the recording does not");
+  ReplayOptions by_header;
+  by_header.key = {"method", "path", "header:x-tenant"};
+  auto tenants = app(by_header);
+  EXPECT_EQ(tenants.post("/v1/chat/completions", kAsk, {{"x-tenant", "b"}})
+                .json()["nearest_recording"]["difference"],
+            "the x-tenant header is '', not 'b'");
+}
+
+TEST_F(Replay, ArraysOfIgnoredFieldsAreLeftOutWhole) {
+  write({plain(R"({"model":"m","tags":["a","b","c"],"messages":[]})", 200, R"({"ok":1})")});
+  ReplayOptions options;
+  options.ignore.push_back("$.tags[*]");
+  auto mock = app(options);
+  EXPECT_EQ(mock.post("/v1/chat/completions", R"({"model":"m","tags":["z"],"messages":[]})").status, 200);
+}
+
+TEST_F(Replay, FieldsMaskedWhenRecordedAreLeftOutOfTheKey) {
+  auto masked = plain(kAsk, 200, R"({"id":"masked"})");
+  masked.request.body = R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"xxxx"}]})";
+  masked.redactions = {"field $.messages[*].content"};
+  write({masked});
+  auto mock = app();
+  EXPECT_EQ(mock.post("/v1/chat/completions",
+                      R"({"model":"gpt-4o-mini","messages":[{"role":"user","content":"my secret"}]})")
+                .json()["id"],
+            "masked");
+}
+
+TEST_F(Replay, PlayedAtOnceAStreamAnnouncesThatItHasNoPace) {
+  auto unknown = streamed();
+  unknown.response.headers = {{"Content-Type", "text/event-stream"}};  // a gateway's: no pacing announced
+  write({unknown});
+  ReplayOptions at_once;
+  at_once.speed = 0;
+  auto mock = app(at_once);
+  EXPECT_EQ(mock.post("/v1/chat/completions", R"({"model":"gpt-4o-mini","stream":true,"messages":[]})")
+                .header("x-gatecheck-pacing"),
+            "ttft-ms=0, itl-ms=0");
+}
+
 TEST_F(Replay, BadInputIsRefusedWhenTheMockStarts) {
+  EXPECT_THROW(ReplayStore({dir_.string()}, ReplayOptions{}), std::invalid_argument);  // an empty folder
   std::ofstream(dir_ / "bad.jsonl") << "{\"cassette\": 1}\n";
   ReplayOptions options;
   EXPECT_THROW(ReplayStore({dir_.string()}, options), core::LoadError);

@@ -29,6 +29,7 @@ const CheckResult* result_of(const RunReport& report, std::string_view id) {
 // As an OpenAI-like target answers: with its rate-limit headers.
 cassette::Recording recorded(const Exchange& ex, std::string origin = "r.jsonl:1") {
   cassette::Recording r = recording_of(ex, "test", "openai");
+  r.file = origin.substr(0, origin.find(':'));
   for (const char* kind : {"requests", "tokens"}) {
     r.response.headers.add(std::string("x-ratelimit-limit-") + kind, "1000");
     r.response.headers.add(std::string("x-ratelimit-remaining-") + kind, "999");
@@ -163,6 +164,34 @@ TEST(OfflineCheck, AnAnswerOfALimitedApiAnnouncesItsLimitsAndARefusalNeedNot) {
   ASSERT_NE(result_of(refusal, "ratelimit.headers-present"), nullptr);  // named: it says why it did not judge
   EXPECT_FALSE(result_of(refusal, "ratelimit.headers-present")->applicable);
   EXPECT_EQ(check_recordings({refused}, named).totals().skipped, 1u);  // and nothing else was judged
+}
+
+TEST(OfflineCheck, WhatCannotBeJudgedIsSkippedAndNothingJudgedDoesNotPass) {
+  cassette::Recording cut = recorded(answered(chat_request(), 200, on_spec()));
+  cut.response.truncated = true;
+  const auto truncated = check_recordings({cut}, {});
+  EXPECT_EQ(truncated.totals().skipped, 1u);
+  EXPECT_FALSE(truncated.passed()) << "a check that judged nothing does not pass";
+  EXPECT_FALSE(truncated.incomplete.empty());
+  const auto browser = cassette::load_har(
+      R"({"log":{"entries":[{"request":{"method":"GET","url":"https://app.example.com/favicon.ico"},
+          "response":{"status":404,"headers":[{"name":"content-type","value":"text/html"}],"content":{"text":"<html>"}}}]}})",
+      "b.har");
+  const auto page = check_recordings(browser, {});
+  ASSERT_EQ(page.totals().skipped, 1u);  // not an API request: no envelope asked of it
+  EXPECT_NE(
+      page.suites.front().scenarios.front().skip_reason.find("not a request the OpenAPI description knows"),
+      std::string::npos);
+}
+
+TEST(Judges, AnErrorMemberThatIsNullIsNoErrorEvent) {
+  auto pieces = good_stream();
+  pieces.pop_back();
+  json with_null = chunk({{"content", "!"}});
+  with_null["error"] = nullptr;
+  pieces.insert(pieces.begin() + 2, event(with_null));
+  EXPECT_TRUE(
+      FailsWith(evaluate("sse.done-sentinel", streamed(chat_request(true), pieces)), "without data: [DONE]"));
 }
 
 TEST(Judges, AStreamThatClosedItsAnswerButLacksDoneIsNotAnUnstructuredError) {

@@ -21,6 +21,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include <gatecheck/core/headers.hpp>
+#include <gatecheck/core/json_path.hpp>
 #include <gatecheck/core/redact.hpp>
 
 namespace gatecheck::cassette {
@@ -60,13 +61,23 @@ struct Recording {
   std::vector<std::string> redactions;
   RecordedRequest request;
   RecordedResponse response;
-  // Where it was read from ("file:line", or "file#entry 3" for a HAR): set by load(), never written.
+  // Where it was read from ("file:line", "file:line:column" for a HAR entry): set by load(), never written.
   std::string origin;
+  std::string file;    // the file it was read from (set by load())
+  std::string format;  // what it was read from: "cassette", "har" or "capture" (set by load())
   // Set by load() when the recording cannot be judged (a HAR entry whose body was not kept): why.
   std::string unjudgeable;
   // False for a raw capture without its head (`curl -N` without -i): status and headers are not known.
   bool head_known = true;
 };
+
+// The body as it arrived: each piece's bytes and when (a plain body is one piece, at the head's time; bytes
+// after the last arrival are a piece at the answer's end).
+struct Piece {
+  double at_ms = 0;
+  std::string_view bytes;
+};
+std::vector<Piece> pieces_of(const RecordedResponse& response);
 
 // The recording as one cassette line's JSON, and back. from_json expects a value that passed the schema.
 nlohmann::json to_json(const Recording& recording);
@@ -89,16 +100,22 @@ std::vector<Recording> load(const std::filesystem::path& path, const LoadLimits&
 std::vector<Recording> load_har(std::string_view text, const std::string& file);
 Recording load_raw_capture(std::string_view text, const std::string& file);
 
-// What is masked before anything is written: credential headers (Authorization, X-API-Key, Cookie, ... and
-// those the redactor was told of), every registered secret wherever it appears (bodies, URLs, other
-// headers), the values of credential headers the recording itself carries, and JSON fields by JSONPath.
+// What is masked before anything is written: credential headers (Authorization, X-API-Key, Cookie, any name
+// that looks like one, and those the redactor was told of) and query parameters named like credentials,
+// every registered secret wherever it appears (bodies, a stream's pieces taken together, URLs, headers, the
+// source, the label), the values of credential headers the recording itself carries, and JSON fields by
+// JSONPath.
 struct RedactionPolicy {
   core::Redactor redactor;
   std::vector<std::string> fields;  // JSONPath over JSON request and response bodies ("$.user")
 };
 
-// The mark a masked credential keeps in a cassette ("Bearer sk-proj-xxxxxxxxwxyz #9f86d081"): the first 8 hex
-// digits of the value's SHA-256. A replay tells two keys apart by it without either being written down.
+// Whether a header carries credentials (the usual ones, or a name like x-portkey-api-key): masked whole in a
+// cassette, and what replay tells recordings apart by.
+bool is_credential(std::string_view header_name);
+// The mark a masked credential keeps in a cassette ("Bearer *** #9f86d081"): the first 8 hex digits of its
+// token's SHA-256, kept for tokens of 20 characters or more only (a short one could be guessed from it). A
+// replay tells two keys apart by it without either being written down.
 std::string credential_mark(std::string_view value);
 // A credential header's mark: the one a recording keeps after " #", or that of a value never masked (a live
 // request, a HAR file).
@@ -108,25 +125,31 @@ std::string credential_mark_of(std::string_view header_value);
 // that is not JSONPath.
 void redact(Recording& recording, const RedactionPolicy& policy);
 
-// Appends recordings to one cassette file, masked first; safe to call from several threads. The file is
-// created (with its folders) on the first write; each line is written whole and flushed, so a recorder
-// killed mid-run leaves every finished recording readable.
+// Appends recordings to one cassette file, masked first and checked against the schema; safe to call from
+// several threads. Each line is written whole and flushed, so a recorder killed mid-run leaves every finished
+// recording readable (a loader ignores a last line cut short).
 class Writer {
  public:
+  // Creates the file (and its folders) now: std::runtime_error when it cannot be written;
+  // std::invalid_argument for a field that is not JSONPath.
   Writer(std::filesystem::path file, RedactionPolicy policy, std::size_t max_bytes = 4ull << 30);
-  // False when the file cannot be written or the writer's byte bound is reached (nothing more is written).
+  // False when this recording was not written: it cannot be a cassette line (why: last_error()), the file
+  // cannot be written, or the writer's byte bound was reached (then nothing more is written).
   bool write(Recording recording);
   std::size_t written() const;
+  std::string last_error() const;
   const std::filesystem::path& file() const { return file_; }
 
  private:
   std::filesystem::path file_;
   RedactionPolicy policy_;
+  std::vector<core::JsonPath> fields_;
   std::size_t max_bytes_;
   mutable std::mutex mutex_;
   std::size_t bytes_ = 0;
   std::size_t count_ = 0;
-  bool failed_ = false;
+  bool stopped_ = false;
+  std::string last_error_;
 };
 
 // "https://host:8443/v1/x?y#z" -> {"https://host:8443", "/v1/x?y"}; a URL without a scheme is all path.

@@ -102,6 +102,8 @@ class Server {
   void start();
   std::uint16_t port() const;
   std::string url() const;  // http://host:port
+  // What this session does beyond serving, once started ("replaying 533 recordings", "recording to FILE").
+  std::vector<std::string> notes() const;
   // Stops accepting, ends open streams (they finish with their closing events), joins the threads.
   void stop();
   // Blocks until stop() is called from elsewhere (or a signal handler calls it).
