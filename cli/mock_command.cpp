@@ -74,7 +74,12 @@ Command mock_spec() {
 
 // Recording, proxying and replay (docs/fixtures.md).
 void apply_fixtures(const Arguments& a, mock::ServerOptions& options) {
-  if (const auto url = a.value("--proxy")) options.proxy_url = *url;
+  if (const auto url = a.value("--proxy")) {
+    if (!url->starts_with("http://") && !url->starts_with("https://"))
+      throw UsageError("--proxy expects the http:// or https:// URL of a gateway or provider, got '" + *url +
+                       "'");
+    options.proxy_url = *url;
+  }
   if (const auto dir = a.value("--record")) options.record_dir = *dir;
   options.redact_fields = a.json_paths("--redact-field");
   options.replay = a.values("--replay");
