@@ -200,10 +200,12 @@ Recording parse_line(std::string_view text, const std::string& file, std::size_t
 }
 
 std::string file_name_of(std::string_view text) {
-  // A name that does not survive whole (other scripts, over 80 characters) gets a short hash of itself, so
-  // two such names never share a file.
+  // A name that does not survive whole (punctuation, other scripts, over 80 characters) gets a short hash of
+  // itself, so two names that read alike never share a file.
   const bool lossy = text.size() > 80 || std::any_of(text.begin(), text.end(), [](char c) {
-                       return static_cast<unsigned char>(c) >= 0x80;
+                       const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                         (c >= '0' && c <= '9') || c == '_' || c == '-' || c == ' ';
+                       return !kept;
                      });
   std::string out;
   for (const char c : text) {

@@ -105,8 +105,11 @@ void har_content(const core::Document& har, const json& response, const std::str
     return;
   }
   const int status = out.response.status;
-  const bool bodiless = status < 200 || status == 204 || status == 304 || out.request.method == "HEAD";
-  if (!bodiless)
+  const bool bodiless =
+      (status >= 100 && status < 200) || status == 204 || status == 304 || out.request.method == "HEAD";
+  if (status == 0)
+    out.unjudgeable = "the HAR entry has no answer (status 0: blocked, cancelled or never sent)";
+  else if (!bodiless)
     out.unjudgeable =
         "the HAR entry keeps no response body (content.text is absent): export it with content to judge it";
 }
@@ -126,11 +129,12 @@ Recording har_entry(const core::Document& har, const json& entry, const std::str
   out.request.headers = har_headers(har, request.value("headers", json()), pointer + "/request/headers");
   if (const auto post = request.find("postData"); post != request.end() && post->is_object())
     out.request.body = text_of(*post, "text");
-  out.response.status =
-      required(har, response, "status", T::number_integer, pointer + "/response").get<int>();
-  if (out.response.status != 0 && (out.response.status < 100 || out.response.status > 999))
+  const auto status =
+      required(har, response, "status", T::number_integer, pointer + "/response").get<std::int64_t>();
+  if (status != 0 && (status < 100 || status > 999))
     throw core::LoadError(har.source.file(), har.source.value_at(pointer + "/response/status"),
-                          "not an HTTP status: " + std::to_string(out.response.status));
+                          "not an HTTP status: " + std::to_string(status));
+  out.response.status = static_cast<int>(status);
   out.response.reason = text_of(response, "statusText");
   if (!clean_field(out.response.reason) || !clean_field(out.request.method) || !clean_field(out.request.url))
     throw core::LoadError(har.source.file(), har.source.value_at(pointer),

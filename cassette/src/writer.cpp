@@ -32,26 +32,36 @@ bool mask(std::string& text, const core::Redactor& redactor) {
   return true;
 }
 
-// "Bearer *** #9f86d081": the scheme kept, the token gone, its mark kept when it is long enough to keep one.
-std::string masked_credential(std::string_view value) {
+// "Bearer sk-x" -> "sk-x": what a credential header's mark is made of (the auth scheme aside).
+std::string_view credential_token(std::string_view value) {
   const auto space = value.find(' ');
   const bool scheme = space != std::string_view::npos && space > 0 &&
                       value.substr(0, space).find('=') == std::string_view::npos;
-  const std::string_view token = scheme ? value.substr(space + 1) : value;
-  std::string out = scheme ? std::string(value.substr(0, space + 1)) + "***" : "***";
+  return scheme ? value.substr(space + 1) : value;
+}
+
+// "Bearer *** #9f86d081": the scheme kept, the token gone, its mark kept when it is long enough to keep one.
+std::string masked_credential(std::string_view value) {
+  const std::string_view token = credential_token(value);
+  std::string out = std::string(value.substr(0, value.size() - token.size())) + "***";
   if (token.size() >= kMarkedTokenLength) out += " #" + credential_mark(value);
   return out;
 }
 
+// A request header that carries credentials: the known ones, and any name that looks like one.
 bool sensitive(const core::Redactor& redactor, std::string_view name) {
   return redactor.is_sensitive_header(name) || is_credential(name);
 }
+// An answer's header masked whole: only the known ones (x-ratelimit-remaining-tokens is no credential).
+bool sensitive_answer(const core::Redactor& redactor, std::string_view name) {
+  return redactor.is_sensitive_header(name) || core::is_credential_header(name);
+}
 
-bool mask_headers(core::Headers& headers, const core::Redactor& redactor, Recording& recording) {
+bool mask_headers(core::Headers& headers, const core::Redactor& redactor, Recording& recording, bool answer) {
   core::Headers out;
   bool secret = false;
   for (const auto& [name, value] : headers) {
-    if (sensitive(redactor, name)) {
+    if (answer ? sensitive_answer(redactor, name) : sensitive(redactor, name)) {
       out.add(name, masked_credential(value));
       note(recording, "header " + core::to_lower(name));
       continue;
@@ -62,6 +72,21 @@ bool mask_headers(core::Headers& headers, const core::Redactor& redactor, Record
   }
   headers = std::move(out);
   return secret;
+}
+
+// The values of query parameters named like credentials (?api_key=..., ?token=...).
+std::vector<std::string> query_credentials(std::string_view url) {
+  std::vector<std::string> out;
+  const auto question = url.find('?');
+  if (question == std::string_view::npos) return out;
+  for (std::size_t start = question + 1; start < url.size();) {
+    const std::size_t end = std::min(url.find('&', start), url.size());
+    const std::size_t equals = url.find('=', start);
+    if (equals < end && is_credential(url.substr(start, equals - start)) && equals + 1 < end)
+      out.emplace_back(url.substr(equals + 1, end - equals - 1));
+    start = end + 1;
+  }
+  return out;
 }
 
 // ?api_key=...&token=...: a query parameter named like a credential is masked whole, keeping its shape.
@@ -86,16 +111,37 @@ bool mask_query(std::string& url) {
   return masked;
 }
 
-// A stream is masked as one text, so a secret split across two pieces is found; a mask keeps the length of
-// what it masks, and each piece keeps its bounds. A mask of another length (an encoded form) merges the
-// pieces it changed into the last one: never a secret written, at the cost of some timing.
+// The arrivals of `before` moved onto `after`, a masked copy of it: bounds in the unchanged head stay, bounds
+// in the unchanged tail shift by the change of length, bounds inside the changed middle merge into the first
+// bound past it (never a secret cut in two, and the pieces around it keep their times).
+std::vector<Arrival> moved_arrivals(const std::vector<Arrival>& arrivals, std::string_view before,
+                                    std::string_view after) {
+  std::size_t head = 0;
+  while (head < before.size() && head < after.size() && before[head] == after[head])
+    ++head;
+  std::size_t tail = 0;
+  while (tail < before.size() - head && tail < after.size() - head &&
+         before[before.size() - 1 - tail] == after[after.size() - 1 - tail])
+    ++tail;
+  std::vector<Arrival> out;
+  for (const auto& arrival : arrivals) {
+    std::size_t end = std::min(arrival.end, before.size());
+    if (end > head && end < before.size() - tail) continue;  // inside the change: merged into the next
+    if (end >= before.size() - tail) end = end - (before.size() - tail) + (after.size() - tail);
+    if (out.empty() || end > out.back().end) out.push_back({arrival.at_ms, end});
+  }
+  if (out.empty() || out.back().end != after.size())
+    out.push_back({arrivals.empty() ? 0 : arrivals.back().at_ms, after.size()});
+  return out;
+}
+
+// A stream is masked as one text, so a secret split across two pieces is found; each piece keeps its time.
 bool mask_body(RecordedResponse& response, const core::Redactor& redactor) {
   std::string masked = redactor.redact(response.body, false);
   if (masked == response.body) return false;
-  if (masked.size() != response.body.size() && !response.arrivals.empty()) {
-    const double last = response.arrivals.back().at_ms;
-    response.arrivals = {{last, masked.size()}};
-  }
+  // Masks of the same length leave every bound where it was (a bound inside a mask splits masked text only).
+  if (!response.arrivals.empty() && masked.size() != response.body.size())
+    response.arrivals = moved_arrivals(response.arrivals, response.body, masked);
   response.body = std::move(masked);
   return true;
 }
@@ -106,7 +152,10 @@ void shape_mask(json& value) {
   if (value.is_string()) {
     std::string text = value.get<std::string>();
     for (char& c : text)
-      c = (c >= '0' && c <= '9') ? '0' : std::isalpha(static_cast<unsigned char>(c)) != 0 ? 'x' : c;
+      c = (c >= '0' && c <= '9') ? '0'
+          : (std::isalpha(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80)
+              ? 'x'
+              : c;  // any script
     value = text;
   } else if (value.is_number()) {
     value = 0;
@@ -156,8 +205,10 @@ void redact_with(Recording& recording, const RedactionPolicy& policy,
   redactor.keep_shape();  // a masked body still reads as the JSON, and matches the patterns, it was
   for (const auto& [name, value] : recording.request.headers)
     if (sensitive(redactor, name)) redactor.add_credential_header(name, value);
-  bool secret = mask_headers(recording.request.headers, redactor, recording);
-  secret |= mask_headers(recording.response.headers, redactor, recording);
+  for (const auto& value : query_credentials(recording.request.url))
+    redactor.add_secret(value);  // an echo of it elsewhere (a next-page URL, an error) is masked too
+  bool secret = mask_headers(recording.request.headers, redactor, recording, false);
+  secret |= mask_headers(recording.response.headers, redactor, recording, true);
   if (mask_query(recording.request.url)) note(recording, "query credentials");
   for (std::string* text : {&recording.request.url, &recording.request.body, &recording.response.error,
                             &recording.response.reason, &recording.source, &recording.label})
@@ -178,9 +229,7 @@ bool is_credential(std::string_view header_name) {
 }
 
 std::string credential_mark(std::string_view value) {
-  const auto space = value.find(' ');
-  const std::string_view token = space == std::string_view::npos ? value : value.substr(space + 1);
-  return core::to_hex(core::sha256(token)).substr(0, 8);
+  return core::to_hex(core::sha256(credential_token(value))).substr(0, 8);
 }
 
 std::string credential_mark_of(std::string_view header_value) {

@@ -295,9 +295,11 @@ std::optional<Reply> App::front_door(CallContext& context) {
 // path that none matches is a 404 naming the nearest stubs. No stubs and not strict: one atomic load.
 std::optional<Reply> App::play_stub(CallContext& context) {
   if (state_.stubs.empty() && !options_.strict_stubs) return std::nullopt;
+  // With recordings or a proxy behind the stubs, strictness is theirs: an unmatched request goes on to them.
+  const bool strict = options_.strict_stubs && !state_.replay.enabled() && !proxy_;
   const RequestView view(context.request);
   if (const auto hit = state_.stubs.match(view)) return mock::play_stub(*hit, view, context, state_.proxies);
-  if (options_.strict_stubs && context.request.path.starts_with(api_prefix_))
+  if (strict && context.request.path.starts_with(api_prefix_))
     return no_stub_matched(context, state_.stubs.near_misses(view, 3), redactor_);
   return std::nullopt;
 }
@@ -305,7 +307,7 @@ std::optional<Reply> App::play_stub(CallContext& context) {
 // The recording that matches answers as recorded; in strict replay a request under the base path that none
 // matches is a 404 naming the nearest recording and how it differs.
 std::optional<Reply> App::play_recording(CallContext& context) {
-  if (state_.replay.empty()) return std::nullopt;
+  if (!state_.replay.enabled()) return std::nullopt;
   if (const auto* recording = state_.replay.match(context.request)) {
     context.stub_id = "replay " + recording->origin;  // the journal says which recording answered
     const auto host = context.request.header("host");
@@ -321,9 +323,13 @@ std::optional<Reply> App::play_recording(CallContext& context) {
                         core::repair_utf8(context.request.path) + ".";
   json near = nullptr;
   if (const auto nearest = state_.replay.nearest(context.request)) {
+    // What the client sent is quoted only through the redactor, as everywhere the mock echoes a request.
+    const std::string difference = core::repair_utf8(redactor_.redact(nearest->difference));
     message += " Nearest: " + nearest->recording->origin + " (" + nearest->recording->request.method + " " +
-               nearest->recording->request.url + "): " + nearest->difference + ".";
-    near = {{"recording", nearest->recording->origin}, {"difference", nearest->difference}};
+               nearest->recording->request.url + "): " + difference + ".";
+    near = {{"recording", nearest->recording->origin}, {"difference", difference}};
+  } else {
+    message += " There are no recordings.";
   }
   json body = json::parse(render_error(
       context.profile(),

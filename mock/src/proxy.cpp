@@ -3,6 +3,7 @@
 #include <deque>
 
 #include <gatecheck/core/headers.hpp>
+#include <gatecheck/core/url.hpp>
 #include <gatecheck/net/http_client.hpp>
 
 #include "api_error.hpp"
@@ -124,7 +125,8 @@ class PassThrough final : public EventSource {
   }
   bool broke() const override {
     const std::lock_guard lock(exchange_->mutex);
-    return exchange_->error.has_value() || exchange_->overflow;
+    // Also a stream the mock stopped reading (it is stopping): the client must not take it as whole.
+    return exchange_->error.has_value() || exchange_->overflow || (exchange_->abandoned && !exchange_->done);
   }
   // Shutdown, or the client went away: the upstream is not waited for.
   void hurry() override {
@@ -185,10 +187,14 @@ class UpstreamAnswer final : public PendingAnswer {
     Reply reply;
     reply.status = 502;
     reply.headers.emplace_back("Content-Type", "application/json");
-    reply.body = render_error(
-        profile_,
-        ApiError{502, "The stub's proxy to " + url_ + " " + what, "server_error", nullptr, "proxy_error", {}},
-        request_id_);
+    reply.body = render_error(profile_,
+                              ApiError{502,
+                                       "The stub's proxy to " + core::redact_userinfo(url_) + " " + what,
+                                       "server_error",
+                                       nullptr,
+                                       "proxy_error",
+                                       {}},
+                              request_id_);
     return reply;
   }
 

@@ -29,13 +29,8 @@ Tape::Tape(const Request& request, std::string source, std::string profile, std:
   recording_.profile = std::move(profile);
   recording_.recorder = std::string("gatecheck mock ") + GATECHECK_VERSION;
   recording_.request.method = std::string(request.method);
-  // The path and query, also when the client sent an absolute URL (a client using the mock as its proxy).
-  std::string_view target = request.target;
-  if (const auto scheme = target.find("://"); scheme != std::string_view::npos && !target.starts_with('/')) {
-    const auto path = target.find('/', scheme + 3);
-    target = path == std::string_view::npos ? std::string_view("/") : target.substr(path);
-  }
-  recording_.request.url = (target.starts_with('/') ? "" : "/") + std::string(target);
+  // The server made an absolute-form target its path; "*" (OPTIONS *) is kept as "/*".
+  recording_.request.url = (request.target.starts_with('/') ? "" : "/") + std::string(request.target);
   for (const auto& [name, value] : request.headers)
     recording_.request.headers.add(std::string(name), std::string(value));
   recording_.request.body = std::string(request.body.substr(0, max_bytes));
@@ -66,6 +61,18 @@ void Tape::piece(std::string_view bytes) {
   }
   response.body.append(bytes);
   response.arrivals.push_back({now_ms(), response.body.size()});
+}
+
+void Tape::reset_before_head() {
+  auto& response = recording_.response;
+  response.status = 0;
+  response.reason.clear();
+  response.headers = {};
+  response.headers_ms.reset();
+  response.body.clear();
+  response.arrivals.clear();
+  head_taken_ = true;
+  broken("the connection was reset before a status line");
 }
 
 void Tape::broken(std::string message) {

@@ -26,6 +26,7 @@ class Tape {
   void head(const Reply& reply);
   void piece(std::string_view bytes);  // bytes written now (a plain body is one piece)
   void broken(std::string message);    // the answer ended abruptly
+  void reset_before_head();            // the connection was reset before any status line went out
   bool is_broken() const { return !recording_.response.error_kind.empty(); }
   cassette::Recording take(bool stream);  // the recording, once the answer is done
 

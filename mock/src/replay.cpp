@@ -40,6 +40,22 @@ std::string_view query_of(std::string_view target) {
   return at == std::string_view::npos ? std::string_view() : target.substr(at + 1);
 }
 
+// The query as a key compares it: a credential's value is masked in a recording, so it is left out on both
+// sides ("a=1&api_key=" for "a=1&api_key=sk-...").
+std::string comparable_query(std::string_view query) {
+  std::string out;
+  for (std::size_t start = 0; start <= query.size();) {
+    const std::size_t end = std::min(query.find('&', start), query.size());
+    const std::string_view item = query.substr(start, end - start);
+    const std::size_t equals = item.find('=');
+    const bool secret = equals != std::string_view::npos && cassette::is_credential(item.substr(0, equals));
+    out.append(secret ? item.substr(0, equals + 1) : item);
+    if (end < query.size()) out += '&';
+    start = end + 1;
+  }
+  return out;
+}
+
 std::chrono::microseconds scaled(double ms, double speed) {
   if (speed <= 0 || ms <= 0) return std::chrono::microseconds(0);
   // Bounded: a recording cannot make the mock wait longer than an hour for one piece.
@@ -81,11 +97,29 @@ std::string rebased(std::string text, const std::string& from, const std::string
   return text;
 }
 
+// Erasing members in this order never moves one still to go: later array members first (indexes compared as
+// numbers), members inside a value before the value.
+bool erased_before(const json::json_pointer& a, const json::json_pointer& b) {
+  const std::string x = a.to_string();
+  const std::string y = b.to_string();
+  if (y.starts_with(x + "/")) return false;  // a holds b: b goes first
+  if (x.starts_with(y + "/")) return true;
+  const auto parent_a = a.parent_pointer();
+  if (parent_a == b.parent_pointer() && !a.empty() && !b.empty()) {
+    const std::string& i = a.back();
+    const std::string& j = b.back();
+    const bool numbers = !i.empty() && !j.empty() && i.find_first_not_of("0123456789") == std::string::npos &&
+                         j.find_first_not_of("0123456789") == std::string::npos;
+    if (numbers && i.size() != j.size()) return i.size() > j.size();
+  }
+  return x > y;
+}
+
 // "authorization=9f86d081;" for each credential header: what tells two recorded keys apart.
 std::string credential_marks(const std::vector<std::pair<std::string, std::string>>& headers) {
   std::vector<std::string> marks;
   for (const auto& [name, value] : headers)
-    if (core::is_credential_header(name))
+    if (cassette::is_credential(name))
       marks.push_back(core::to_lower(name) + "=" + cassette::credential_mark_of(value));
   std::sort(marks.begin(), marks.end());
   std::string out;
@@ -97,7 +131,7 @@ std::string credential_marks(const std::vector<std::pair<std::string, std::strin
 }  // namespace
 
 ReplayStore::ReplayStore(const std::vector<std::string>& paths, ReplayOptions options)
-    : options_(std::move(options)) {
+    : options_(std::move(options)), enabled_(!paths.empty()) {
   check_key(options_.key);
   for (const auto& field : options_.ignore) {
     try {
@@ -108,7 +142,6 @@ ReplayStore::ReplayStore(const std::vector<std::string>& paths, ReplayOptions op
   }
   for (const auto& path : paths) {
     auto loaded = cassette::load(path);
-    if (loaded.empty()) throw std::invalid_argument("--replay " + path + ": no recordings in it");
     std::move(loaded.begin(), loaded.end(), std::back_inserter(recordings_));
   }
   // A field masked when it was recorded cannot match what a client sends: it is left out of every key.
@@ -139,11 +172,12 @@ std::string ReplayStore::canonical_body(std::string_view body) const {
   for (const auto& path : ignored_) {
     // Pointers in reverse document order: a later sibling goes before an earlier one (indexes stay right),
     // a member before the value holding it.
-    std::vector<std::string> pointers;
+    std::vector<json::json_pointer> pointers;
     for (const auto& match : path.evaluate(value))
-      if (!match.pointer.empty()) pointers.push_back(match.pointer);
-    for (auto it = pointers.rbegin(); it != pointers.rend(); ++it) {
-      const json::json_pointer pointer(*it);
+      if (!match.pointer.empty()) pointers.emplace_back(match.pointer);
+    std::sort(pointers.begin(), pointers.end(), erased_before);
+    pointers.erase(std::unique(pointers.begin(), pointers.end()), pointers.end());
+    for (const auto& pointer : pointers) {
       if (!value.contains(pointer)) continue;  // inside something already gone
       json& parent = value[pointer.parent_pointer()];
       if (parent.is_object()) parent.erase(pointer.back());
@@ -159,12 +193,13 @@ std::string ReplayStore::key_of(std::string_view method, std::string_view target
   for (const auto& part : options_.key) {
     if (part == "method") key += core::to_lower(method);
     if (part == "path") key += path_of(target);
-    if (part == "query") key += query_of(target);
+    if (part == "query") key += comparable_query(query_of(target));
     if (part == "body") key += canonical_body(body);
     if (part.starts_with("header:")) {
       const std::string_view name = std::string_view(part).substr(7);
       for (const auto& [field, value] : headers)
-        if (core::iequals(field, name)) key += value;
+        if (core::iequals(field, name))
+          key += cassette::is_credential(name) ? cassette::credential_mark_of(value) : value;
     }
     key += '\x1f';
   }
@@ -216,16 +251,21 @@ std::string ReplayStore::difference(const Request& request, const cassette::Reco
       return "the method is " + recorded.method + ", not " + std::string(request.method);
     if (part == "path" && path_of(recorded.url) != request.path)
       return "the path is " + std::string(path_of(recorded.url));
-    if (part == "query" && query_of(recorded.url) != request.query)
-      return "the query is '" + std::string(query_of(recorded.url)) + "', not '" +
-             std::string(request.query) + "'";
+    if (part == "query" && comparable_query(query_of(recorded.url)) != comparable_query(request.query))
+      return "the query is '" + comparable_query(query_of(recorded.url)) + "', not '" +
+             comparable_query(request.query) + "'";
     if (part.starts_with("header:")) {
       const std::string name = part.substr(7);
       std::string value;
       for (const auto& [field, text] : request.headers)
         if (core::iequals(field, name)) value = std::string(text);
       const std::string had(recorded.headers.get(name).value_or(""));
-      if (had != value) return "the " + name + " header is '" + had + "', not '" + value + "'";
+      if (cassette::is_credential(name)) {  // never quoted: only whether the marks agree
+        if (cassette::credential_mark_of(had) != cassette::credential_mark_of(value))
+          return "the " + name + " header differs";
+      } else if (had != value) {
+        return "the " + name + " header is '" + had + "', not '" + value + "'";
+      }
     }
     if (part == "body") {
       const std::string had = canonical_body(recorded.body);
@@ -300,17 +340,11 @@ Reply replay_reply(const cassette::Recording& recording, double speed, const std
   }
   std::vector<TimedPiece> pieces;
   double previous = head_ms;
-  std::size_t start = 0;
-  for (const auto& arrival : recorded.arrivals) {
-    const std::size_t end = std::min(arrival.end, recorded.body.size());
-    pieces.push_back({rebased(recorded.body.substr(start, end - start), from, origin),
-                      scaled(arrival.at_ms - previous, speed)});
-    previous = std::max(previous, arrival.at_ms);
-    start = std::max(start, end);
+  for (const auto& piece : cassette::pieces_of(recorded)) {
+    const double at = recorded.arrivals.empty() ? recorded.duration_ms.value_or(head_ms) : piece.at_ms;
+    pieces.push_back({rebased(std::string(piece.bytes), from, origin), scaled(at - previous, speed)});
+    previous = std::max(previous, at);
   }
-  if (start < recorded.body.size())
-    pieces.push_back({rebased(recorded.body.substr(start), from, origin),
-                      scaled(recorded.duration_ms.value_or(previous) - previous, speed)});
   reply.break_off = broken;
   reply.stream = timed_pieces(std::move(pieces));
   return reply;

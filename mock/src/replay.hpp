@@ -24,7 +24,8 @@ class ReplayStore {
   // std::invalid_argument for a key part or ignored field that cannot be.
   ReplayStore(const std::vector<std::string>& paths, ReplayOptions options);
 
-  bool empty() const { return recordings_.empty(); }
+  // Whether --replay was given (its paths may have held nothing yet: then every request is unmatched).
+  bool enabled() const { return enabled_; }
   std::size_t size() const { return recordings_.size(); }
   const ReplayOptions& options() const { return options_; }
   // The recording that answers `request` (advancing its key's turn), or null. A request whose body was too
@@ -45,6 +46,7 @@ class ReplayStore {
   std::string difference(const Request& request, const cassette::Recording& recording) const;
 
   ReplayOptions options_;
+  bool enabled_ = false;
   std::vector<core::JsonPath> ignored_;
   std::vector<cassette::Recording> recordings_;
   std::map<std::string, std::vector<std::size_t>> by_key_;

@@ -237,6 +237,12 @@ struct Server::Impl {
     Request request;
     request.method = message.method_string();
     request.target = message.target();
+    // An absolute-form target (a client using the mock as its HTTP proxy) is its path and query here.
+    if (const auto scheme = request.target.find("://");
+        scheme != std::string_view::npos && !request.target.starts_with('/')) {
+      const auto path = request.target.find_first_of("/?", scheme + 3);
+      request.target = path == std::string_view::npos ? std::string_view("/") : request.target.substr(path);
+    }
     const auto question = request.target.find('?');
     request.path = request.target.substr(0, question);
     request.query =
@@ -304,6 +310,7 @@ struct Server::Impl {
       std::optional<Tape> tape;
       if (recorder) tape = recorder->begin(request);
       Reply reply = answer(request);
+      if (reply.replayed) tape.reset();  // what --record adds to a replay is what is new
       if (reply.pending && !co_await await_pending(timer, reply, tape ? &*tape : nullptr)) break;
       const auto& message = parser.get();
       const bool keep_alive = message.keep_alive() && refused == 0 && !reply.close_after && !stopping;
@@ -316,7 +323,7 @@ struct Server::Impl {
         stream.socket().set_option(asio::socket_base::linger(true, 0), ec);
         stream.socket().close(ec);
         if (tape) {
-          tape->broken("the connection was reset before a status line");
+          tape->reset_before_head();  // whatever head an upstream gave, none went out
           recorder->finish(std::move(*tape), false);
         }
         break;
@@ -575,7 +582,7 @@ std::uint16_t Server::port() const {
 std::vector<std::string> Server::notes() const {
   const Impl& impl = *impl_;
   std::vector<std::string> out;
-  if (impl.app && impl.app->recordings() > 0)
+  if (impl.app && !impl.options.replay.empty())
     out.push_back(
         "replaying " + std::to_string(impl.app->recordings()) + " recordings" +
         (impl.options.replay_options.fallthrough ? ", unmatched requests answered by the mock" : ""));

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <gatecheck/cassette/cassette.hpp>
+#include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/document.hpp>
 
 namespace gatecheck::cassette {
@@ -188,8 +189,10 @@ TEST(Cassette, TheWriterAppendsMaskedLinesThatReadBack) {
 }
 
 TEST(Cassette, FileNamesAreMadeOfWhatTheyName) {
-  EXPECT_EQ(file_name_of("chat / basic answer: 200"), "chat-basic-answer-200");
-  EXPECT_EQ(file_name_of("///"), "recording");
+  EXPECT_EQ(file_name_of("chat basic answer 200"), "chat-basic-answer-200");
+  EXPECT_TRUE(file_name_of("chat / basic answer: 200").starts_with("chat-basic-answer-200-"));  // + a hash
+  EXPECT_NE(file_name_of("tool_choice: none"), file_name_of("tool_choice none"));
+  EXPECT_TRUE(file_name_of("///").starts_with("recording-"));
   EXPECT_LE(file_name_of(std::string(300, 'a')).size(), 80u);
 }
 
@@ -280,6 +283,44 @@ TEST(Cassette, AHarIsReadLenientlyWhereItMayBeAndRefusedWhereItMustBe) {
 TEST(Cassette, ANameThatDoesNotSurviveWholeGetsAHashOfItself) {
   EXPECT_NE(file_name_of("测试一"), file_name_of("测试二"));
   EXPECT_NE(file_name_of(std::string(90, 'a') + "1"), file_name_of(std::string(90, 'a') + "2"));
+}
+
+TEST(Cassette, AnAnswersHeadersAreKeptUnlessTheyAreKnownCredentials) {
+  Recording r = streamed();
+  r.response.headers.add("x-ratelimit-remaining-tokens", "149990");
+  r.response.headers.add("Set-Cookie", "session=abcdefghijklmnopqrstuvwxyz");
+  redact(r, {});
+  EXPECT_EQ(*r.response.headers.get("x-ratelimit-remaining-tokens"), "149990");
+  EXPECT_EQ(r.response.headers.get("set-cookie")->find("abcdefghij"), std::string::npos);
+}
+
+TEST(Cassette, AMaskOfAnotherLengthKeepsThePiecesAroundItAndTheirTimes) {
+  Recording r = streamed();
+  RedactionPolicy policy;
+  policy.redactor.add_secret("hunter2-correct-horse-battery");
+  const std::string encoded = core::base64_encode("hunter2-correct-horse-battery");
+  const std::string first = "data: {\"a\":1}\n\n";
+  const std::string second = "data: {\"b\":\"" + encoded + "\"}\n\n";
+  const std::string third = "data: [DONE]\n\n";
+  r.response.body = first + second + third;
+  r.response.arrivals = {
+      {10, first.size()}, {20, first.size() + second.size()}, {30, r.response.body.size()}};
+  redact(r, policy);
+  EXPECT_EQ(r.response.body.find(encoded), std::string::npos);
+  ASSERT_EQ(r.response.arrivals.size(), 3u);
+  EXPECT_EQ(r.response.arrivals[0].end, first.size());  // before the change: as it was
+  EXPECT_DOUBLE_EQ(r.response.arrivals[1].at_ms, 20);
+  EXPECT_EQ(r.response.arrivals[2].end, r.response.body.size());
+  EXPECT_EQ(r.response.body.substr(r.response.arrivals[1].end), third);  // after it: shifted, whole
+}
+
+TEST(Cassette, AQueryCredentialEchoedInTheAnswerIsMaskedThereToo) {
+  Recording r = streamed();
+  r.request.url = "/v1/models?key=AIzaSyEchoedKey1234567890";
+  r.response.arrivals.clear();
+  r.response.body = R"({"next":"/v1/models?page=2&key=AIzaSyEchoedKey1234567890"})";
+  redact(r, {});
+  EXPECT_EQ(to_json(r).dump().find("EchoedKey"), std::string::npos) << to_json(r).dump();
 }
 
 }  // namespace

@@ -214,6 +214,35 @@ TEST_F(Replay, ANearMissIsDescribedInTheKeysOwnTerms) {
             "the x-tenant header is '', not 'b'");
 }
 
+TEST_F(Replay, ACredentialHeaderThatDiffersIsNeverQuoted) {
+  auto recorded = plain(kAsk, 200, "{}");
+  recorded.request.headers.add("X-Api-Key", "sk-recorded-key-0123456789abcdef");
+  cassette::redact(recorded, {});
+  write({recorded});
+  ReplayOptions by_key;
+  by_key.key = {"method", "path", "header:x-api-key"};
+  auto mock = app(by_key);
+  const auto answer =
+      mock.post("/v1/chat/completions", kAsk, {{"X-Api-Key", "sk-live-other-key-9876543210"}});
+  EXPECT_EQ(answer.json()["nearest_recording"]["difference"], "the x-api-key header differs");
+  EXPECT_EQ(answer.body.find("9876543210"), std::string::npos) << answer.body;
+  EXPECT_EQ(
+      mock.post("/v1/chat/completions", kAsk, {{"X-Api-Key", "sk-recorded-key-0123456789abcdef"}}).status,
+      200)
+      << "the same key matches by its mark";
+}
+
+TEST_F(Replay, StrictStubsLeaveUnmatchedRequestsToTheRecordings) {
+  write({plain(kAsk, 200, R"({"id":"recorded"})")});
+  auto options = MockApp::default_options();
+  options.replay = {dir_.string()};
+  options.strict_stubs = true;
+  options.stubs.push_back(
+      nlohmann::json::parse(R"({"request": {"path": "/v1/models"}, "response": {"json": {}}})"));
+  MockApp mock(std::move(options));
+  EXPECT_EQ(mock.post("/v1/chat/completions", kAsk).json()["id"], "recorded");
+}
+
 TEST_F(Replay, ArraysOfIgnoredFieldsAreLeftOutWhole) {
   write({plain(R"({"model":"m","tags":["a","b","c"],"messages":[]})", 200, R"({"ok":1})")});
   ReplayOptions options;
@@ -247,7 +276,13 @@ TEST_F(Replay, PlayedAtOnceAStreamAnnouncesThatItHasNoPace) {
 }
 
 TEST_F(Replay, BadInputIsRefusedWhenTheMockStarts) {
-  EXPECT_THROW(ReplayStore({dir_.string()}, ReplayOptions{}), std::invalid_argument);  // an empty folder
+  {
+    auto empty = app();  // an empty folder (a first --replay DIR --record DIR): every request unmatched
+    const auto answer = empty.post("/v1/chat/completions", kAsk);
+    EXPECT_EQ(answer.status, 404);
+    EXPECT_NE(answer.json()["error"]["message"].get<std::string>().find("There are no recordings"),
+              std::string::npos);
+  }
   std::ofstream(dir_ / "bad.jsonl") << "{\"cassette\": 1}\n";
   ReplayOptions options;
   EXPECT_THROW(ReplayStore({dir_.string()}, options), core::LoadError);
