@@ -54,6 +54,14 @@ bool clean_field(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
+// A field name (RFC 9110 token), as the cassette's schema has it.
+bool token(std::string_view text) {
+  return !text.empty() && text.size() <= 256 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("!#$%&'*+.^_`|~-").find(c) != std::string_view::npos;
+  });
+}
+
 core::Headers har_headers(const core::Document& har, const json& list, const std::string& pointer) {
   core::Headers out;
   if (!list.is_array()) return out;
@@ -62,9 +70,10 @@ core::Headers har_headers(const core::Document& har, const json& list, const std
     const std::string name = text_of(field, "name");
     if (name.empty() || name.front() == ':') continue;  // HTTP/2 pseudo-headers are not fields
     const std::string value = text_of(field, "value");
-    if (!clean_field(name) || !clean_field(value))
-      throw core::LoadError(har.source.file(), har.source.value_at(pointer),
-                            "a header holds a line break or NUL, which no HTTP field can");
+    if (!token(name) || !clean_field(value))
+      throw core::LoadError(
+          har.source.file(), har.source.value_at(pointer),
+          "a header name that is not a token, or a value with a line break or NUL: no HTTP field");
     out.add(name, value);
   }
   return out;
@@ -136,9 +145,10 @@ Recording har_entry(const core::Document& har, const json& entry, const std::str
                           "not an HTTP status: " + std::to_string(status));
   out.response.status = static_cast<int>(status);
   out.response.reason = text_of(response, "statusText");
-  if (!clean_field(out.response.reason) || !clean_field(out.request.method) || !clean_field(out.request.url))
+  if (!clean_field(out.response.reason) || out.response.reason.size() > 200 || !token(out.request.method) ||
+      out.request.method.size() > 32 || !clean_field(out.request.url))
     throw core::LoadError(har.source.file(), har.source.value_at(pointer),
-                          "a method, URL or status text holds a line break or NUL");
+                          "a method that is not a token, or a URL or status text with a line break or NUL");
   out.response.headers = har_headers(har, response.value("headers", json()), pointer + "/response/headers");
   har_content(har, response, pointer, out);
   if (const auto timings = entry.find("timings"); timings != entry.end() && timings->is_object())
@@ -149,31 +159,37 @@ Recording har_entry(const core::Document& har, const json& entry, const std::str
   return out;
 }
 
-// Reads one response head ("HTTP/1.1 200 OK", fields, blank line) off the front of `text`.
-void read_head(std::string_view& text, RecordedResponse& response) {
+// Reads one response head ("HTTP/1.1 200 OK", fields, blank line) off the front of `text`; `line` counts the
+// capture's lines, for errors.
+void read_head(std::string_view& text, RecordedResponse& response, const std::string& file,
+               std::uint32_t& line) {
   bool first = true;
   while (!text.empty()) {
+    ++line;
     const auto end = text.find('\n');
-    std::string_view line = text.substr(0, end);
+    std::string_view one = text.substr(0, end);
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    if (line.empty()) return;
+    if (one.ends_with('\r')) one.remove_suffix(1);
+    if (one.empty()) return;
+    if (!clean_field(one)) throw core::LoadError(file, {line, 1}, "a head line holds a stray CR or NUL");
     if (first) {
       first = false;
-      const auto space = line.find(' ');
-      const std::string_view rest = space == std::string_view::npos ? "" : line.substr(space + 1);
-      response.status = 0;
-      for (std::size_t i = 0; i < rest.size() && i < 3 && rest[i] >= '0' && rest[i] <= '9'; ++i)
-        response.status = response.status * 10 + (rest[i] - '0');
-      response.reason = std::string(rest.size() > 4 ? rest.substr(4) : "");
+      const auto space = one.find(' ');
+      const std::string_view rest = space == std::string_view::npos ? "" : one.substr(space + 1);
+      const bool digits = rest.size() >= 3 && std::all_of(rest.begin(), rest.begin() + 3,
+                                                          [](char c) { return c >= '0' && c <= '9'; });
+      response.status = digits ? std::stoi(std::string(rest.substr(0, 3))) : 0;
+      if (response.status < 100) throw core::LoadError(file, {line, 1}, "not an HTTP status line");
+      response.reason = std::string(rest.size() > 4 ? rest.substr(4, 200) : "");
       continue;
     }
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) continue;
-    std::string_view value = line.substr(colon + 1);
+    const auto colon = one.find(':');
+    if (colon == std::string_view::npos || !token(one.substr(0, colon)))
+      throw core::LoadError(file, {line, 1}, "not a header field (NAME: value)");
+    std::string_view value = one.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
       value.remove_prefix(1);
-    response.headers.add(std::string(line.substr(0, colon)), std::string(value));
+    response.headers.add(std::string(one.substr(0, colon)), std::string(value));
   }
 }
 
@@ -235,9 +251,10 @@ Recording load_raw_capture(std::string_view text, const std::string& file) {
   out.recorder = "raw capture";
   if (text.starts_with("HTTP/")) {
     // `curl -i` prints every head it got (a 100 Continue, a proxy's CONNECT answer) before the final one.
+    std::uint32_t line = 0;
     do {
       out.response.headers = {};
-      read_head(text, out.response);
+      read_head(text, out.response, file, line);
     } while (text.starts_with("HTTP/"));
   } else {
     out.head_known = false;

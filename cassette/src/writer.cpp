@@ -252,8 +252,8 @@ Writer::Writer(std::filesystem::path file, RedactionPolicy policy, std::size_t m
       max_bytes_(max_bytes) {
   std::error_code ec;
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path(), ec);
-  const std::ofstream touch(file_, std::ios::binary | std::ios::app);
-  if (!touch)
+  out_.open(file_, std::ios::binary | std::ios::app);  // open for the writer's life: one write per line
+  if (!out_)
     throw std::runtime_error("cannot write recordings to " + file_.string() +
                              (ec ? ": " + ec.message() : std::string(": not a writable file")));
 }
@@ -275,10 +275,9 @@ bool Writer::write(Recording recording) {
     last_error_ = "the cassette reached its bound of " + std::to_string(max_bytes_ >> 20) + " MiB";
     return false;
   }
-  std::ofstream out(file_, std::ios::binary | std::ios::app);
-  out << line;
-  out.flush();
-  if (!out) {
+  out_ << line;
+  out_.flush();
+  if (!out_) {
     stopped_ = true;
     last_error_ = "cannot append to " + file_.string();
     return false;

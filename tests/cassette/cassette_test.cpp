@@ -144,6 +144,11 @@ TEST(Cassette, ARawCaptureReadsWithOrWithoutItsHead) {
   EXPECT_EQ(*with_head.response.headers.get("content-type"), "text/event-stream");
   EXPECT_TRUE(with_head.response.body.starts_with("data: {"));
   EXPECT_EQ(with_head.request.url, "/v1/chat/completions");
+  // Found by fuzzing: a head line with a stray CR would be written as a header no cassette may hold.
+  EXPECT_THROW(
+      load_raw_capture("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\rx\n\ndata: 1\n\n", "cr.sse"),
+      core::LoadError);
+  EXPECT_THROW(load_raw_capture("HTTP/1.1 20 OK\r\n\r\n", "status.sse"), core::LoadError);
   const auto bare =
       load_raw_capture("event: response.created\ndata: {\"type\":\"response.created\"}\n\n", "r.sse");
   EXPECT_FALSE(bare.head_known);

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -142,6 +143,7 @@ class Writer {
 
  private:
   std::filesystem::path file_;
+  std::ofstream out_;  // guarded by mutex_
   RedactionPolicy policy_;
   std::vector<core::JsonPath> fields_;
   std::size_t max_bytes_;
