@@ -22,23 +22,31 @@ bool is_recording_file(const fs::path& path) {
   return ext == ".jsonl" || ext == ".har" || ext == ".sse";
 }
 
+// The next line of `text` without its LF or CRLF; `text` keeps what follows. `ended`: it had its LF.
+std::string_view take_line(std::string_view& text, bool& ended) {
+  const auto end = text.find('\n');
+  std::string_view line = text.substr(0, end);
+  ended = end != std::string_view::npos;
+  text.remove_prefix(ended ? end + 1 : text.size());
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  return line;
+}
+
 std::vector<Recording> load_jsonl(std::string_view text, const std::string& file, const LoadLimits& limits) {
   const LineReader reader;
   std::vector<Recording> out;
   std::size_t line = 0;
   while (!text.empty()) {
     ++line;
-    const auto end = text.find('\n');
-    std::string_view one = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    if (one.ends_with('\r')) one.remove_suffix(1);
+    bool ended = false;
+    const std::string_view one = take_line(text, ended);
     if (one.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (out.size() >= limits.max_recordings)
       throw core::LoadError(file, {static_cast<std::uint32_t>(line), 1},
                             "more than " + std::to_string(limits.max_recordings) + " recordings");
     // A last line without its newline that is not JSON was being written when its recorder stopped: every
     // line before it is whole, and it is left out.
-    if (end == std::string_view::npos && core::parse_untrusted_json(one).is_discarded()) break;
+    if (!ended && core::parse_untrusted_json(one).is_discarded()) break;
     out.push_back(reader.read(one, file, line));
   }
   return out;
@@ -166,10 +174,8 @@ void read_head(std::string_view& text, RecordedResponse& response, const std::st
   bool first = true;
   while (!text.empty()) {
     ++line;
-    const auto end = text.find('\n');
-    std::string_view one = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    if (one.ends_with('\r')) one.remove_suffix(1);
+    bool ended = false;
+    const std::string_view one = take_line(text, ended);
     if (one.empty()) return;
     if (!clean_field(one)) throw core::LoadError(file, {line, 1}, "a head line holds a stray CR or NUL");
     if (first) {

@@ -79,36 +79,24 @@ std::vector<std::string> query_credentials(std::string_view url) {
   std::vector<std::string> out;
   const auto question = url.find('?');
   if (question == std::string_view::npos) return out;
-  for (std::size_t start = question + 1; start < url.size();) {
-    const std::size_t end = std::min(url.find('&', start), url.size());
-    const std::size_t equals = url.find('=', start);
-    if (equals < end && is_credential(url.substr(start, equals - start)) && equals + 1 < end)
-      out.emplace_back(url.substr(equals + 1, end - equals - 1));
-    start = end + 1;
-  }
+  const std::string_view query = url.substr(question + 1);
+  for (const auto& [at, size] : credential_values(query))
+    out.emplace_back(query.substr(at, size));
   return out;
 }
 
-// ?api_key=...&token=...: a query parameter named like a credential is masked whole, keeping its shape.
+// ?api_key=...&token=...: a query parameter named like a credential is masked whole, keeping its length.
 bool mask_query(std::string& url) {
   const auto question = url.find('?');
   if (question == std::string::npos) return false;
-  bool masked = false;
-  std::size_t start = question + 1;
-  while (start < url.size()) {
-    const std::size_t end = std::min(url.find('&', start), url.size());
-    const std::size_t equals = url.find('=', start);
-    if (equals < end && is_credential(std::string_view(url).substr(start, equals - start)) &&
-        equals + 1 < end) {
-      const std::string value = url.substr(equals + 1, end - equals - 1);
-      std::string shaped = core::mask_secret_in_shape(value);
-      if (shaped == value) shaped.assign(value.size(), 'x');
-      url.replace(equals + 1, value.size(), shaped);
-      masked = true;
-    }
-    start = end + 1;
+  const auto values = credential_values(std::string_view(url).substr(question + 1));
+  for (const auto& [at, size] : values) {
+    const std::string value = url.substr(question + 1 + at, size);
+    std::string shaped = core::mask_secret_in_shape(value);
+    if (shaped == value) shaped.assign(value.size(), 'x');
+    url.replace(question + 1 + at, size, shaped);
   }
-  return masked;
+  return !values.empty();
 }
 
 // The arrivals of `before` moved onto `after`, a masked copy of it: bounds in the unchanged head stay, bounds
@@ -223,6 +211,18 @@ void redact_with(Recording& recording, const RedactionPolicy& policy,
 }
 
 }  // namespace
+
+std::vector<std::pair<std::size_t, std::size_t>> credential_values(std::string_view query) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t start = 0; start < query.size();) {
+    const std::size_t end = std::min(query.find('&', start), query.size());
+    const std::size_t equals = query.find('=', start);
+    if (equals < end && is_credential(query.substr(start, equals - start)) && equals + 1 < end)
+      out.emplace_back(equals + 1, end - equals - 1);
+    start = end + 1;
+  }
+  return out;
+}
 
 bool is_credential(std::string_view header_name) {
   return core::is_credential_header(header_name) || core::looks_like_credential_header(header_name);

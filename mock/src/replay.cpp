@@ -43,16 +43,10 @@ std::string_view query_of(std::string_view target) {
 // The query as a key compares it: a credential's value is masked in a recording, so it is left out on both
 // sides ("a=1&api_key=" for "a=1&api_key=sk-...").
 std::string comparable_query(std::string_view query) {
-  std::string out;
-  for (std::size_t start = 0; start <= query.size();) {
-    const std::size_t end = std::min(query.find('&', start), query.size());
-    const std::string_view item = query.substr(start, end - start);
-    const std::size_t equals = item.find('=');
-    const bool secret = equals != std::string_view::npos && cassette::is_credential(item.substr(0, equals));
-    out.append(secret ? item.substr(0, equals + 1) : item);
-    if (end < query.size()) out += '&';
-    start = end + 1;
-  }
+  std::string out(query);
+  const auto values = cassette::credential_values(query);
+  for (auto it = values.rbegin(); it != values.rend(); ++it)  // the last first: offsets stay right
+    out.erase(it->first, it->second);
   return out;
 }
 
@@ -130,8 +124,26 @@ std::string credential_marks(const std::vector<std::pair<std::string, std::strin
 
 }  // namespace
 
+namespace {
+
+std::vector<cassette::Recording> load_all(const std::vector<std::string>& paths) {
+  std::vector<cassette::Recording> out;
+  for (const auto& path : paths) {
+    auto loaded = cassette::load(path);
+    std::move(loaded.begin(), loaded.end(), std::back_inserter(out));
+  }
+  return out;
+}
+
+}  // namespace
+
 ReplayStore::ReplayStore(const std::vector<std::string>& paths, ReplayOptions options)
-    : options_(std::move(options)), enabled_(!paths.empty()) {
+    : ReplayStore(load_all(paths), std::move(options)) {
+  enabled_ = !paths.empty();
+}
+
+ReplayStore::ReplayStore(std::vector<cassette::Recording> recordings, ReplayOptions options)
+    : options_(std::move(options)), enabled_(true), recordings_(std::move(recordings)) {
   check_key(options_.key);
   for (const auto& field : options_.ignore) {
     try {
@@ -139,10 +151,6 @@ ReplayStore::ReplayStore(const std::vector<std::string>& paths, ReplayOptions op
     } catch (const core::JsonPathError& e) {
       throw std::invalid_argument("--replay-ignore '" + field + "' is not JSONPath: " + e.what());
     }
-  }
-  for (const auto& path : paths) {
-    auto loaded = cassette::load(path);
-    std::move(loaded.begin(), loaded.end(), std::back_inserter(recordings_));
   }
   // A field masked when it was recorded cannot match what a client sends: it is left out of every key.
   std::set<std::string> masked;

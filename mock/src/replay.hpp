@@ -23,6 +23,8 @@ class ReplayStore {
   // Loads every path (cassette files or folders); throws core::LoadError for a malformed one and
   // std::invalid_argument for a key part or ignored field that cannot be.
   ReplayStore(const std::vector<std::string>& paths, ReplayOptions options);
+  // The same over recordings already read (enabled: they answer, even none of them).
+  ReplayStore(std::vector<cassette::Recording> recordings, ReplayOptions options);
 
   // Whether --replay was given (its paths may have held nothing yet: then every request is unmatched).
   bool enabled() const { return enabled_; }

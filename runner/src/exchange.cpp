@@ -257,6 +257,14 @@ json Exchange::message_view() const {
   return view;
 }
 
+json unstreamed(json request) {
+  if (request.is_object()) {
+    request.erase("stream");
+    request.erase("stream_options");
+  }
+  return request;
+}
+
 void finish_exchange(Exchange& exchange) {
   exchange.event_json.clear();
   for (const auto& event : exchange.events) {

@@ -60,6 +60,10 @@ struct Exchange {
   nlohmann::json events_view() const;
 };
 
+// A request's body without streaming (no `stream`, no `stream_options`): what a stream's twin asks, and how
+// a recorded twin is recognised.
+nlohmann::json unstreamed(nlohmann::json request);
+
 // Fills the parsed views once the response is complete.
 void finish_exchange(Exchange& exchange);
 

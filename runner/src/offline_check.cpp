@@ -30,15 +30,6 @@ bool reads_head(std::string_view id) {
          id.starts_with("ratelimit.");
 }
 
-// The request a streamed one would be without streaming: what a twin was sent as.
-json unstreamed(json request) {
-  if (request.is_object()) {
-    request.erase("stream");
-    request.erase("stream_options");
-  }
-  return request;
-}
-
 // The non-streamed answers of a file, by what they were asked: where a streamed request finds its twin.
 class Twins {
  public:

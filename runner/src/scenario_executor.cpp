@@ -356,9 +356,8 @@ class StepRunner {
   Exchange without_stream(const Exchange& streamed) {
     Exchange twin;
     twin.request = streamed.request;
-    twin.request_json = streamed.request_json;
+    twin.request_json = unstreamed(streamed.request_json);
     twin.request_json["stream"] = false;
-    twin.request_json.erase("stream_options");
     twin.request.body = twin.request_json.dump();
     send(twin, client_);
     wait_out_429(twin, client_);

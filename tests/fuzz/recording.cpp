@@ -1,5 +1,6 @@
 // Property: whatever a recording file holds, reading it throws only core::LoadError; a recording read back
-// from its own cassette line is the same, byte for byte; judging it offline and replaying it never throw.
+// from its own cassette line is the same, byte for byte; judging it offline and replaying it never throw, and
+// replay matches each recording to its own request (and describes a near miss without throwing).
 //
 // Input: the first byte picks the reader (0 a cassette line, 1 a HAR file, 2 a raw SSE capture), the rest
 // is the file's text.
@@ -66,6 +67,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(same(back, cassette::parse_line(cassette::to_json(back).dump(), "thrice.jsonl", 1)),
             "a recording written twice is the same");
     (void)mock::replay_reply(recording, 0, "http://127.0.0.1:1");
+  }
+  // Replay: a recording answers its own request; a near miss is described without throwing.
+  mock::ReplayStore store(recordings, mock::ReplayOptions{});
+  for (const auto& recording : recordings) {
+    mock::Request request;
+    request.method = recording.request.method;
+    request.target = recording.request.url;
+    const auto question = request.target.find('?');
+    request.path = request.target.substr(0, question);
+    if (question != std::string_view::npos) request.query = request.target.substr(question + 1);
+    for (const auto& [name, value] : recording.request.headers)
+      request.headers.emplace_back(name, value);
+    request.body = recording.request.body;
+    require(store.match(request) != nullptr, "a recording answers its own request");
+    const std::string other = recording.request.body + "{\"x\":1}";
+    request.body = other;
+    if (store.match(request) == nullptr) (void)store.nearest(request);
   }
   runner::OfflineOptions options;  // each recording's own profile: an unknown one is a usage error
   // Every catalog check, but not schema.response: compiling the OpenAPI description per input would make this

@@ -114,6 +114,10 @@ struct RedactionPolicy {
 // Whether a header carries credentials (the usual ones, or a name like x-portkey-api-key): masked whole in a
 // cassette, and what replay tells recordings apart by.
 bool is_credential(std::string_view header_name);
+// Where the values of query parameters named like credentials lie in `query` (offset, length):
+// "a=1&api_key=sk-x" -> {{12, 4}}. What the writer masks and replay leaves out of its key.
+std::vector<std::pair<std::size_t, std::size_t>> credential_values(std::string_view query);
+
 // The mark a masked credential keeps in a cassette ("Bearer *** #9f86d081"): the first 8 hex digits of its
 // token's SHA-256, kept for tokens of 20 characters or more only (a short one could be guessed from it). A
 // replay tells two keys apart by it without either being written down.
