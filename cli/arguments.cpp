@@ -69,9 +69,11 @@ std::chrono::milliseconds Arguments::duration(const std::string& name, std::chro
   // Whole milliseconds: "500us" would round to 0, which means "no limit", so it is refused, not rounded.
   const bool parsed = seconds && *seconds >= 0 && *seconds <= 1e9 && (*seconds == 0 || *seconds >= 0.001);
   const std::chrono::milliseconds value(parsed ? static_cast<std::int64_t>(*seconds * 1000) : -1);
-  if (!parsed || value < min || value > max) {
-    throw UsageError(name + " expects a duration such as 90s, 30m or 2h, got '" + *text + "'");
-  }
+  if (!parsed) throw UsageError(name + " expects a duration such as 90s, 30m or 2h, got '" + *text + "'");
+  if (value < min || value > max)
+    throw UsageError(name + " takes " + core::format_go_duration(static_cast<double>(min.count()) / 1000) +
+                     " to " + core::format_go_duration(static_cast<double>(max.count()) / 1000) + ", got '" +
+                     *text + "'");
   return value;
 }
 

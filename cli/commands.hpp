@@ -18,8 +18,14 @@ int schema_main(const Args& args);
 int report_main(const Args& args);
 int checks_main(const Args& args);
 int check_main(const Args& args);
+int gate_main(const Args& args);
 
-// Parses with `spec`, prints --help, turns UsageError and configuration errors into exit code 2.
-int run_command(const Command& spec, const Args& args, const std::function<int(const Arguments&)>& body);
+// The whole argument list once the first parse is known (a gate file's settings put before the options).
+using ArgumentSource = std::function<Args(const Arguments& parsed, const Args& given)>;
+
+// Parses with `spec` (again over what `more` returns, when given), prints --help, turns UsageError and
+// configuration errors into exit code 2.
+int run_command(const Command& spec, const Args& args, const std::function<int(const Arguments&)>& body,
+                const ArgumentSource& more = {});
 
 }  // namespace gatecheck::cli

@@ -18,6 +18,8 @@ struct Subcommand {
 
 constexpr Subcommand kSubcommands[] = {
     {"run", "Run conformance suites against a gateway, or against the embedded mock", run_main},
+    {"gate", "Gate a gateway: the mock as its upstream, the suites through it, checks on what it forwarded",
+     gate_main},
     {"mock", "Serve the OpenAI-compatible mock (profiles, fault modes, deterministic output)", mock_main},
     {"schema", "Validate JSON with JSON Schema 2020-12 / OpenAPI 3.1, lint OpenAPI documents", schema_main},
     {"report", "Convert and merge run reports (JSON to JUnit, HTML, Markdown)", report_main},
@@ -41,9 +43,11 @@ void print_help() {
 
 }  // namespace
 
-int run_command(const Command& spec, const Args& args, const std::function<int(const Arguments&)>& body) {
+int run_command(const Command& spec, const Args& args, const std::function<int(const Arguments&)>& body,
+                const ArgumentSource& more) {
   try {
-    const Arguments parsed = spec.parse(args);
+    Arguments parsed = spec.parse(args);
+    if (more && !parsed.help()) parsed = spec.parse(more(parsed, args));
     if (parsed.help()) {
       std::cout << spec.help();
       return kExitPassed;

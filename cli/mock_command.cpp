@@ -42,7 +42,8 @@ Command mock_spec() {
       .flag("--replay-fallthrough",
             "An unmatched request gets a generated answer (default: a 404 naming the nearest recording)")
       .option("--journal-size", "N", "Requests kept for /admin/requests (default 1000)")
-      .option("--journal-body-bytes", "N", "Bytes of each request body kept in the journal (default 65536)")
+      .option("--journal-body-bytes", "N",
+              "Bytes of each request body and of each answer kept in the journal (default 65536)")
       .option("--threads", "N", "Worker threads (default: one per core)")
       .repeated("--fault", "NAME[=N]", "Apply a fault to every request (see --list-faults)")
       .repeated("--key", "KEY[:PLAN]", "Accept only these API keys (default: any non-empty key)")

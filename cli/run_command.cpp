@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "report_files.hpp"
+#include "run_options.hpp"
 
 namespace gatecheck::cli {
 namespace {
@@ -74,25 +75,6 @@ Command run_spec() {
                "  gatecheck run suites/openai/streaming.yaml --mock-fault no-done   # watch a check fail");
 }
 
-std::pair<std::string, std::string> split_once(const std::string& text, char separator,
-                                               const std::string& option) {
-  const auto at = text.find(separator);
-  if (at == std::string::npos || at == 0)
-    throw UsageError(option + " expects A" + std::string(1, separator) + "B, got '" + text + "'");
-  return {text.substr(0, at), text.substr(at + 1)};
-}
-
-runner::Shard parse_shard(const std::string& text) {
-  const auto [index, count] = split_once(text, '/', "--shard");
-  try {
-    runner::Shard shard{static_cast<unsigned>(std::stoul(index)), static_cast<unsigned>(std::stoul(count))};
-    if (shard.count == 0 || shard.index == 0 || shard.index > shard.count) throw std::out_of_range("shard");
-    return shard;
-  } catch (const std::exception&) {
-    throw UsageError("--shard expects I/N with 1 <= I <= N, got '" + text + "'");
-  }
-}
-
 // A target that cannot be talked to would fail every scenario for one reason: say it once, with what was
 // seen, and exit 3. That is: it does not resolve or refuses, its TLS handshake fails or never completes, or
 // it accepts TCP and never sends a status line (or closes without one). Anything HTTP-shaped is reachable.
@@ -130,56 +112,6 @@ std::optional<std::string> unreachable(const runner::RunOptions& options) {
     default:
       return std::nullopt;  // protocol: it sent bytes; the scenarios show them
   }
-}
-
-// Who gatecheck is to the target: the key, extra headers, model overrides.
-void read_credentials(const Arguments& a, runner::RunOptions& options) {
-  if (const auto key = a.value("--api-key")) options.api_key = *key;
-  if (const auto name = a.value("--api-key-env")) {
-    const char* value = std::getenv(name->c_str());
-    if (value == nullptr || *value == '\0') throw UsageError("--api-key-env: $" + *name + " is not set");
-    options.api_key = value;
-  }
-  for (const auto& header : a.values("--header")) {
-    auto [name, value] = split_once(header, ':', "--header");
-    while (!value.empty() && value.front() == ' ')
-      value.erase(0, 1);
-    options.extra_headers.add(name, value);
-  }
-  for (const auto& model : a.values("--model")) {
-    auto [role, name] = split_once(model, '=', "--model");
-    options.models[role] = name;
-  }
-}
-
-runner::RunOptions read_options(const Arguments& a) {
-  runner::RunOptions options;
-  options.tool_version = GATECHECK_VERSION;
-  options.profile = vendor::load_profile(a.value("--profile").value_or("openai"));
-  read_credentials(a, options);
-  options.timeout = std::chrono::milliseconds(a.integer("--timeout", 30, 1, 3600) * 1000);
-  options.max_duration = a.duration("--max-duration", options.max_duration, std::chrono::milliseconds(0),
-                                    std::chrono::hours(72));
-  options.max_response_bytes =
-      static_cast<std::size_t>(a.integer("--max-response-mb", 16, 1, 4096)) * 1024 * 1024;
-  options.jobs = static_cast<unsigned>(a.integer("--jobs", 4, 1, 256));
-  if (const auto shard = a.value("--shard")) options.shard = parse_shard(*shard);
-  options.tags = a.list("--tags");
-  options.grep = a.value("--grep").value_or("");
-  const auto fail_on = runner::parse_severity(a.value("--fail-on").value_or("must"));
-  if (!fail_on) throw UsageError("--fail-on takes must or should");
-  options.fail_on = *fail_on;
-  options.openapi_path = a.value("--openapi").value_or("");
-  options.verify_tls = !a.flag("--insecure");
-  options.target_is_mock = a.flag("--mock-target");
-  options.admin_token = a.value("--admin-token").value_or("");
-  options.mock_url = a.value("--mock-url").value_or("");
-  options.spare_api_key = a.value("--spare-api-key").value_or("");
-  options.receiver_bind = a.value("--receiver-bind").value_or("127.0.0.1");
-  options.receiver_url = a.value("--receiver-url").value_or("");
-  options.record_dir = a.value("--record").value_or("");
-  options.record_redact_fields = a.json_paths("--redact-field");
-  return options;
 }
 
 std::vector<runner::Suite> read_suites(const Arguments& a, const vendor::Profile& profile) {
@@ -238,21 +170,6 @@ std::optional<std::string> checked_target(const Arguments& a, const std::string&
   return target;
 }
 
-runner::RunReport run_with_progress(const std::vector<runner::Suite>& suites,
-                                    const runner::RunOptions& options) {
-  const bool terminal = isatty(STDERR_FILENO) == 1;
-  runner::RunReport report;
-  try {
-    report = runner::run(suites, options, [&](const runner::Progress& progress) {
-      if (terminal) std::cerr << "\r\033[K" << reports::progress_line(progress) << std::flush;
-    });
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  if (terminal) std::cerr << "\r\033[K";
-  return report;
-}
-
 int run(const Arguments& a) {
   runner::RunOptions options = read_options(a);
   const ReportFiles outputs = read_report_files(a);
@@ -270,6 +187,7 @@ int run(const Arguments& a) {
     embedded->start();
     options.target = embedded->url();
     options.target_is_mock = true;
+    options.embedded_mock = true;
   }
   const runner::RunReport report = run_with_progress(suites, options);
   if (embedded) embedded->stop();

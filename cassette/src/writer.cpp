@@ -17,7 +17,6 @@ namespace {
 using nlohmann::json;
 
 // Tokens shorter than this keep no mark: a short secret could be guessed from it.
-constexpr std::size_t kMarkedTokenLength = 20;
 
 void note(Recording& recording, std::string what) {
   if (std::find(recording.redactions.begin(), recording.redactions.end(), what) == recording.redactions.end())
@@ -238,6 +237,11 @@ std::string credential_mark_of(std::string_view header_value) {
       header_value.find("***") != std::string_view::npos)
     return std::string(header_value.substr(at + 2));
   if (header_value.find("***") != std::string_view::npos) return {};  // masked, and too short to mark
+  return credential_mark(header_value);
+}
+
+std::string kept_mark(std::string_view header_value) {
+  if (credential_token(header_value).size() < kMarkedTokenLength) return {};
   return credential_mark(header_value);
 }
 

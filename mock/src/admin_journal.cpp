@@ -25,10 +25,12 @@ struct PatternQuery {
 PatternQuery pattern_query(const AdminCall& call, bool limited) {
   const json body = object_body(call);
   for (const auto& [name, value] : body.items())
-    if (name != "request" && name != "since" && !(limited && name == "limit"))
+    if (name != "request" && name != "since" && !(limited && (name == "limit" || name == "misses")))
       throw Rejected{ApiError::invalid(
-          "Unknown parameter '" + name + "'; known: request, since" + (limited ? ", limit." : "."), name,
-          "unknown_parameter")};
+          "Unknown parameter '" + name + "'; known: request, since" + (limited ? ", limit, misses." : "."),
+          name, "unknown_parameter")};
+  if (const auto it = body.find("misses"); it != body.end() && !it->is_boolean())
+    throw Rejected{ApiError::invalid("'misses' must be true or false.", "misses", "invalid_value")};
   PatternQuery out;
   try {
     // A pattern alone is checked as the request of a stub, so both read one format.
@@ -83,8 +85,13 @@ Reply list_requests(AdminCall& call) {
   return json_reply(200, call.state.journal.find(query, call.redactor).dump());
 }
 
+// With "misses": true, every entry since, oldest first, each with what it missed of the pattern.
 Reply find_requests(AdminCall& call) {
   PatternQuery found = pattern_query(call, true);
+  if (object_body(call).value("misses", false))
+    return json_reply(
+        200, call.state.journal.explain(found.pattern, found.query.since, found.query.limit, call.redactor)
+                 .dump());
   found.query.pattern = &found.pattern;
   return json_reply(200, call.state.journal.find(found.query, call.redactor).dump());
 }

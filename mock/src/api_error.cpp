@@ -8,6 +8,13 @@ std::string render_error(const vendor::Profile& profile, const ApiError& error, 
   const std::string type = error.type.empty() ? profile.error_type(error.status) : error.type;
   std::string out;
   core::JsonWriter w(out);
+  if (profile.envelope == vendor::ErrorEnvelope::anthropic) {
+    // Anthropic: {"type": "error", "error": {"type", "message"}}; the parameter is named in the message.
+    w.begin_object().key("type").value("error").key("error").begin_object();
+    w.key("type").value(type).key("message").value(error.message);
+    w.end_object().end_object();
+    return out;
+  }
   w.begin_object().key("error").begin_object();
   w.key("message").value(error.message);
   w.key("type").value(type);

@@ -66,6 +66,7 @@ Reply retrieve_response_endpoint(CallContext& context);
 Reply delete_response_endpoint(CallContext& context);
 Reply list_models_endpoint(CallContext& context);
 Reply retrieve_model_endpoint(CallContext& context);
+Reply messages_endpoint(CallContext& context);  // Anthropic's Messages API
 // The discovery documents the profile claims (/openapi.json, /llms.txt, /.well-known/...), or nullopt when
 // the path is not one of them.
 std::optional<Reply> discovery_document(const CallContext& context);

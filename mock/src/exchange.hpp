@@ -63,6 +63,22 @@ struct Delivery {
   std::size_t events = 0;
   int status = 0;
   bool stream = false;
+  // What went out, for the journal (a gateway's test compares what its client saw with it): the reply's
+  // headers, and its whole body or the first `body_bound` bytes of a stream's events as sent, of `body_bytes`
+  // in all. Views into the reply where they can be: the journal copies them into buffers it reuses, so the
+  // hot path allocates nothing for them.
+  const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
+  std::string_view whole;  // a body sent at once
+  std::string streamed;    // a stream's first events
+  std::size_t body_bytes = 0;
+  std::size_t body_bound = 0;
+  void keep(std::string_view bytes) {
+    if (streamed.size() < body_bound) streamed.append(bytes.substr(0, body_bound - streamed.size()));
+    body_bytes += bytes.size();
+  }
+  std::string_view body() const {
+    return whole.empty() ? std::string_view(streamed) : whole.substr(0, body_bound);
+  }
 };
 
 struct Reply;

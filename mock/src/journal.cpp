@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iostream>
 
+#include <gatecheck/cassette/cassette.hpp>
 #include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/json_writer.hpp>
 #include <gatecheck/core/utf8.hpp>
@@ -60,10 +61,36 @@ json optional_ms(const std::optional<double>& value) {
 
 // Served JSON: every header value, the query and the body pass the redactor (keys, tokens, the admin token).
 // What arrived need not be UTF-8 (obs-text in a header, a binary body): repaired, so the answer is JSON.
-json entry_json(const JournalEntry& e, const core::Redactor& redactor) {
+json served_headers(const std::vector<std::pair<std::string, std::string>>& fields,
+                    const core::Redactor& redactor) {
   json headers = json::object();
-  for (const auto& [name, value] : e.headers)
+  for (const auto& [name, value] : fields)
     headers[core::repair_utf8(core::to_lower(name))] = core::repair_utf8(redactor.redact_header(name, value));
+  return headers;
+}
+
+// The credential headers' marks (cassette::kept_mark): a runner tells whether its own key went
+// upstream without the journal ever serving a key.
+json credential_marks(const JournalEntry& e) {
+  json marks = json::object();
+  for (const auto& [name, value] : e.headers)
+    if (cassette::is_credential(name))
+      if (auto mark = cassette::kept_mark(value); !mark.empty())
+        marks[core::to_lower(name)] = std::move(mark);
+  return marks;
+}
+
+// The answer as it went out; null until it has.
+json response_json(const JournalEntry& e, const core::Redactor& redactor) {
+  if (!e.last_byte_ms || !e.response_kept) return nullptr;
+  return {{"headers", served_headers(e.response_headers, redactor)},
+          {"body", core::repair_utf8(redactor.redact(e.response_body))},
+          {"body_bytes", e.response_bytes},
+          {"body_truncated", e.response_body.size() < e.response_bytes}};
+}
+
+json entry_json(const JournalEntry& e, const core::Redactor& redactor) {
+  json headers = served_headers(e.headers, redactor);
   return {{"seq", e.seq},
           {"id", e.id},
           {"method", e.method},
@@ -83,7 +110,9 @@ json entry_json(const JournalEntry& e, const core::Redactor& redactor) {
           {"events", e.stream ? json(e.events) : json(nullptr)},
           {"key_hint", e.key_hint.empty() ? json(nullptr) : json(e.key_hint)},
           {"fault", e.faults.empty() ? json(nullptr) : json(e.faults)},
-          {"stream", e.stream}};
+          {"stream", e.stream},
+          {"credentials", credential_marks(e)},
+          {"response", response_json(e, redactor)}};
 }
 
 }  // namespace
@@ -112,6 +141,10 @@ std::uint64_t Journal::record(const JournalEntry& summary, const Request& reques
   slot.first_byte_ms.reset();
   slot.last_byte_ms.reset();
   slot.events = 0;
+  slot.response_headers.clear();
+  slot.response_body.clear();
+  slot.response_bytes = 0;
+  slot.response_kept = false;
   slot.key_hint = summary.key_hint;
   slot.faults = summary.faults;
   slot.stream = summary.stream;
@@ -128,6 +161,17 @@ void Journal::delivered(std::uint64_t seq, const Delivery& delivery) {
   slot.events = delivery.events;
   if (delivery.status != 0) slot.status = delivery.status;  // a proxied answer's status is known only now
   slot.stream = delivery.stream;
+  if (delivery.headers != nullptr) {
+    // Assigned in place, as a request's are: the slot's strings keep their buffers.
+    slot.response_headers.resize(delivery.headers->size());
+    for (std::size_t i = 0; i < delivery.headers->size(); ++i) {
+      slot.response_headers[i].first.assign((*delivery.headers)[i].first);
+      slot.response_headers[i].second.assign((*delivery.headers)[i].second);
+    }
+  }
+  slot.response_body.assign(delivery.body());
+  slot.response_kept = delivery.headers != nullptr;
+  slot.response_bytes = delivery.body_bytes;
 }
 
 std::vector<JournalEntry> Journal::snapshot(const JournalQuery& query) const {
@@ -156,6 +200,27 @@ std::size_t Journal::count(const JournalQuery& query) const {
   const auto entries = snapshot(all);
   return static_cast<std::size_t>(
       std::count_if(entries.begin(), entries.end(), [&](const JournalEntry& e) { return matches(e, all); }));
+}
+
+json Journal::explain(const RequestPattern& pattern, std::uint64_t since, std::size_t limit,
+                      const core::Redactor& redactor) const {
+  JournalQuery all;
+  all.since = since;
+  all.limit = ring_.size();
+  auto entries = snapshot(all);
+  std::reverse(entries.begin(), entries.end());  // in arrival order: a gateway's attempts as it made them
+  json data = json::array();
+  for (const auto& entry : entries) {
+    if (data.size() == limit) break;
+    const EntryRequest request(entry);
+    json misses = json::array();
+    for (const auto& line : pattern.match(request.view(entry), true).misses)
+      misses.push_back(core::repair_utf8(redactor.redact(line)));  // a miss quotes what arrived
+    json served = entry_json(entry, redactor);
+    served["misses"] = std::move(misses);
+    data.push_back(std::move(served));
+  }
+  return {{"object", "list"}, {"data", std::move(data)}, {"next_seq", next_seq()}};
 }
 
 json Journal::near_misses(const RequestPattern& pattern, std::uint64_t since, std::size_t limit,

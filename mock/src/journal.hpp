@@ -43,6 +43,11 @@ struct JournalEntry {
   // stream carried.
   std::optional<double> first_byte_ms, last_byte_ms;
   std::size_t events = 0;
+  // The answer as it went out (Delivery): its headers and the first journal_body_bytes of its body.
+  std::vector<std::pair<std::string, std::string>> response_headers;
+  std::string response_body;
+  std::size_t response_bytes = 0;
+  bool response_kept = false;  // only with the admin API on, which serves it
   std::string key_hint;
   std::string faults;
   bool stream = false;
@@ -75,6 +80,10 @@ class Journal {
   // The entries nearest to matching `pattern`, nearest first, with why each missed.
   nlohmann::json near_misses(const RequestPattern& pattern, std::uint64_t since, std::size_t limit,
                              const core::Redactor& redactor) const;
+  // Every entry after `since` in arrival order (at most `limit`), each with the criteria of `pattern` it
+  // missed (none: it matched): the attempts one client request caused, judged one by one.
+  nlohmann::json explain(const RequestPattern& pattern, std::uint64_t since, std::size_t limit,
+                         const core::Redactor& redactor) const;
   std::uint64_t next_seq() const;
   void clear();
 

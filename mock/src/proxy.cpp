@@ -1,5 +1,6 @@
 #include "proxy.hpp"
 
+#include <algorithm>
 #include <deque>
 
 #include <gatecheck/core/headers.hpp>
@@ -20,10 +21,24 @@ constexpr std::size_t kMaxHeldBytes = 64 * 1024 * 1024;   // per exchange, not y
 constexpr std::size_t kMaxPoolBytes = 256 * 1024 * 1024;  // over all exchanges
 constexpr auto kPoll = 5ms;                               // how often a stream with nothing new looks again
 
-// Not passed on: what frames the message on its connection, and what addresses or authorises a proxy hop.
-bool hop_by_hop(std::string_view name) {
+// The fields a message's Connection header names: hop-by-hop too (RFC 9110 7.6.1).
+template <class Fields>
+std::vector<std::string> connection_named(const Fields& fields) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : fields)
+    if (core::iequals(name, "connection"))
+      for (auto& item : core::list_items(value))
+        out.push_back(std::move(item));
+  return out;
+}
+
+// Not passed on: what frames the message on its connection, what its Connection header names, and what
+// addresses or authorises a proxy hop.
+bool hop_by_hop(std::string_view name, const std::vector<std::string>& named) {
   return is_framing_header(name) || core::iequals(name, "host") ||
-         core::iequals(name, "proxy-authenticate") || core::iequals(name, "proxy-authorization");
+         core::iequals(name, "proxy-authenticate") || core::iequals(name, "proxy-authorization") ||
+         std::any_of(named.begin(), named.end(),
+                     [&](const std::string& n) { return core::iequals(n, name); });
 }
 
 struct Abandoned {};  // thrown from the body hook: nobody waits for the rest
@@ -165,8 +180,9 @@ class UpstreamAnswer final : public PendingAnswer {
     Reply reply;
     reply.status = exchange_->status;
     reply.origin = url_;
+    const auto named = connection_named(exchange_->headers);
     for (const auto& [name, value] : exchange_->headers)
-      if (!hop_by_hop(name)) reply.headers.emplace_back(name, value);
+      if (!hop_by_hop(name, named)) reply.headers.emplace_back(name, value);
     if (stream) {
       reply.stream = std::make_unique<PassThrough>(exchange_);
     } else {
@@ -222,8 +238,9 @@ net::HttpRequest upstream_request(const Request& request, const ProxyTarget& tar
   out.url = target.url + (path.starts_with('/') ? "" : "/") + std::string(path) +
             (request.query.empty() ? "" : "?" + std::string(request.query));
   // Bytes pass on untouched (and may be recorded): they are asked for without a content coding.
+  const auto named = connection_named(request.headers);
   for (const auto& [name, value] : request.headers)
-    if (!hop_by_hop(name) && !core::iequals(name, "accept-encoding"))
+    if (!hop_by_hop(name, named) && !core::iequals(name, "accept-encoding"))
       out.headers.add(std::string(name), std::string(value));
   for (const auto& [name, value] : target.headers)
     out.headers.set(name, value);

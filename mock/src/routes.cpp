@@ -20,6 +20,7 @@ constexpr Route kRoutes[] = {
     {"POST", "responses", &create_response_endpoint, true, true, "responses"},
     {"GET", "responses/*", &retrieve_response_endpoint, true, true, "responses"},
     {"DELETE", "responses/*", &delete_response_endpoint, true, true, "responses"},
+    {"POST", "messages", &messages_endpoint, true, true, "anthropic.messages"},
     {"GET", "models", &list_models_endpoint, true, true, ""},
     {"GET", "models/*", &retrieve_model_endpoint, true, true, ""},
 };

@@ -331,6 +331,12 @@ struct Server::Impl {
       if (tape) tape->head(reply);
       bool ok = false;
       Delivery delivery;
+      if (!options.admin_token.empty()) {
+        // The answer is kept only where the admin API can read it back: without one it would cost every
+        // request a copy nobody sees.
+        delivery.body_bound = options.journal_body_bytes;
+        delivery.headers = &reply.headers;
+      }
       if (reply.stream) {
         handle->source = reply.stream.get();
         ok = co_await send_stream(stream, timer, reply, keep_alive, message.version(), received, delivery,
@@ -339,6 +345,8 @@ struct Server::Impl {
       } else {
         delivery.first_byte_ms = since(received);
         if (tape) tape->piece(reply.body);
+        if (delivery.headers != nullptr) delivery.whole = reply.body;
+        delivery.body_bytes = reply.body.size();
         ok = co_await send_body(stream, *handle, reply, keep_alive, message.version());
       }
       // An answer the client went away from is not recorded: it says nothing of what answered.
@@ -493,6 +501,7 @@ struct Server::Impl {
         renewed = now;
       }
       if (tape != nullptr) tape->piece(event);
+      delivery.keep(event);
       co_await asio::async_write(stream, http::make_chunk(asio::buffer(event)),
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return false;  // the client went away
@@ -500,6 +509,7 @@ struct Server::Impl {
     }
     if (!held.empty()) {
       if (tape != nullptr) tape->piece(held);
+      delivery.keep(held);
       stream.expires_after(options.write_timeout);
       co_await asio::async_write(stream, http::make_chunk(asio::buffer(held)),
                                  asio::redirect_error(asio::use_awaitable, ec));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <optional>
 #include <utility>  // before Asio: boost/asio/awaitable.hpp uses std::exchange without including it (Boost 1.74)
 #include <variant>
 #include <vector>
@@ -74,10 +75,36 @@ void set_server_name(TlsStream& stream, const std::string& host) {
 #pragma GCC diagnostic pop
 }
 
+// The TLS context, made on the first https connection: building one costs more than a plain request on
+// loopback (OpenSSL 3 loads its providers: 25 ms here), and most of a mock's and a runner's traffic is plain.
+class LazyTls {
+ public:
+  explicit LazyTls(const HttpClientOptions& options) : options_(options) {}
+  // Null, with `error` set, when the CA file cannot be loaded.
+  asio::ssl::context* get(std::string& error) {
+    if (!context_) {
+      context_.emplace(asio::ssl::context::tls_client);
+      context_->set_default_verify_paths();
+      if (!options_.ca_file.empty()) {
+        error_code ec;
+        context_->load_verify_file(options_.ca_file, ec);
+        if (ec) error_ = "cannot load CA file " + options_.ca_file + ": " + ec.message();
+      }
+    }
+    error = error_;
+    return error_.empty() ? &*context_ : nullptr;
+  }
+
+ private:
+  const HttpClientOptions& options_;
+  std::optional<asio::ssl::context> context_;
+  std::string error_;
+};
+
 // One request/response exchange, redirects included.
 class Exchange {
  public:
-  Exchange(asio::io_context& ioc, asio::ssl::context& tls, const HttpClientOptions& options,
+  Exchange(asio::io_context& ioc, LazyTls& tls, const HttpClientOptions& options,
            std::vector<std::unique_ptr<Connection>>& idle, const HttpRequest& request,
            const ResponseHooks& hooks, HttpResponse& response)
       : ioc_(ioc),
@@ -258,7 +285,13 @@ class Exchange {
       co_return connection;
     }
 
-    auto tls_stream = std::make_unique<TlsStream>(std::move(*tcp_stream), tls_);
+    std::string problem;
+    asio::ssl::context* context = tls_.get(problem);
+    if (context == nullptr) {
+      fail(TransportErrorKind::tls, problem);
+      co_return nullptr;
+    }
+    auto tls_stream = std::make_unique<TlsStream>(std::move(*tcp_stream), *context);
     error_code address_ec;
     asio::ip::make_address(url.host, address_ec);
     if (address_ec) {
@@ -485,7 +518,7 @@ class Exchange {
   }
 
   asio::io_context& ioc_;
-  asio::ssl::context& tls_;
+  LazyTls& tls_;
   const HttpClientOptions& options_;
   std::vector<std::unique_ptr<Connection>>& idle_;
   const HttpRequest& request_;
@@ -528,20 +561,12 @@ std::string_view to_string(TransportErrorKind kind) {
 }
 
 struct HttpClient::Impl {
-  explicit Impl(HttpClientOptions opts) : options(std::move(opts)) {
-    tls.set_default_verify_paths();
-    if (!options.ca_file.empty()) {
-      error_code ec;
-      tls.load_verify_file(options.ca_file, ec);
-      if (ec) ca_error = "cannot load CA file " + options.ca_file + ": " + ec.message();
-    }
-  }
+  explicit Impl(HttpClientOptions opts) : options(std::move(opts)) {}
 
   HttpClientOptions options;
   asio::io_context ioc{1};
-  asio::ssl::context tls{asio::ssl::context::tls_client};
+  LazyTls tls{options};
   std::vector<std::unique_ptr<Connection>> idle;
-  std::string ca_error;
 };
 
 HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -559,9 +584,12 @@ void HttpClient::close_idle() {
 
 HttpResponse HttpClient::send(const HttpRequest& request, const ResponseHooks& hooks) {
   HttpResponse response;
-  if (!impl_->ca_error.empty()) {
-    response.error = TransportError{TransportErrorKind::tls, impl_->ca_error};
-    return response;
+  if (request.url.starts_with("https:")) {
+    // A CA file that cannot be loaded is said before any connection is tried.
+    if (std::string problem; impl_->tls.get(problem) == nullptr) {
+      response.error = TransportError{TransportErrorKind::tls, problem};
+      return response;
+    }
   }
   Exchange exchange(impl_->ioc, impl_->tls, impl_->options, impl_->idle, request, hooks, response);
   std::exception_ptr failure;

@@ -105,6 +105,10 @@ Verdict evaluate_check(const CheckInfo& check, const CheckContext& context) {
       if (context.webhook == nullptr)
         return Verdict::not_applicable("judged by expect_webhook steps, not on a response");
       return check.judge(context, nullptr);
+    case CheckScope::upstream:
+      if (context.upstream == nullptr)
+        return Verdict::not_applicable("judged under a step's upstream:, not on a response alone");
+      return check.judge(context, nullptr);
   }
   return Verdict::not_applicable("unknown scope");
 }

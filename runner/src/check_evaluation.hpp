@@ -17,6 +17,7 @@
 namespace gatecheck::runner {
 
 struct WebhookEvidence;
+struct UpstreamEvidence;
 
 struct Verdict {
   enum class Kind { pass, fail, not_applicable };
@@ -41,8 +42,9 @@ struct CheckContext {
   const std::vector<const Exchange*>& exchanges;
   const vendor::Profile& profile;
   std::optional<int> first_event_within_ms;
-  const Exchange* twin = nullptr;            // needs_twin: the request sent again without streaming
-  const WebhookEvidence* webhook = nullptr;  // webhook scope
+  const Exchange* twin = nullptr;              // needs_twin: the request sent again without streaming
+  const WebhookEvidence* webhook = nullptr;    // webhook scope
+  const UpstreamEvidence* upstream = nullptr;  // upstream scope
 };
 
 // Judges `check` by its scope: each exchange in turn (a burst passes when every answer does; the first
@@ -112,5 +114,16 @@ Verdict discovery_api_catalog(const CheckContext& context, const Exchange* excha
 Verdict discovery_agent_card(const CheckContext& context, const Exchange* exchange);
 Verdict discovery_ai_plugin(const CheckContext& context, const Exchange* exchange);
 Verdict discovery_mcp_server_card(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_content_preserved(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_tool_calls_preserved(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_usage_preserved(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_error_preserved(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_retry_after_preserved(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_retry_after_honoured(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_client_key_withheld(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_hop_by_hop_dropped(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_request_id_propagated(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_stream_unbuffered(const CheckContext& context, const Exchange* exchange);
+Verdict upstream_added_latency(const CheckContext& context, const Exchange* exchange);
 
 }  // namespace gatecheck::runner

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 namespace gatecheck::runner {
 
 struct RunEnvironment;
+struct Suite;
+struct Exchange;
 
 class MockSession {
  public:
@@ -26,6 +29,14 @@ class MockSession {
   std::string begin();
   void install(const nlohmann::json& stub, const std::string& location, StepResult& result);
   void verify(const nlohmann::json& spec, const std::string& location, StepResult& result);
+  // Where the journal stands (the last seq it holds); nullopt, and what the admin API said, when it cannot be
+  // read.
+  std::optional<std::uint64_t> mark(std::string& problem);
+  // Judges a step's `upstream:` over the journal entries after `since`: the attempts, each against the
+  // pattern, and the catalog's upstream checks (upstream_checks.hpp) against the step's answers.
+  void upstream(const nlohmann::json& spec, std::uint64_t since,
+                const std::vector<const Exchange*>& exchanges, const Suite& suite, const std::string& pointer,
+                StepResult& result);
   // Removes the stubs this scenario installed (their scenarios' states go with them), whatever happened;
   // empty when it worked, otherwise what stayed behind and why.
   std::string end();
@@ -33,6 +44,11 @@ class MockSession {
  private:
   net::HttpResponse call(const std::string& method, const std::string& path, const std::string& body,
                          std::chrono::steady_clock::time_point deadline);
+
+  // Bounds what one step's attempts may be: a gateway retrying without end is judged on the first ones.
+  static constexpr std::size_t kMostAttempts = 1000;
+  nlohmann::json attempts(const nlohmann::json& pattern, std::uint64_t since, StepResult& result);
+  CheckResult pattern_result(const nlohmann::json& entries, const std::string& location) const;
 
   const RunEnvironment& env_;
   net::HttpClient& client_;

@@ -284,7 +284,7 @@ std::vector<const CheckInfo*> selected_checks(const OfflineOptions& options, boo
   }
   if (options.checks.empty())
     for (const auto& check : check_catalog())
-      if (check.scope != CheckScope::webhook) out.push_back(&check);
+      if (check.scope == CheckScope::exchange || check.scope == CheckScope::step) out.push_back(&check);
   return out;
 }
 

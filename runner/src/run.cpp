@@ -238,7 +238,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   RunReport report;
   report.tool_version = options.tool_version;
   report.target = base_url;
-  report.embedded_mock = options.target_is_mock;
+  report.embedded_mock = options.embedded_mock;
   report.profile = profile.id;
   report.started_at = core::rfc3339_now();
   report.fail_on = options.fail_on;

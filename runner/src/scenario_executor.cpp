@@ -125,6 +125,8 @@ class StepRunner {
       return mock_->install(rendered["stub"], suite_.describe(step_.pointer + "/stub"), result_);
     if (step_.kind == StepKind::verify)
       return mock_->verify(rendered["verify"], suite_.describe(step_.pointer + "/verify"), result_);
+    std::optional<std::uint64_t> journal_mark;  // `upstream:` judges what the mock received after it
+    if (rendered.contains("upstream") && !(journal_mark = mark_journal())) return;
     std::vector<Exchange> exchanges;
     try {
       if (step_.kind == StepKind::burst) {
@@ -169,12 +171,26 @@ class StepRunner {
                      [](const CheckResult& c) { return !c.passed && c.id == "http.final-status"; });
     if (rendered.contains("capture") && !exchanges.empty() && !exchanges.back().response.error && answered)
       capture(rendered["capture"], exchanges.back());
+    if (journal_mark)
+      mock_->upstream(rendered["upstream"], *journal_mark, views, suite_, step_.pointer + "/upstream",
+                      result_);
     show_excerpts(exchanges);
   }
 
   bool cut_by_deadline() const { return cut_by_deadline_; }
 
  private:
+  // Where the mock's journal stands before the step's requests; nullopt (a suite.mock failure) when it
+  // cannot be read.
+  std::optional<std::uint64_t> mark_journal() {
+    std::string problem;
+    auto mark = mock_->mark(problem);
+    if (!mark)
+      result_.checks.push_back(failure("suite.mock", "the mock's journal could not be read: " + problem,
+                                       suite_.describe(step_.pointer + "/upstream")));
+    return mark;
+  }
+
   // A failed step shows what was sent and what came back: the exchange that broke, else the last one.
   void show_excerpts(const std::vector<Exchange>& exchanges) {
     const bool any_failed = std::any_of(result_.checks.begin(), result_.checks.end(),
@@ -587,8 +603,8 @@ class StepRunner {
   Receivers& receivers_;
   core::Redactor& redactor_;  // the scenario's: the run's secrets plus the ones its steps use or capture
   Clock::time_point previous_step_started_;  // the trigger of an expected webhook is the step before it
-  MockSession* mock_;                        // the scenario's, when it has stub or verify steps
-  std::vector<cassette::Recording>* tape_;   // --record: the scenario's recordings
+  MockSession* mock_;  // the scenario's, when a step stubs, verifies or judges upstream (questions_mock)
+  std::vector<cassette::Recording>* tape_;  // --record: the scenario's recordings
   StepResult& result_;
   Expectations expect_;  // the step's, rendered
   bool cut_by_deadline_ = false;
@@ -693,10 +709,7 @@ Outcome scenario_outcome(const std::vector<StepResult>& steps, bool deadline_hit
 // not the mock's.
 std::optional<StepResult> ScenarioExecutor::begin_mock_session(const Suite& suite, const Scenario& scenario,
                                                                ScenarioState& state) {
-  const bool scripts_mock = std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& step) {
-    return step.kind == StepKind::stub || step.kind == StepKind::verify;
-  });
-  if (!scripts_mock) return std::nullopt;
+  if (std::none_of(scenario.steps.begin(), scenario.steps.end(), questions_mock)) return std::nullopt;
   state.mock = std::make_unique<MockSession>(env_, client_);
   const std::string problem = state.mock->begin();
   if (problem.empty()) return std::nullopt;

@@ -77,11 +77,22 @@ std::string unknown_name(const core::TemplateName& name, const KnownNames& known
 }
 
 // Why `id` cannot be named here; empty when it can. The registry is the one list of checks.
-std::string check_problem(const std::string& id, bool webhook_step) {
+// `where`: exchange for a request's expect.checks, webhook or upstream for those steps' checks.
+std::string check_problem(const std::string& id, CheckScope where) {
+  const auto family = [](CheckScope scope) {
+    return scope == CheckScope::step ? CheckScope::exchange : scope;  // both judge responses
+  };
   if (const CheckInfo* check = find_check(id)) {
-    if ((check->scope == CheckScope::webhook) == webhook_step) return {};
-    return webhook_step ? "'" + id + "' judges responses; name it under a request's expect.checks"
-                        : "'" + id + "' judges webhook deliveries; name it under an expect_webhook step";
+    if (family(check->scope) == family(where)) return {};
+    switch (family(check->scope)) {
+      case CheckScope::webhook:
+        return "'" + id + "' judges webhook deliveries; name it under an expect_webhook step";
+      case CheckScope::upstream:
+        return "'" + id +
+               "' judges what reached the mock behind a gateway; name it under a step's upstream.checks";
+      default:
+        return "'" + id + "' judges responses; name it under a request's expect.checks";
+    }
   }
   std::string_view closest;
   std::size_t best = 4;  // farther than this is no suggestion
@@ -125,7 +136,8 @@ class StepChecker {
   }
 
   void expect(const json& expect, const std::string& pointer) const {
-    if (expect.contains("checks")) checks(expect["checks"], json_pointer_append(pointer, "checks"), false);
+    if (expect.contains("checks"))
+      checks(expect["checks"], json_pointer_append(pointer, "checks"), CheckScope::exchange);
     if (expect.contains("status")) status(expect["status"], json_pointer_append(pointer, "status"));
     if (expect.contains("error"))
       for (const auto& [field, value] : expect["error"].items())
@@ -180,10 +192,21 @@ class StepChecker {
     }
   }
 
-  void checks(const json& ids, const std::string& pointer, bool webhook_step) const {
+  void checks(const json& ids, const std::string& pointer, CheckScope where) const {
     for (std::size_t i = 0; i < ids.size(); ++i)
-      if (const auto problem = check_problem(ids[i].get<std::string>(), webhook_step); !problem.empty())
+      if (const auto problem = check_problem(ids[i].get<std::string>(), where); !problem.empty())
         fail(json_pointer_append(pointer, i), problem);
+  }
+
+  // A step's upstream: its pattern, its attempts matcher and its checks.
+  void upstream(const json& spec, const std::string& pointer, StepKind kind) const {
+    if (kind != StepKind::request && kind != StepKind::burst)
+      fail(pointer,
+           "upstream: judges what a request sent through a gateway; it belongs to a request or burst step",
+           true);
+    if (spec.contains("request")) pattern(spec["request"], pointer + "/request");
+    if (spec.contains("attempts")) matcher(spec["attempts"], pointer + "/attempts");
+    if (spec.contains("checks")) checks(spec["checks"], pointer + "/checks", CheckScope::upstream);
   }
 
   void capture(const json& capture, const std::string& pointer) const {
@@ -232,6 +255,10 @@ std::string derive_step_name(const json& spec) {
 
 }  // namespace
 
+bool questions_mock(const Step& step) {
+  return step.kind == StepKind::stub || step.kind == StepKind::verify || step.spec.contains("upstream");
+}
+
 std::string Suite::describe(const std::string& pointer) const {
   return source ? source->describe(pointer) : file;
 }
@@ -259,12 +286,13 @@ Step parse_step(const json& spec, const std::string& pointer, const StepChecker&
   }
   if (spec.contains("capture")) checker.capture(spec["capture"], pointer + "/capture");
   if (step.kind == StepKind::expect_webhook && spec["expect_webhook"].contains("checks"))
-    checker.checks(spec["expect_webhook"]["checks"], pointer + "/expect_webhook/checks", true);
+    checker.checks(spec["expect_webhook"]["checks"], pointer + "/expect_webhook/checks", CheckScope::webhook);
   if (step.kind == StepKind::stub && spec["stub"].contains("request"))
     checker.pattern(spec["stub"]["request"], pointer + "/stub/request");
   if (step.kind == StepKind::verify) checker.pattern(spec["verify"]["request"], pointer + "/verify/request");
   if (step.kind == StepKind::verify && spec["verify"].contains("count"))
     checker.matcher(spec["verify"]["count"], pointer + "/verify/count");
+  if (spec.contains("upstream")) checker.upstream(spec["upstream"], pointer + "/upstream", step.kind);
   // A step's templates render before it runs: its own captures and receiver are for the steps after.
   checker.templates(spec, pointer, known, step.kind == StepKind::stub);
   if (spec.contains("capture"))
@@ -293,10 +321,7 @@ Scenario parse_scenario(const json& item, const std::string& pointer, const Suit
     scenario.steps.push_back(
         parse_step(steps[s], json_pointer_append(json_pointer_append(pointer, "steps"), s), checker, known));
   // Scripting or questioning the mock needs the mock and its admin token, and the scenario alone with it.
-  const bool scripts_mock = std::any_of(scenario.steps.begin(), scenario.steps.end(), [](const Step& step) {
-    return step.kind == StepKind::stub || step.kind == StepKind::verify;
-  });
-  if (scripts_mock) {
+  if (std::any_of(scenario.steps.begin(), scenario.steps.end(), questions_mock)) {
     append_unique(scenario.capabilities, {"mock", "admin"});
     scenario.exclusive = true;
   }

@@ -163,8 +163,11 @@ INSTANTIATE_TEST_SUITE_P(EveryFault, FaultDetection, ::testing::ValuesIn(mock::f
                          });
 
 // With each fault proven to fail its check above, every check of the catalog must be some fault's target.
+// The upstream.* checks judge a gateway, not the mock: each is proven against a defect of the test gateway
+// instead (gate_test.cpp, Gate.EveryUpstreamCheckFailsAgainstADefect).
 TEST(DetectionMatrix, EveryCatalogCheckIsTheTargetOfSomeFault) {
   for (const auto& check : runner::check_catalog()) {
+    if (check.scope == runner::CheckScope::upstream) continue;
     const bool targeted =
         std::any_of(mock::fault_catalog().begin(), mock::fault_catalog().end(),
                     [&](const mock::FaultInfo& info) { return meant(info.check, std::string(check.id)); });

@@ -196,5 +196,32 @@ TEST_F(MockOverLoopback, ConcurrentStreamsDoNotWaitForEachOther) {
   EXPECT_LT(net::Clock::now() - started, 8s);
 }
 
+// The journal keeps each answer as it went out, so a gateway's test can hold what its client got against it.
+TEST_F(MockOverLoopback, TheJournalKeepsEachAnswerAsItWentOut) {
+  auto options = quiet_options();
+  options.admin_token = "admin-token-answers";
+  options.journal_body_bytes = 64;
+  server_->stop();
+  start(options);
+  HttpClient client(fast());
+  const auto whole = client.send(post(kChat));
+  const auto streamed = client.send(post(kStream));
+  ASSERT_TRUE(whole.ok() && streamed.ok());
+  core::Headers admin;
+  admin.add("Authorization", "Bearer admin-token-answers");
+  const auto found = client.send(
+      {"POST", server_->url() + "/admin/requests/find", admin, R"({"since": 0, "misses": true})"});
+  const json data = json::parse(found.body)["data"];
+  ASSERT_EQ(data.size(), 2u) << found.body;
+  const json& first = data[0]["response"];
+  EXPECT_EQ(first["body"], whole.body.substr(0, 64));
+  EXPECT_EQ(first["body_bytes"], whole.body.size());
+  EXPECT_EQ(first["body_truncated"], true);
+  EXPECT_EQ(first["headers"]["x-request-id"], std::string(*whole.headers.get("x-request-id")));
+  EXPECT_EQ(data[1]["response"]["body"], streamed.body.substr(0, 64))
+      << "a stream's events as they were sent";
+  EXPECT_EQ(data[1]["response"]["body_bytes"], streamed.body.size());
+}
+
 }  // namespace
 }  // namespace gatecheck

@@ -2,7 +2,7 @@
 // throwing, never through its internal-error 500, with header values a server can write as they are; its
 // stream drains without waiting once hurried, and a stream without faults ends on an event boundary.
 //
-// Input (text):  [@simosphere]           optional first line: the profile (default openai)
+// Input (text):  [@simosphere|@anthropic] optional first line: the profile (default openai)
 //                METHOD TARGET [...]     e.g. "POST /v1/chat/completions HTTP/1.1"
 //                Name: value             headers; x-fuzz-repeat: N (send N times, 1..70) and
 //                ...                     x-fuzz-hurry-after: N (hurry the stream after N events) are
@@ -108,12 +108,14 @@ void drain(mock::Reply& reply, std::size_t hurry_after) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const mock::ServerOptions openai = make_options("openai");
   static const mock::ServerOptions simosphere = make_options("simosphere");
+  static const mock::ServerOptions anthropic = make_options("anthropic");
 
   std::string_view rest = fuzz::as_text(data, size);
   std::string_view line = fuzz::take_line(rest);
   const mock::ServerOptions* options = &openai;
   if (line.starts_with('@')) {
     if (line == "@simosphere") options = &simosphere;
+    if (line == "@anthropic") options = &anthropic;
     line = fuzz::take_line(rest);
   }
   // As Beast hands them over: a method token, then a request-target without spaces or control characters.

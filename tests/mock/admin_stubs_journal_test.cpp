@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <gatecheck/cassette/cassette.hpp>
+
 #include "app_fixture.hpp"
 
 namespace gatecheck::mock {
@@ -246,6 +248,34 @@ TEST(Journal, BytesThatAreNotUtf8AreServedRepairedNotAsA500) {
       admin(mock, "POST", "/admin/requests/count", R"({"request": {"headers": {"x-odd": "a"}}})");
   ASSERT_EQ(counted.status, 200) << counted.body;
   EXPECT_EQ(counted.json()["near_misses"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace gatecheck::mock
+
+namespace gatecheck::mock {
+namespace {
+
+// What a gateway's test reads: every request after a mark, oldest first, each with what it missed of a
+// pattern, and a mark of each credential it carried (never the credential).
+TEST(Journal, FindWithMissesListsEveryRequestOldestFirstWithWhatEachMissed) {
+  auto mock = admin_mock();
+  chat(mock);
+  chat(mock, R"({"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"temperature":2})");
+  const auto found = admin(mock, "POST", "/admin/requests/find",
+                           R"({"since": 0, "misses": true, "request": {"json": {"$.temperature": 2}}})");
+  ASSERT_EQ(found.status, 200) << found.body;
+  const json data = found.json()["data"];
+  ASSERT_EQ(data.size(), 2u);
+  EXPECT_LT(data[0]["seq"], data[1]["seq"]) << "arrival order";
+  EXPECT_EQ(data[0]["misses"], json({"json $.temperature: expected 2, got absent"}));
+  EXPECT_EQ(data[1]["misses"], json::array());
+  EXPECT_EQ(data[0]["credentials"]["authorization"],
+            cassette::kept_mark("Bearer sk-journal-secret-key-1234"));
+  EXPECT_EQ(found.body.find("sk-journal-secret-key-1234"), std::string::npos);
+  EXPECT_EQ(admin(mock, "POST", "/admin/requests/find", R"({"misses": "yes"})").status, 400);
+  EXPECT_EQ(admin(mock, "POST", "/admin/requests/count", R"({"misses": true})").status, 400)
+      << "count takes no misses: it counts";
 }
 
 }  // namespace

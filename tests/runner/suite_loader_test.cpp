@@ -307,13 +307,35 @@ scenarios:
         expect: {checks: [webhook.signature-valid]}
 )"),
               AllOf(StartsWith("suite.yaml:6:27: "), HasSubstr("name it under an expect_webhook step")));
-  std::string every;
-  for (const auto& check : check_catalog())
-    if (check.scope != CheckScope::webhook) every += (every.empty() ? "" : ", ") + std::string(check.id);
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        expect: {checks: [upstream.content-preserved]}
+)"),
+              AllOf(StartsWith("suite.yaml:6:27: "), HasSubstr("name it under a step's upstream.checks")));
+  EXPECT_THAT(load_error(R"(
+suite: demo
+scenarios:
+  - name: x
+    steps:
+      - request: {path: /models}
+        upstream: {checks: [sse.done-sentinel]}
+)"),
+              AllOf(StartsWith("suite.yaml:6:29: "), HasSubstr("name it under a request's expect.checks")));
+  std::string every, upstream;
+  for (const auto& check : check_catalog()) {
+    if (check.scope == CheckScope::exchange || check.scope == CheckScope::step)
+      every += (every.empty() ? "" : ", ") + std::string(check.id);
+    if (check.scope == CheckScope::upstream)
+      upstream += (upstream.empty() ? "" : ", ") + std::string(check.id);
+  }
   EXPECT_NO_THROW(
       parse("suite: demo\nscenarios:\n  - name: x\n    steps:\n      - request: {path: /models}\n"
             "        expect: {checks: [" +
-            every + "]}\n"));
+            every + "]}\n        upstream: {checks: [" + upstream + "]}\n"));
 }
 
 TEST(SuiteLoader, NamesAStepCapturesAreKnownToTheStepsAfterIt) {

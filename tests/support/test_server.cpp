@@ -51,7 +51,7 @@ void Responder::respond(int status, std::string_view body, std::string_view cont
 }
 
 struct TestServer::Impl {
-  Impl(Handler h, std::optional<TestCertificate> certificate) : handler(std::move(h)) {
+  Impl(Handler h, std::optional<TestCertificate> certificate, std::uint16_t port) : handler(std::move(h)) {
     if (certificate) {
       tls.emplace(asio::ssl::context::tls_server);
       tls->use_certificate_chain(asio::buffer(certificate->certificate_pem));
@@ -59,7 +59,7 @@ struct TestServer::Impl {
     }
     acceptor.open(tcp::v4());
     acceptor.set_option(tcp::acceptor::reuse_address(true));
-    acceptor.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    acceptor.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     acceptor.listen();
     accept_thread = std::thread([this] { accept_loop(); });
   }
@@ -150,8 +150,8 @@ struct TestServer::Impl {
   std::atomic<int> request_count{0};
 };
 
-TestServer::TestServer(Handler handler, std::optional<TestCertificate> tls)
-    : impl_(std::make_unique<Impl>(std::move(handler), std::move(tls))) {}
+TestServer::TestServer(Handler handler, std::optional<TestCertificate> tls, std::uint16_t port)
+    : impl_(std::make_unique<Impl>(std::move(handler), std::move(tls), port)) {}
 TestServer::~TestServer() = default;
 
 std::uint16_t TestServer::port() const {

@@ -41,7 +41,9 @@ class TestServer {
  public:
   using Handler = std::function<void(const ReceivedRequest&, Responder&)>;
 
-  explicit TestServer(Handler handler, std::optional<TestCertificate> tls = std::nullopt);
+  // `port` 0: any free loopback port.
+  explicit TestServer(Handler handler, std::optional<TestCertificate> tls = std::nullopt,
+                      std::uint16_t port = 0);
   ~TestServer();
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;

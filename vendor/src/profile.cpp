@@ -129,7 +129,10 @@ void read_auth(const json& v, Profile& p) {
 
 void read_errors(const json& v, Profile& p) {
   const json& errors = v.at("errors");
-  p.envelope = errors.at("envelope") == "simplio" ? ErrorEnvelope::simplio : ErrorEnvelope::openai;
+  const std::string envelope = errors.at("envelope").get<std::string>();
+  p.envelope = envelope == "simplio"     ? ErrorEnvelope::simplio
+               : envelope == "anthropic" ? ErrorEnvelope::anthropic
+                                         : ErrorEnvelope::openai;
   p.fixed_error_type = string_of(errors, "type");
   const json types = errors.value("types", json::object());
   for (const auto& [status, type] : types.items()) {
@@ -253,6 +256,9 @@ Profile parse_profile(const core::Document& document) {
   p.always_stream = streaming.value("always", false);
   p.time_to_first_token_ms = streaming.value("time_to_first_token_ms", 0u);
   p.inter_token_ms = streaming.value("inter_token_ms", 0u);
+  const json added = v.value("gateway", json::object()).value("added_latency_ms", json::object());
+  p.added_latency_p50_ms = added.value("p50", p.added_latency_p50_ms);
+  p.added_latency_p99_ms = added.value("p99", p.added_latency_p99_ms);
 
   read_limits(v, p);
   read_webhooks(v, p);

@@ -122,9 +122,13 @@ std::vector<std::pair<std::size_t, std::size_t>> credential_values(std::string_v
 // token's SHA-256, kept for tokens of 20 characters or more only (a short one could be guessed from it). A
 // replay tells two keys apart by it without either being written down.
 std::string credential_mark(std::string_view value);
+inline constexpr std::size_t kMarkedTokenLength = 20;  // a shorter token keeps no mark
 // A credential header's mark: the one a recording keeps after " #", or that of a value never masked (a live
 // request, a HAR file).
 std::string credential_mark_of(std::string_view header_value);
+// The mark of an unmasked credential header's value as a cassette would keep it: empty for a token under 20
+// characters. What the mock's journal shows of the keys that reached it.
+std::string kept_mark(std::string_view header_value);
 
 // Masks a recording in place and lists in it what was masked. Throws std::invalid_argument for a field path
 // that is not JSONPath.

@@ -14,6 +14,9 @@ std::string to_lower(std::string_view s);
 // "text/event-stream; charset=utf-8" -> "text/event-stream" (RFC 9110 8.3.1: case-insensitive, parameters
 // aside)
 std::string media_type(std::string_view content_type);
+// The items of a comma-separated field value, blanks around each trimmed, empty ones dropped (RFC
+// 9110 5.6.1): "keep-alive, X-Hop" -> {"keep-alive", "X-Hop"}.
+std::vector<std::string> list_items(std::string_view value);
 
 class Headers {
  public:

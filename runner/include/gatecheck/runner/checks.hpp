@@ -19,9 +19,9 @@ std::optional<Severity> parse_severity(std::string_view text);
 // failures always do, SHOULD failures only under --fail-on should.
 bool fails_run(Severity severity, Severity fail_on);
 
-// What a check reads: each response of a step, the step's responses together (a burst), or the deliveries an
-// expect_webhook step collected.
-enum class CheckScope { exchange, step, webhook };
+// What a check reads: each response of a step, the step's responses together (a burst), the deliveries an
+// expect_webhook step collected, or what reached the mock behind a gateway (a step's upstream:).
+enum class CheckScope { exchange, step, webhook, upstream };
 
 struct CheckContext;
 struct Exchange;

@@ -44,6 +44,7 @@ struct RunOptions {
   Severity fail_on = Severity::must;  // the lowest severity whose failures fail the run
   bool verify_tls = true;
   bool target_is_mock = false;  // gatecheck's mock (or a gateway in front of it): mock-only scenarios run
+  bool embedded_mock = false;   // the target is the mock this process started (the report says so)
   std::string admin_token;      // {{ target.admin_token }}; scenarios requiring `admin` need it
   std::string mock_url;  // the mock's own URL when it is not the target (behind a gateway); empty: the target
   std::string spare_api_key;  // {{ target.spare_key }}: a key scenarios may rotate away (`spare-key`)

@@ -27,6 +27,10 @@ struct Step {
   std::string pointer;                         // JSON Pointer of the step in its file
 };
 
+// Whether a step scripts or questions gatecheck's mock through its admin API (stub, verify, a request's
+// upstream:): its scenario needs the mock and its admin token, and runs alone.
+bool questions_mock(const Step& step);
+
 struct Scenario {
   std::string name;
   std::vector<std::string> tags;          // the suite's tags plus its own

@@ -54,7 +54,7 @@ struct ModelClaim {
   bool fixed_dimensions = false;
 };
 
-enum class ErrorEnvelope { openai, simplio };
+enum class ErrorEnvelope { openai, simplio, anthropic };
 
 // How webhook deliveries are signed.
 enum class SignatureScheme {
@@ -93,6 +93,9 @@ struct Profile {
   bool always_stream = false;
   std::uint32_t time_to_first_token_ms = 0;
   std::uint32_t inter_token_ms = 0;
+  // gateway.added_latency_ms: what a gateway may add to the upstream's answer time (upstream.added-latency).
+  std::uint32_t added_latency_p50_ms = 50;
+  std::uint32_t added_latency_p99_ms = 250;
   std::size_t max_body_bytes = 2 * 1024 * 1024;
   double temperature_min = 0, temperature_max = 2;
   double top_p_min = 0, top_p_max = 1;

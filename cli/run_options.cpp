@@ -1,0 +1,107 @@
+// What `gatecheck run` and `gatecheck gate` read alike: the run's options (the profile, the client's
+// credentials, timeouts, selection, --fail-on) and the run with its progress line.
+#include "run_options.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+#include <gatecheck/reports/reports.hpp>
+#include <gatecheck/vendor/profile.hpp>
+
+namespace gatecheck::cli {
+
+std::pair<std::string, std::string> split_once(const std::string& text, char separator,
+                                               const std::string& option) {
+  const auto at = text.find(separator);
+  if (at == std::string::npos || at == 0)
+    throw UsageError(option + " expects A" + std::string(1, separator) + "B, got '" + text + "'");
+  return {text.substr(0, at), text.substr(at + 1)};
+}
+
+std::string env_value(const Arguments& a, const char* option) {
+  const auto name = a.value(option);
+  if (!name) return {};
+  const char* value = std::getenv(name->c_str());
+  if (value == nullptr || *value == '\0')
+    throw UsageError(std::string(option) + ": $" + *name + " is not set");
+  return value;
+}
+
+namespace {
+
+runner::Shard parse_shard(const std::string& text) {
+  const auto [index, count] = split_once(text, '/', "--shard");
+  try {
+    runner::Shard shard{static_cast<unsigned>(std::stoul(index)), static_cast<unsigned>(std::stoul(count))};
+    if (shard.count == 0 || shard.index == 0 || shard.index > shard.count) throw std::out_of_range("shard");
+    return shard;
+  } catch (const std::exception&) {
+    throw UsageError("--shard expects I/N with 1 <= I <= N, got '" + text + "'");
+  }
+}
+
+// Who gatecheck is to the target: the key, extra headers, model overrides.
+void read_credentials(const Arguments& a, runner::RunOptions& options) {
+  if (const auto key = a.value("--api-key")) options.api_key = *key;
+  if (std::string key = env_value(a, "--api-key-env"); !key.empty()) options.api_key = std::move(key);
+  for (const auto& header : a.values("--header")) {
+    auto [name, value] = split_once(header, ':', "--header");
+    while (!value.empty() && value.front() == ' ')
+      value.erase(0, 1);
+    options.extra_headers.add(name, value);
+  }
+  for (const auto& model : a.values("--model")) {
+    auto [role, name] = split_once(model, '=', "--model");
+    options.models[role] = name;
+  }
+}
+
+}  // namespace
+
+runner::RunOptions read_options(const Arguments& a) {
+  runner::RunOptions options;
+  options.tool_version = GATECHECK_VERSION;
+  options.profile = vendor::load_profile(a.value("--profile").value_or("openai"));
+  read_credentials(a, options);
+  options.timeout = std::chrono::milliseconds(a.integer("--timeout", 30, 1, 3600) * 1000);
+  options.max_duration = a.duration("--max-duration", options.max_duration, std::chrono::milliseconds(0),
+                                    std::chrono::hours(72));
+  options.max_response_bytes =
+      static_cast<std::size_t>(a.integer("--max-response-mb", 16, 1, 4096)) * 1024 * 1024;
+  options.jobs = static_cast<unsigned>(a.integer("--jobs", 4, 1, 256));
+  if (const auto shard = a.value("--shard")) options.shard = parse_shard(*shard);
+  options.tags = a.list("--tags");
+  options.grep = a.value("--grep").value_or("");
+  const auto fail_on = runner::parse_severity(a.value("--fail-on").value_or("must"));
+  if (!fail_on) throw UsageError("--fail-on takes must or should");
+  options.fail_on = *fail_on;
+  options.openapi_path = a.value("--openapi").value_or("");
+  options.verify_tls = !a.flag("--insecure");
+  options.target_is_mock = a.flag("--mock-target");
+  options.admin_token = a.value("--admin-token").value_or("");
+  options.mock_url = a.value("--mock-url").value_or("");
+  options.spare_api_key = a.value("--spare-api-key").value_or("");
+  options.receiver_bind = a.value("--receiver-bind").value_or("127.0.0.1");
+  options.receiver_url = a.value("--receiver-url").value_or("");
+  options.record_dir = a.value("--record").value_or("");
+  options.record_redact_fields = a.json_paths("--redact-field");
+  return options;
+}
+
+runner::RunReport run_with_progress(const std::vector<runner::Suite>& suites,
+                                    const runner::RunOptions& options) {
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  runner::RunReport report;
+  try {
+    report = runner::run(suites, options, [&](const runner::Progress& progress) {
+      if (terminal) std::cerr << "\r\033[K" << reports::progress_line(progress) << std::flush;
+    });
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (terminal) std::cerr << "\r\033[K";
+  return report;
+}
+
+}  // namespace gatecheck::cli
