@@ -330,13 +330,7 @@ struct Server::Impl {
       }
       if (tape) tape->head(reply);
       bool ok = false;
-      Delivery delivery;
-      if (!options.admin_token.empty()) {
-        // The answer is kept only where the admin API can read it back: without one it would cost every
-        // request a copy nobody sees.
-        delivery.body_bound = options.journal_body_bytes;
-        delivery.headers = &reply.headers;
-      }
+      Delivery delivery = delivery_of(reply);
       if (reply.stream) {
         handle->source = reply.stream.get();
         ok = co_await send_stream(stream, timer, reply, keep_alive, message.version(), received, delivery,
@@ -360,6 +354,17 @@ struct Server::Impl {
     }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.socket().close(ec);
+  }
+
+  // How the answer will have gone out, for the journal. Its headers and body are kept only where the admin
+  // API can read them back: without one they would cost every request a copy nobody sees.
+  Delivery delivery_of(const Reply& reply) const {
+    Delivery delivery;
+    if (!options.admin_token.empty()) {
+      delivery.body_bound = options.journal_body_bytes;
+      delivery.headers = &reply.headers;
+    }
+    return delivery;
   }
 
   template <class Message>
