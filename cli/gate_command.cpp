@@ -52,6 +52,9 @@ Command gate_spec() {
       .option("--ready-path", "PATH", "Asked until any HTTP answer comes (default: base path + /models)")
       .option("--ready-timeout", "DURATION", "How long to wait for the gateway (default 60s)")
       .repeated("--header", "NAME:VALUE", "Header on every request to the gateway ({upstream} replaced)")
+      .repeated("--plan-key", "PLAN=KEY",
+                "A gateway key on one of its profile's plans (scenarios that require plan:PLAN)")
+      .repeated("--plan-key-env", "PLAN=NAME", "The same, the key read from an environment variable")
       .option("--api-key-env", "NAME", "The key the client sends the gateway, from this variable")
       .option("--profile", "NAME|FILE", "What the gateway claims (default openai)")
       .option("--upstream-profile", "NAME|FILE",

@@ -51,6 +51,9 @@ Command run_spec() {
       .option("--admin-token", "TOKEN",
               "The target's admin token, for scenarios that need /admin (webhooks, keys)")
       .option("--spare-api-key", "KEY", "A key scenarios may rotate away (key rotation); never your main key")
+      .repeated("--plan-key", "PLAN=KEY",
+                "A key on one of the profile's plans, for scenarios that require plan:PLAN")
+      .repeated("--plan-key-env", "PLAN=NAME", "The same, the key read from an environment variable")
       .option("--receiver-bind", "ADDR", "Where webhook receivers listen (default 127.0.0.1)")
       .option("--receiver-url", "URL",
               "The URL a remote target should call, {port} replaced (default http://ADDR:{port})")
@@ -140,6 +143,12 @@ mock::ServerOptions embedded_mock_options(const Arguments& a, runner::RunOptions
     options.admin_token = "gatecheck-admin-" + core::to_hex(core::random_bytes(12));
   mock_options.keys.push_back({options.api_key, ""});
   mock_options.keys.push_back({options.spare_api_key, ""});
+  // A key on each of the profile's plans, for the scenarios that check what a plan claims.
+  for (const auto& [plan, claims] : options.profile.rate_limits.plans) {
+    auto& key = options.plan_keys[plan];
+    if (key.empty()) key = prefix + "gatecheck-" + plan + "-" + core::to_hex(core::random_bytes(8));
+    mock_options.keys.push_back({key, plan});
+  }
   mock_options.admin_token = options.admin_token;
   for (const auto& fault : a.values("--mock-fault")) {
     try {

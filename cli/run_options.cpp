@@ -55,6 +55,16 @@ void read_credentials(const Arguments& a, runner::RunOptions& options) {
     auto [role, name] = split_once(model, '=', "--model");
     options.models[role] = name;
   }
+  for (const auto& plan_key : a.values("--plan-key")) {
+    auto [plan, key] = split_once(plan_key, '=', "--plan-key");
+    options.plan_keys[plan] = key;
+  }
+  for (const auto& plan_key : a.values("--plan-key-env")) {  // keeps the key out of the process list
+    const auto [plan, name] = split_once(plan_key, '=', "--plan-key-env");
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr || *value == '\0') throw UsageError("--plan-key-env: $" + name + " is not set");
+    options.plan_keys[plan] = value;
+  }
 }
 
 }  // namespace

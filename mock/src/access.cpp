@@ -95,7 +95,7 @@ void verify_key(const CallContext& context, const KeyRing& keys, Admission& admi
 }
 
 void admit(const CallContext& context, RateLimiter& limiter, Admission& admission) {
-  admission.decision = limiter.admit(admission.key, admission.plan, Clock::now());
+  admission.decision = limiter.admit(admission.key, admission.plan, Clock::now(), context.created);
   admission.rated = true;
   if (!admission.decision.allowed) throw Rejected{too_many_requests(context, admission.decision)};
 }

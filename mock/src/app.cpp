@@ -191,6 +191,53 @@ void add_header(Reply& reply, bool scripted, std::string name, std::string value
   if (!reply.has_header(name)) reply.headers.emplace_back(std::move(name), std::move(value));
 }
 
+constexpr std::size_t kMaxIdempotencyKey = 255;  // as Stripe's; the store keeps a digest either way
+
+// A fresh Idempotency-Key is in flight until its answer is kept; a request that fails or throws gives it up,
+// so that the client may try again with it.
+class PendingKey {
+ public:
+  PendingKey(IdempotencyStore& store, IdempotencyStore::Scope scope) : store_(store), scope_(scope) {}
+  PendingKey(const PendingKey&) = delete;
+  PendingKey& operator=(const PendingKey&) = delete;
+  ~PendingKey() {
+    if (!kept_) store_.forget(scope_);
+  }
+  void keep(const CallContext& context) {
+    store_.remember(scope_, {context.request_id, context.created,
+                             context.served_model ? context.served_model->id : std::string(),
+                             context.fallback, context.controls});
+    kept_ = true;
+  }
+
+ private:
+  IdempotencyStore& store_;
+  IdempotencyStore::Scope scope_;
+  bool kept_ = false;
+};
+
+// The profile's response headers, filled in for this answer: {trace_id} the request id, {model} and
+// {provider} what served it, {fallback} whether a fallback did. A header that says something of the model is
+// left off answers that served none (an error before routing, the catalogue).
+void add_profile_headers(const CallContext& context, const std::string& trace_id, Reply& reply) {
+  const vendor::ModelClaim* served = context.served_model;
+  for (const auto& [name, value] : context.profile().response_headers) {
+    if (value.find('{') == std::string::npos) {
+      add_header(reply, reply.scripted, name, value);
+      continue;
+    }
+    const bool names_model = value.find("{model}") != std::string::npos ||
+                             value.find("{provider}") != std::string::npos ||
+                             value.find("{fallback}") != std::string::npos;
+    if (names_model && served == nullptr) continue;
+    add_header(reply, reply.scripted, name,
+               fill_placeholders(value, {{"{trace_id}", trace_id},
+                                         {"{model}", served ? served->id : ""},
+                                         {"{provider}", served ? served->served_by() : ""},
+                                         {"{fallback}", context.fallback ? "true" : "false"}}));
+  }
+}
+
 }  // namespace
 
 App::App(const ServerOptions& options)
@@ -255,6 +302,11 @@ Reply App::handle(const Request& request) {
                                           nullptr,
                                           nullptr,
                                           {}});
+  }
+  // A vendor whose every answer carries the rate-limit headers reports a refused key's untouched window.
+  if (admission && !admission->rated && options_.profile.rate_limits.on_every_answer) {
+    admission->decision = state_.limiter.full_window(admission->plan);
+    admission->rated = true;
   }
   compose(context, reply, admission ? &*admission : nullptr);
   reply.key_hint = admission && !admission->key.empty() ? core::mask_secret(admission->key) : "";
@@ -344,11 +396,15 @@ Reply App::serve(CallContext& context, std::optional<Admission>& admission) {
   const RouteMatch match = find_route(context.request, options_.profile);
   context.parameter = match.parameter;
   context.responses = &state_.responses;
+  std::optional<PendingKey> pending;
   if (match.route->needs_key) {
     admission = Admission{presented_key(context), {}, {}, false};
     verify_key(context, state_.keys, *admission);
+    context.plan = admission->plan;
+    if (const auto scope = idempotency(context, *admission)) pending.emplace(state_.idempotency, *scope);
   }
   if (admission && match.route->rate_limited) admit(context, state_.limiter, *admission);
+  if (admission) refuse_in_conditions(context, match.route->path);
   Reply reply = match.route->handler(context);
   if (context.controls.answer && !context.answer_taken)
     throw Rejected{
@@ -359,7 +415,8 @@ Reply App::serve(CallContext& context, std::optional<Admission>& admission) {
                  nullptr,
                  "stub_answer_unused",
                  {}}};
-  if (admission) {
+  if (pending && reply.status < 400) pending->keep(context);
+  if (admission && context.replay_of.empty()) {  // a repeat is no new work: no tokens, no usage
     if (context.tokens_used > 0 && match.route->rate_limited) {
       state_.limiter.charge_tokens(admission->key, admission->plan, context.tokens_used, Clock::now(),
                                    admission->decision);
@@ -367,6 +424,50 @@ Reply App::serve(CallContext& context, std::optional<Admission>& admission) {
     if (reply.status < 400) count_usage(context, admission->key);
   }
   return reply;
+}
+
+std::optional<IdempotencyStore::Scope> App::idempotency(CallContext& context, const Admission& admission) {
+  const auto& claims = options_.profile.idempotency;
+  if (claims.header.empty()) return std::nullopt;
+  const auto value = context.request.header(claims.header);
+  if (!value || value->empty()) return std::nullopt;
+  if (value->size() > kMaxIdempotencyKey)
+    throw Rejected{ApiError::invalid(claims.header + " must be at most 255 characters.", claims.header,
+                                     "invalid_header")};
+  const Request& request = context.request;
+  const std::string scope_text = admission.key + '\n' + std::string(*value);
+  const IdempotencyStore::Scope scope{hash64(scope_text, 1), hash64(scope_text, 2)};
+  const std::uint64_t fingerprint = hash64(request.body, hash64(request.path, hash64(request.method)));
+  auto found = state_.idempotency.claim(scope, fingerprint, IdempotencyStore::Clock::now(),
+                                        std::chrono::seconds(claims.ttl_seconds));
+  const std::string shown = "Idempotency-Key '" + core::repair_utf8(*value) + "'";
+  switch (found.outcome) {
+    case IdempotencyStore::Outcome::fresh:
+      return scope;
+    case IdempotencyStore::Outcome::replay:  // answered as the first was: its id, time, model and controls
+      context.replay_of = std::move(found.first.request_id);
+      context.created = found.first.created;
+      context.replay_model = std::move(found.first.model);
+      context.fallback = found.first.fallback;
+      context.controls = std::move(found.first.controls);
+      return std::nullopt;
+    case IdempotencyStore::Outcome::in_flight:
+      throw Rejected{ApiError{409,
+                              "A request with " + shown + " is still being answered.",
+                              {},
+                              claims.header,
+                              "idempotency_key_in_use",
+                              {}}};
+    case IdempotencyStore::Outcome::mismatch:
+      break;
+  }
+  throw Rejected{ApiError{claims.mismatch_status,
+                          shown + " was already used with another request in the last " +
+                              std::to_string(claims.ttl_seconds) + " seconds.",
+                          {},
+                          claims.header,
+                          "idempotency_key_reused",
+                          {}}};
 }
 
 void App::count_usage(const CallContext& context, const std::string& key) {
@@ -387,13 +488,14 @@ void App::compose(const CallContext& context, Reply& reply, const Admission* adm
   // x-request-id and the rate-limit headers belong to the pipeline (endpoints never set them): appended, not
   // searched.
   reply.headers.reserve(reply.headers.size() + 8 + profile.response_headers.size());  // one allocation
+  const std::string& shown_id = context.replay_of.empty() ? context.request_id : context.replay_of;
   if (reply.scripted) {
-    add_header(reply, true, "x-request-id", context.request_id);
+    add_header(reply, true, "x-request-id", shown_id);
   } else {
-    reply.headers.emplace_back("x-request-id", context.request_id);
+    reply.headers.emplace_back("x-request-id", shown_id);
   }
-  for (const auto& [name, value] : profile.response_headers)
-    add_header(reply, reply.scripted, name, replace_all(value, "{trace_id}", context.request_id));
+  if (!context.replay_of.empty()) reply.headers.emplace_back("Idempotent-Replayed", "true");
+  add_profile_headers(context, shown_id, reply);
   for (const auto& [name, value] : context.stub_headers)
     reply.set_header(name, value);
   reply.first_byte_delay = std::max(reply.first_byte_delay, context.stub_delay);

@@ -42,6 +42,9 @@ class App {
   std::optional<Reply> play_stub(CallContext& context);
   std::optional<Reply> play_recording(CallContext& context);
   Reply serve(CallContext& context, std::optional<Admission>& admission);
+  // A fresh Idempotency-Key, now in flight, or nullopt; a known one makes this call its first answer again,
+  // or throws the mismatch error (or 409 while the first is still being answered).
+  std::optional<IdempotencyStore::Scope> idempotency(CallContext& context, const Admission& admission);
   Reply error_reply(const CallContext& context, const ApiError& error) const;
   void compose(const CallContext& context, Reply& reply, const Admission* admission) const;
   void record(const CallContext& context, Reply& reply, Clock::time_point started);

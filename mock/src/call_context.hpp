@@ -39,6 +39,15 @@ struct CallContext {
   std::chrono::milliseconds stub_delay{0};
 
   bool answer_taken = false;  // an endpoint read the stub's fixed answer (see take_answer)
+  std::string plan{};         // the key's rate-limit plan (empty: the profile's default)
+  // What answered, for the profile's computed response headers ({model}, {provider}, {fallback}): set by
+  // the endpoints that serve a model (route_model).
+  const vendor::ModelClaim* served_model = nullptr;
+  bool fallback = false;
+  // An Idempotency-Key's first answer again: that answer's request id, which the answer shows (the journal
+  // keeps this call's own).
+  std::string replay_of{};
+  std::string replay_model{};  // the model that served the first answer
 
   const vendor::Profile& profile() const { return options.profile; }
   // The stub's fixed answer, for the endpoints that generate text (chat, completions, Responses); an answer
@@ -71,8 +80,18 @@ Reply messages_endpoint(CallContext& context);  // Anthropic's Messages API
 // the path is not one of them.
 std::optional<Reply> discovery_document(const CallContext& context);
 
-// The API's 404 for an unknown model id.
-ApiError model_not_found(const std::string& model_id);
+// The API's 404 for an unknown model id, worded as the profile claims (errors.unknown_model).
+ApiError model_not_found(const vendor::Profile& profile, const std::string& model_id);
+// The model that answers a request for `requested`, after the profile's routing: eco-mode's cheaper model
+// when the key's plan has eco and the request did not opt out; under the upstream-down fault the fallback
+// when the plan allows it, else the upstream_down condition (thrown). Recorded in served_model.
+const vendor::ModelClaim& route_model(CallContext& context, const vendor::ModelClaim& requested);
+// The profile's error for a vendor condition (upstream_down, server_error, ...).
+ApiError condition_error(const vendor::Profile& profile, std::string_view condition);
+// Throws the error of the vendor condition a fault brings about for this keyed request: every condition on
+// every route, but upstream_down on the route whose models are routed (chat completions), where route_model
+// decides between the fallback and the error, and the upstream ones only where a provider is asked (POST).
+void refuse_in_conditions(const CallContext& context, std::string_view route_path);
 // The profile's model of that id and kind; throws Rejected: the 404 above, or a 400 naming `model` with the
 // endpoint's own wording when the model is of another kind.
 const vendor::ModelClaim& require_model(const vendor::Profile& profile, const std::string& model_id,

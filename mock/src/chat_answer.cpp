@@ -460,6 +460,13 @@ ChatAnswer compose_answer(const ChatRequest& request, std::int64_t created, cons
   answer.fingerprint = "fp_" + make_id("", hash64(request.model), 10);
   for (std::uint32_t i = 0; i < request.n; ++i) {
     answer.choices.push_back(compose_choice(request, mix64(seed + i), faults));
+    if (faults.has(Fault::content_filter)) {  // the filter stops the answer after its first words
+      auto& stopped = answer.choices.back();
+      stopped.pieces.resize(std::min<std::size_t>(stopped.pieces.size(), 2));
+      stopped.tool_calls.clear();
+      stopped.finish_reason = "content_filter";
+      stopped.completion_tokens = static_cast<std::uint32_t>(stopped.pieces.size());
+    }
     answer.completion_tokens += answer.choices.back().completion_tokens;
   }
   answer.prompt_tokens = request.prompt_tokens;

@@ -60,8 +60,10 @@ Reply answer(CallContext& context) {
   request.length = context.controls.length.get();
   request.scripted = context.take_answer();
   require_within_generation_limit(request, context.options.max_generated_tokens);
-  require_model(profile, request.model, "chat",
-                "This is not a chat model and thus not supported in the v1/chat/completions endpoint.");
+  const auto& asked =
+      require_model(profile, request.model, "chat",
+                    "This is not a chat model and thus not supported in the v1/chat/completions endpoint.");
+  request.model = route_model(context, asked).id;
   if (!profile.has("chat.completions.image_input")) {
     for (std::size_t i = 0; i < request.messages.size(); ++i) {
       if (request.messages[i].images > 0) {

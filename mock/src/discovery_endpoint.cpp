@@ -8,11 +8,38 @@
 #include <gatecheck/core/document.hpp>
 
 #include "call_context.hpp"
+#include "routes.hpp"
 
 namespace gatecheck::mock {
 namespace {
 
 using nlohmann::json;
+
+// The bundled OpenAPI description cut to the operations the profile serves, at its base path: what an agent
+// reads is what this vendor answers, not the whole OpenAI API.
+json served_openapi(const vendor::Profile& profile, const std::string& origin) {
+  json document = core::parse_yaml(*core::bundled_file("schemas/openapi.yaml"), "schemas/openapi.yaml").value;
+  document["servers"] = json::array({{{"url", origin + profile.base_path}, {"description", profile.name}}});
+  json& paths = document["paths"];
+  for (auto path = paths.begin(); path != paths.end();) {
+    std::string rest = path.key().substr(1);  // "/models/{model}" -> "models/x": any value fits a "*"
+    for (auto open = rest.find('{'); open != std::string::npos; open = rest.find('{'))
+      rest.replace(open, rest.find('}', open) - open + 1, "x");
+    for (auto operation = path->begin(); operation != path->end();) {
+      const bool method = operation.key() != "parameters" && operation.key() != "summary";
+      if (method && !claims_route(profile, operation.key(), rest)) {
+        operation = path->erase(operation);
+      } else {
+        ++operation;
+      }
+    }
+    const bool served = std::any_of(path->items().begin(), path->items().end(), [](const auto& member) {
+      return member.key() != "parameters" && member.key() != "summary";
+    });
+    path = served ? std::next(path) : paths.erase(path);
+  }
+  return document;
+}
 
 Reply text_reply(std::string body, std::string type) {
   Reply reply;
@@ -152,8 +179,7 @@ std::optional<Reply> discovery_document(const CallContext& context) {
   json document;
   std::string type = "application/json";
   if (path == "/openapi.json") {
-    document = core::parse_yaml(*core::bundled_file("schemas/openapi.yaml"), "schemas/openapi.yaml").value;
-    document["servers"] = json::array({{{"url", origin + profile.base_path}, {"description", profile.name}}});
+    document = served_openapi(profile, origin);
   } else if (path == "/.well-known/api-catalog") {
     // RFC 9727 section 4: a linkset (RFC 9264) whose `item` links name the APIs, each described by
     // service-desc.

@@ -109,6 +109,7 @@ Reply embeddings_endpoint(CallContext& context) {
   }
   const vendor::ModelClaim* model = &require_model(
       profile, model_id, "embedding", "The model `" + model_id + "` does not support embeddings.");
+  context.served_model = model;  // routing is for chat models; the headers still name this one
   const std::uint32_t native = model->dimensions > 0 ? model->dimensions : kDefaultDimensions;
   std::uint32_t dimensions = native;
   if (const auto asked = reader.integer("dimensions", 1, 1'000'000)) {

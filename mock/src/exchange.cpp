@@ -5,6 +5,7 @@
 #include <gatecheck/core/headers.hpp>
 
 #include "call_context.hpp"
+#include "text.hpp"
 
 namespace gatecheck::mock {
 
@@ -85,19 +86,17 @@ Reply event_stream_reply(std::unique_ptr<EventSource> stream, const FaultSet& fa
   return reply;
 }
 
-ApiError model_not_found(const std::string& model_id) {
-  return ApiError{404,
-                  "The model `" + model_id + "` does not exist or you do not have access to it.",
-                  {},
-                  nullptr,
-                  "model_not_found",
-                  {}};
+ApiError model_not_found(const vendor::Profile& profile, const std::string& model_id) {
+  std::string message = profile.unknown_model_message.empty()
+                            ? "The model `" + model_id + "` does not exist or you do not have access to it."
+                            : replace_all(profile.unknown_model_message, "{model}", model_id);
+  return ApiError{404, std::move(message), {}, profile.unknown_model_param, profile.unknown_model_code, {}};
 }
 
 const vendor::ModelClaim& require_model(const vendor::Profile& profile, const std::string& model_id,
                                         std::string_view kind, std::string not_this_kind) {
   const vendor::ModelClaim* model = profile.find_model(model_id);
-  if (model == nullptr) throw Rejected{model_not_found(model_id)};
+  if (model == nullptr) throw Rejected{model_not_found(profile, model_id)};
   if (model->kind != kind) throw Rejected{ApiError::invalid(std::move(not_this_kind), "model", nullptr)};
   return *model;
 }

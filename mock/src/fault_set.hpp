@@ -42,7 +42,7 @@ class FaultSet {
   }
 
  private:
-  std::bitset<64> bits_;
+  std::bitset<128> bits_;
   std::vector<std::pair<Fault, std::uint64_t>> parameters_;  // the few faults that take a parameter
 };
 

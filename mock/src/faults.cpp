@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <stdexcept>
 
 #include <gatecheck/mock/faults.hpp>
@@ -7,6 +8,8 @@
 namespace gatecheck::mock {
 
 namespace {
+
+constexpr std::string_view kVendorCondition = "vendor condition";  // not a defect: see condition_of
 
 // One row per fault: its name, the defect, and the check (or suite assertion) meant to catch it.
 constexpr FaultInfo kFaults[] = {
@@ -130,6 +133,24 @@ constexpr FaultInfo kFaults[] = {
      "multipart uploads lose every field but the file and the model (a relay that re-encodes forms), so a "
      "transcript comes back in the default format",
      "audio.transcript-format"},
+    {Fault::upstream_down, "upstream-down",
+     "the primary provider fails: a fallback model answers if the profile routes one and the key's plan has "
+     "it, "
+     "else the upstream_down condition's error",
+     kVendorCondition},
+    {Fault::upstreams_down, "upstreams-down", "every provider fails: the upstreams_down condition's error",
+     kVendorCondition},
+    {Fault::server_error, "server-error", "the vendor's own failure: the server_error condition's error",
+     kVendorCondition},
+    {Fault::forbidden, "forbidden",
+     "the key lacks the scope for the request: the forbidden condition's error", kVendorCondition},
+    {Fault::payment_required, "payment-required",
+     "the account has no credit: the payment_required condition's error", kVendorCondition},
+    {Fault::no_provider_keys, "no-provider-keys",
+     "the account has no provider keys: the no_provider_keys condition's error", kVendorCondition},
+    {Fault::content_filter, "content-filter",
+     "the content filter stops the answer: finish_reason content_filter after at most two tokens",
+     kVendorCondition},
 };
 
 }  // namespace
@@ -137,6 +158,24 @@ constexpr FaultInfo kFaults[] = {
 const std::vector<FaultInfo>& fault_catalog() {
   static const std::vector<FaultInfo> catalog(std::begin(kFaults), std::end(kFaults));
   return catalog;
+}
+
+// The conditions' names are their faults' names with underscores (upstream-down: upstream_down); each is
+// kept once, here, for condition_of to hand out as a view.
+std::string_view condition_of(Fault fault) {
+  static const auto names = [] {
+    std::vector<std::pair<Fault, std::string>> out;
+    for (const auto& info : kFaults) {
+      if (info.check != kVendorCondition || info.fault == Fault::content_filter) continue;
+      std::string name(info.name);
+      std::replace(name.begin(), name.end(), '-', '_');
+      out.emplace_back(info.fault, std::move(name));
+    }
+    return out;
+  }();
+  for (const auto& [which, name] : names)
+    if (which == fault) return name;
+  return {};
 }
 
 std::optional<Fault> parse_fault_name(std::string_view name) {

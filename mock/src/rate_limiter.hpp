@@ -1,12 +1,13 @@
 // Token buckets per API key: a request bucket (the plan's requests per minute, refilled continuously), an
-// optional per-second bucket, and a token bucket charged with each answer's usage. Safe to use from every
-// worker thread.
+// optional per-second bucket, a token bucket charged with each answer's usage, and a monthly quota counted
+// per UTC calendar month. Safe to use from every worker thread.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,11 +43,16 @@ class RateLimiter {
   explicit RateLimiter(const vendor::RateLimitClaims& claims, std::size_t max_keys = 100'000)
       : claims_(claims), max_keys_(std::max<std::size_t>(max_keys, 1)) {}
 
-  // Takes one request from `key`'s buckets if it fits.
-  RateDecision admit(const std::string& key, const std::string& plan, Clock::time_point now);
+  // Takes one request from `key`'s buckets if it fits. `wall_seconds` (Unix time, the mock's clock, which
+  // --fixed-clock may fix) places it in its UTC month for the monthly quota; nullopt: the system clock.
+  RateDecision admit(const std::string& key, const std::string& plan, Clock::time_point now,
+                     std::optional<std::int64_t> wall_seconds = std::nullopt);
   // Charges the tokens an answer used; returns the token bucket's state for the headers.
   void charge_tokens(const std::string& key, const std::string& plan, std::uint64_t tokens,
                      Clock::time_point now, RateDecision& decision);
+  // The state of an untouched window of `plan`, for answers to keys that never reached the buckets (a 401)
+  // under a profile that reports the headers on every answer.
+  RateDecision full_window(const std::string& plan) const;
   void reset();
   std::size_t tracked_keys();  // how many keys have buckets now
 
@@ -59,6 +65,9 @@ class RateLimiter {
     Bucket minute;
     Bucket second;
     Bucket tokens;
+    std::int64_t month = 0;        // months since 1970 of the quota count
+    std::uint64_t month_used = 0;  // requests admitted in that month
+    Clock::time_point used{};      // the last admission, whichever buckets the plan has
   };
   const vendor::RateLimitPlan& plan_for(const std::string& name) const;
   KeyState& state_for(const std::string& key, Clock::time_point now);  // the caller holds the lock

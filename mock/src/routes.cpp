@@ -1,5 +1,8 @@
 #include "routes.hpp"
 
+#include <algorithm>
+
+#include <gatecheck/core/headers.hpp>
 #include <gatecheck/core/uri.hpp>
 
 namespace gatecheck::mock {
@@ -32,7 +35,22 @@ bool fits(const Route& route, std::string_view rest) {
   return rest.starts_with(prefix) && rest.size() > prefix.size();
 }
 
+// The capability that names a route's surface: its own, or its path's words ("chat/completions" ->
+// chat.completions, "models/*" -> models).
+std::string surface_of(const Route& route) {
+  if (!route.capability.empty()) return std::string(route.capability);
+  std::string surface(route.path.substr(0, route.path.find("/*")));
+  std::replace(surface.begin(), surface.end(), '/', '.');
+  return surface;
+}
+
 }  // namespace
+
+bool claims_route(const vendor::Profile& profile, std::string_view method, std::string_view rest) {
+  return std::any_of(std::begin(kRoutes), std::end(kRoutes), [&](const Route& route) {
+    return core::iequals(route.method, method) && fits(route, rest) && profile.has(surface_of(route));
+  });
+}
 
 std::span<const Route> api_routes() {
   return kRoutes;

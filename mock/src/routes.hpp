@@ -35,6 +35,11 @@ std::span<const Route> api_routes();
 // and another method.
 RouteMatch find_route(const Request& request, const vendor::Profile& profile);
 
+// Whether the profile claims the surface of `method` + `rest` (a path under the base path, "{id}" segments
+// standing for any value): the routes the served /openapi.json describes. Unlike find_route, a route every
+// profile serves still needs its capability claimed (chat.completions, embeddings, models).
+bool claims_route(const vendor::Profile& profile, std::string_view method, std::string_view rest);
+
 // The API's 404 for a path nothing serves, stated once for the API and the admin API.
 Rejected invalid_url(const Request& request);
 

@@ -38,7 +38,10 @@ SpeechRequest read_speech(const CallContext& context) {
   request.input = *reader.string("input", true);
   if (request.input.empty() || request.input.size() > kMaxInput)
     reader.invalid_value("input", "'input' must hold 1 to " + std::to_string(kMaxInput) + " characters.");
-  const std::string voice = *reader.string("voice", true);
+  // A vendor that documents voice as optional says which one it uses (limits.default_voice).
+  const auto& default_voice = context.profile().default_voice;
+  const std::string voice =
+      default_voice.empty() ? *reader.string("voice", true) : reader.string("voice").value_or(default_voice);
   if (std::find(std::begin(kVoices), std::end(kVoices), voice) == std::end(kVoices))
     reader.invalid_value("voice", "Invalid value: '" + voice +
                                       "'. Supported voices are alloy, ash, ballad, coral, "

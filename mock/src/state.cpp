@@ -17,6 +17,7 @@ void State::reset() {
   hooks.reset();
   stubs.reset();
   responses.clear();
+  idempotency.reset();
   replay.reset();
 }
 

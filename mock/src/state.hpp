@@ -1,7 +1,8 @@
 // Everything about the mock that changes while it serves, in one owner: API keys and their usage, rate-limit
-// buckets, the request journal, webhooks, the stubs with their hits and scenario states, the stored Responses
-// API answers, the replayed recordings' turns and the upstream exchanges of proxying stubs. The app holds one
-// State; the stages borrow the parts they need, and /admin/reset resets it in one place.
+// buckets, Idempotency-Key answers, the request journal, webhooks, the stubs with their hits and scenario
+// states, the stored Responses API answers, the replayed recordings' turns and the upstream exchanges of
+// proxying stubs. The app holds one State; the stages borrow the parts they need, and /admin/reset resets it
+// in one place.
 #pragma once
 
 #include <atomic>
@@ -11,6 +12,7 @@
 
 #include <gatecheck/mock/server.hpp>
 
+#include "idempotency.hpp"
 #include "journal.hpp"
 #include "key_ring.hpp"
 #include "proxy.hpp"
@@ -32,8 +34,9 @@ struct State {
   WebhookHub hooks;
   StubStore stubs;
   ResponseStore responses;
-  ReplayStore replay;  // --replay: the recordings, and each key's turn
-  ProxyPool proxies;   // not reset: the upstream exchanges in flight finish on their own
+  IdempotencyStore idempotency;  // the profile's Idempotency-Key: first answers, by key
+  ReplayStore replay;            // --replay: the recordings, and each key's turn
+  ProxyPool proxies;             // not reset: the upstream exchanges in flight finish on their own
 };
 
 }  // namespace gatecheck::mock

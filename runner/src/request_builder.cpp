@@ -61,8 +61,6 @@ Exchange build_exchange(const json& spec, const RunEnvironment& env) {
     throw std::invalid_argument("bad request URL '" + url + "': " + e.what());
   }
 
-  for (const auto& [name, value] : env.profile.request_headers)
-    request.headers.set(name, value);
   for (const auto& [name, value] : env.options.extra_headers)
     request.headers.set(name, value);
   if (spec.value("auth", true)) {
@@ -139,6 +137,8 @@ core::Redactor run_redactor(const RunOptions& options, const vendor::Profile& pr
   core::Redactor redactor;
   for (const std::string* secret : {&options.api_key, &options.admin_token, &options.spare_api_key})
     if (!secret->empty()) redactor.add_secret(*secret);
+  for (const auto& [plan, key] : options.plan_keys)
+    redactor.add_secret(key);
   static constexpr std::string_view kPlain[] = {"content-type", "accept", "accept-encoding", "user-agent",
                                                 "openai-beta"};
   for (const auto& [name, value] : options.extra_headers) {
@@ -147,9 +147,6 @@ core::Redactor run_redactor(const RunOptions& options, const vendor::Profile& pr
                        std::find(std::begin(kPlain), std::end(kPlain), lower) != std::end(kPlain);
     if (!plain) redactor.add_credential_header(name, value);
   }
-  for (const auto& [name, value] : profile.request_headers)
-    if (core::looks_like_credential_header(name) || redactor.is_sensitive_header(name))
-      redactor.add_credential_header(name, value);
   for (const auto& scheme : profile.auth)
     if (scheme.kind == vendor::AuthScheme::Kind::header) redactor.add_sensitive_header(scheme.header);
   if (const auto secret = core::url_userinfo_secret(options.target)) redactor.add_secret(*secret);

@@ -64,7 +64,15 @@ std::string missing_capability(const Scenario& scenario, const RunOptions& optio
       return "needs the target's admin token (--admin-token)";
     if (capability == "spare-key" && options.spare_api_key.empty())
       return "needs a key it may rotate away (--spare-api-key)";
-    const bool run_option = capability == "mock" || capability == "admin" || capability == "spare-key";
+    if (capability.starts_with("plan:")) {
+      const std::string plan = capability.substr(5);
+      if (!profile.rate_limits.plans.contains(plan))
+        return "the profile '" + profile.id + "' has no plan '" + plan + "'";
+      if (!options.plan_keys.contains(plan))
+        return "needs a key on the plan '" + plan + "' (--plan-key " + plan + "=KEY)";
+    }
+    const bool run_option = capability == "mock" || capability == "admin" || capability == "spare-key" ||
+                            capability.starts_with("plan:");
     if (!run_option && !profile.has(capability)) claims += (claims.empty() ? "" : ", ") + capability;
   }
   return claims.empty() ? std::string() : "the profile '" + profile.id + "' does not claim " + claims;

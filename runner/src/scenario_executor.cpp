@@ -155,9 +155,11 @@ class StepRunner {
     }
     // A check that compares with the non-streamed twin judges what the executor sent before judging.
     std::optional<Exchange> twin;
-    if (needs_twin(expect_, exchanges)) twin = without_stream(exchanges.front());
+    // A profile that streams every answer has no non-streamed twin to send.
+    if (!env_.profile.always_stream && needs_twin(expect_, exchanges))
+      twin = without_stream(exchanges.front());
     if (twin) record({*twin});
-    const StepContext context{suite_, step_, env_, twin ? &*twin : nullptr, burst_capped_};
+    const StepContext context{suite_, step_, env_, twin ? &*twin : nullptr, burst_capped_, &result_.notes};
     evaluate_expectations(expect_, views, context, result_.checks);
     if (cut_by_deadline_) {  // a twin or a 429 retry the deadline cut off: nothing here is judged
       result_.checks.clear();
@@ -655,7 +657,8 @@ core::TemplateScope scenario_scope(const RunEnvironment& env) {
                        {"base_path", env.profile.base_path},
                        {"mock", env.options.target_is_mock},
                        {"admin_token", env.options.admin_token},
-                       {"spare_key", env.options.spare_api_key}});
+                       {"spare_key", env.options.spare_api_key},
+                       {"plan_keys", env.options.plan_keys}});
   scope.set("receivers", json::object());
   scope.set("captures", json::object());
   scope.set("vars", json::object());

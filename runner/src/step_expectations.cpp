@@ -8,6 +8,7 @@
 #include <gatecheck/runner/checks.hpp>
 
 #include "check_evaluation.hpp"
+#include "claimed_expectations.hpp"
 #include "matcher.hpp"
 
 namespace gatecheck::runner {
@@ -388,8 +389,13 @@ void mark_consequences(std::vector<CheckResult>& results, std::size_t first,
   }
 }
 
-void evaluate_expectations(const Expectations& expect, const std::vector<const Exchange*>& exchanges,
+void evaluate_expectations(const Expectations& written, const std::vector<const Exchange*>& exchanges,
                            const StepContext& context, std::vector<CheckResult>& out) {
+  std::vector<std::string> ignored;
+  const Expectations expect = exchanges.empty()
+                                  ? written
+                                  : as_claimed(written, context.env.profile, *exchanges.front(),
+                                               context.notes != nullptr ? *context.notes : ignored);
   const std::size_t first = out.size();
   Recorder record(context, out);
   CheckContext checks{exchanges, context.env.profile, std::nullopt, context.twin, nullptr};

@@ -23,6 +23,7 @@ struct StepContext {
   const Exchange* twin = nullptr;  // the single request sent again without streaming, when a check needs it
   // A burst sized from the target's limit that had to stop at its cap: why no 429 can be expected.
   std::string burst_capped;
+  std::vector<std::string>* notes = nullptr;  // what the profile's claims made read differently
 };
 
 // A failure that follows from another failure among results[first..] is marked caused by it: one root cause,

@@ -309,6 +309,10 @@ json comparable(const json& view) {
 
 Verdict compare_with_twin(const Exchange& ex, const CheckContext& context) {
   if (!ex.stream_requested()) return Verdict::not_applicable("the request did not stream");
+  if (context.profile.always_stream)
+    return Verdict::not_applicable(
+        "the profile streams every answer (streaming.always): there is no "
+        "non-streamed answer to compare with");
   if (context.twin == nullptr) return Verdict::not_applicable("the non-streamed twin request was not sent");
   const Exchange& plain = *context.twin;
   if (plain.response.error || plain.response.status != 200 || !plain.body_json)

@@ -220,14 +220,19 @@ using namespace std::chrono_literals;
 // The vendor suite against the real `gatecheck mock --profile simosphere` binary, as a user would run it.
 TEST(VendorSuite, SimoSpherePassesAgainstTheStandaloneMock) {
   testing::ChildProcess mock({testing::gatecheck_binary(), "mock", "--port", "0", "--quiet", "--profile",
-                              "simosphere", "--admin-token", "admin-token-for-e2e"});
+                              "simosphere", "--admin-token", "admin-token-for-e2e", "--key",
+                              "sk-simo-e2e-main-0001", "--key", "sk-simo-e2e-spare-0002", "--key",
+                              "sk-simo-e2e-pro-0003:professional", "--key",
+                              "sk-simo-e2e-starter-0004:starter"});
   const auto port = mock.read_line(10s);
   ASSERT_TRUE(port.has_value()) << mock.error_output();
   const auto result = testing::run_program(
       {testing::gatecheck_binary(), "run",
        std::string(GATECHECK_SOURCE_DIR) + "/suites/vendors/simosphere.yaml", "--target",
        "http://127.0.0.1:" + *port, "--profile", "simosphere", "--api-key", "sk-simo-e2e-main-0001",
-       "--admin-token", "admin-token-for-e2e", "--spare-api-key", "sk-simo-e2e-spare-0002", "--mock-target"},
+       "--admin-token", "admin-token-for-e2e", "--spare-api-key", "sk-simo-e2e-spare-0002", "--plan-key",
+       "professional=sk-simo-e2e-pro-0003", "--plan-key", "starter=sk-simo-e2e-starter-0004",
+       "--mock-target"},
       120s);
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("0 failed, 0 skipped"), std::string::npos) << result.out;

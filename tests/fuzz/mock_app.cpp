@@ -2,7 +2,8 @@
 // throwing, never through its internal-error 500, with header values a server can write as they are; its
 // stream drains without waiting once hurried, and a stream without faults ends on an event boundary.
 //
-// Input (text):  [@simosphere|@anthropic] optional first line: the profile (default openai)
+// Input (text):  [@simosphere|@anthropic|@simplio] optional first line: the profile (default openai); under
+//                simplio the keys are sk_simplio_fuzz_free (plan free) and sk_simplio_fuzz_pro (plan pro)
 //                METHOD TARGET [...]     e.g. "POST /v1/chat/completions HTTP/1.1"
 //                Name: value             headers; x-fuzz-repeat: N (send N times, 1..70) and
 //                ...                     x-fuzz-hurry-after: N (hurry the stream after N events) are
@@ -109,6 +110,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const mock::ServerOptions openai = make_options("openai");
   static const mock::ServerOptions simosphere = make_options("simosphere");
   static const mock::ServerOptions anthropic = make_options("anthropic");
+  static const mock::ServerOptions simplio = [] {  // routing, idempotency and quotas need keys on plans
+    auto options = make_options("simplio");
+    options.keys = {{"sk_simplio_fuzz_free", "free"}, {"sk_simplio_fuzz_pro", "pro"}};
+    return options;
+  }();
 
   std::string_view rest = fuzz::as_text(data, size);
   std::string_view line = fuzz::take_line(rest);
@@ -116,6 +122,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (line.starts_with('@')) {
     if (line == "@simosphere") options = &simosphere;
     if (line == "@anthropic") options = &anthropic;
+    if (line == "@simplio") options = &simplio;
     line = fuzz::take_line(rest);
   }
   // As Beast hands them over: a method token, then a request-target without spaces or control characters.

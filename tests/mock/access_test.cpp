@@ -123,8 +123,8 @@ TEST(RateLimits, KeysHaveSeparateBuckets) {
 
 TEST(RateLimits, A429NamesTheBucketThatRefused) {
   auto options = MockApp::default_options();
-  options.profile.rate_limits.plans["burst"] = {"burst", 100, 2, 0};       // 100 a minute, 2 a second
-  options.profile.rate_limits.plans["thrifty"] = {"thrifty", 100, 0, 10};  // 10 tokens a minute
+  options.profile.rate_limits.plans["burst"] = {"burst", 100, 2, 0, 0, {}};       // 100 a minute, 2 a second
+  options.profile.rate_limits.plans["thrifty"] = {"thrifty", 100, 0, 10, 0, {}};  // 10 tokens a minute
   options.keys = {{"sk-burst-key-000000000", "burst"}, {"sk-thrifty-key-0000000", "thrifty"}};
   MockApp mock(options);
   const std::vector<std::pair<std::string, std::string>> burst = {

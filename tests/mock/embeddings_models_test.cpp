@@ -123,7 +123,7 @@ TEST(Models, ListAndRetrieveFromTheProfileCatalog) {
 
 TEST(Models, IdsWithSlashesWorkEncodedOrNot) {
   auto options = MockApp::default_options();
-  options.profile.models.push_back({"qwen/qwen3-8b", "chat", "qwen", 1700000000, 0, 0, false});
+  options.profile.models.push_back({"qwen/qwen3-8b", "chat", "qwen", "", 1700000000, 0, 0, false});
   MockApp mock(options);
   EXPECT_EQ(mock.get("/v1/models/qwen/qwen3-8b").json()["id"], "qwen/qwen3-8b");
   EXPECT_EQ(mock.get("/v1/models/qwen%2Fqwen3-8b").json()["id"], "qwen/qwen3-8b");

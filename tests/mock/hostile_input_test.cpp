@@ -157,7 +157,7 @@ TEST(Webhooks, EventsEmittedWhileALateDeliveryWaitsDoNotInvalidateTheWait) {
 
 vendor::RateLimitClaims hundred_per_minute() {
   vendor::RateLimitClaims claims;
-  claims.plans["default"] = {"default", 100, 0, 0};
+  claims.plans["default"] = {"default", 100, 0, 0, 0, {}};
   claims.default_plan = "default";
   return claims;
 }

@@ -216,6 +216,20 @@ TEST(Discovery, ClaimedDocumentsAreServedWithTheirRequiredFields) {
     EXPECT_EQ(mock.send("GET", path, "", {}, false).status, 200) << path;
 }
 
+// The served description is the profile's own surface: SIMOSphere claims chat completions and models only.
+TEST(Discovery, TheOpenApiDescriptionHoldsOnlyTheOperationsTheProfileServes) {
+  MockApp mock(simosphere());
+  const auto openapi = mock.send("GET", "/openapi.json", "", {{"Host", "gw.test"}}, false).json();
+  std::vector<std::string> paths;
+  for (const auto& [path, operations] : openapi["paths"].items())
+    paths.push_back(path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"/chat/completions", "/models", "/models/{model}"}));
+  EXPECT_TRUE(openapi["paths"]["/chat/completions"].contains("post"));
+  EXPECT_FALSE(openapi["paths"]["/chat/completions"].contains("get"))
+      << "stored chat completions are not a route the mock serves";
+  EXPECT_EQ(openapi["servers"][0]["url"], "http://gw.test/v1");
+}
+
 TEST(Discovery, UnclaimedDocumentsAre404AndTheFaultDropsRequiredFields) {
   MockApp openai;
   EXPECT_EQ(openai.send("GET", "/llms.txt", "", {}, false).status, 404);

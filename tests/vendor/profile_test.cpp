@@ -72,6 +72,49 @@ TEST_F(ProfileFiles, ExtendsAnotherProfileAndOverridesIt) {
   EXPECT_EQ(p.model_roles.at("chat"), "gpt-4o-mini") << "inherited from openai";
 }
 
+TEST_F(ProfileFiles, NullRemovesWhatTheBaseProfileHad) {
+  const auto path = write("lean.yaml",
+                          "profile: lean\nextends: openai\n"
+                          "models:\n  embedding: null\n  moderation: null\n  completion: null\n"
+                          "  speech: null\n  transcription: null\n  image: null\n"
+                          "  catalog: [{id: lean-chat, kind: chat}]\n  chat: lean-chat\n"
+                          "response_headers: {openai-version: null}\nwebhooks: null\n");
+  const Profile p = load_profile(path);
+  EXPECT_EQ(p.model_roles.size(), 1u) << "the inherited roles are gone with their models";
+  EXPECT_TRUE(p.response_headers.empty());
+  EXPECT_TRUE(p.webhooks.events.empty());
+}
+
+TEST_F(ProfileFiles, RoutingAndConditionsAreRead) {
+  const auto path = write("router.yaml",
+                          "profile: router\nextends: simplio\n"
+                          "errors: {conditions: {upstream_down: {status: 409}}}\n");
+  const Profile p = load_profile(path);
+  EXPECT_EQ(p.routing.eco_to, "deepseek-chat");
+  EXPECT_EQ(p.routing.fallback_to, "claude-sonnet-4-5-20250929");
+  EXPECT_EQ(p.condition("upstream_down").status, 409);
+  EXPECT_EQ(p.condition("upstream_down").message, "Provider unavailable (upgrade to Pro for fallback)")
+      << "objects merge: the message stays simplio's";
+  EXPECT_EQ(p.condition("upstreams_down").status, 502) << "inherited from simplio";
+  EXPECT_EQ(p.condition("payment_required").status, 402) << "the default";
+  EXPECT_EQ(p.idempotency.header, "Idempotency-Key");
+  EXPECT_EQ(p.rate_limits.plans.at("free").requests_per_month, 20000u);
+  EXPECT_TRUE(p.rate_limits.plans.at("pro").has("eco"));
+}
+
+TEST_F(ProfileFiles, RoutingMustNameCatalogModels) {
+  const auto path =
+      write("typo.yaml", "profile: typo\nextends: simplio\nrouting: {eco: {from: [gpt-4o], to: deepseek}}\n");
+  try {
+    load_profile(path);
+    FAIL();
+  } catch (const core::LoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("routing names 'deepseek', which is not in models.catalog"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST_F(ProfileFiles, SchemaViolationsNameTheFileLineAndWhatIsAllowed) {
   const auto path = write("bad.yaml", "profile: bad\nextends: openai\nstreaming:\n  alwys: true\n");
   try {

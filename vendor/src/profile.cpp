@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <stdexcept>
 
 #include <gatecheck/core/bundled.hpp>
 #include <gatecheck/schema/format_check.hpp>
@@ -12,14 +13,18 @@ using nlohmann::json;
 constexpr std::string_view kProfileFolder = "schemas/profiles/";
 constexpr std::string_view kProfileSchema = "schemas/profile.schema.json";
 
-// Objects merge member by member; anything else in `child` replaces what `base` had.
+// JSON Merge Patch (RFC 7386): objects merge member by member, null removes what `base` had, anything else
+// in `child` replaces it.
 void merge_into(json& base, const json& child) {
   if (!base.is_object() || !child.is_object()) {
     base = child;
     return;
   }
   for (const auto& [key, value] : child.items()) {
-    if (base.contains(key) && base[key].is_object() && value.is_object()) {
+    if (value.is_null()) {
+      base.erase(key);
+    } else if (value.is_object()) {  // merged into what was there, or into nothing: nulls never stay
+      if (!base.contains(key) || !base[key].is_object()) base[key] = json::object();
       merge_into(base[key], value);
     } else {
       base[key] = value;
@@ -98,6 +103,33 @@ std::vector<std::string> Profile::error_types_for(int status) const {
   return {};
 }
 
+namespace {
+
+// The conditions a fault can bring about, with what a vendor that claims nothing answers (docs/faults.md).
+struct ConditionDefault {
+  std::string_view name;
+  int status;
+  std::string_view message;
+};
+constexpr ConditionDefault kConditions[] = {
+    {"upstream_down", 502, "The upstream provider is unavailable. Please try again later."},
+    {"upstreams_down", 503, "All upstream providers are unavailable. Please try again later."},
+    {"server_error", 500, "The server had an error while processing your request. Sorry about that!"},
+    {"forbidden", 403, "This API key is not allowed to make this request."},
+    {"payment_required", 402, "Payment required: the account has no credit left."},
+    {"no_provider_keys", 422, "No provider API keys are configured for this account."},
+};
+
+}  // namespace
+
+ErrorCondition Profile::condition(std::string_view which) const {
+  if (const auto it = error_conditions.find(which); it != error_conditions.end()) return it->second;
+  for (const auto& known : kConditions)
+    if (known.name == which)
+      return ErrorCondition{known.status, std::string(known.message), {}, nullptr, nullptr};
+  throw std::out_of_range("no condition named " + std::string(which));
+}
+
 std::vector<std::string> bundled_profile_names() {
   std::vector<std::string> names;
   for (const auto& path : core::bundled_files_under(kProfileFolder)) {
@@ -139,6 +171,17 @@ void read_errors(const json& v, Profile& p) {
     p.error_types[std::stoi(status)] = type.is_array() ? type.get<std::vector<std::string>>()
                                                        : std::vector<std::string>{type.get<std::string>()};
   }
+  const json conditions = errors.value("conditions", json::object());
+  for (const auto& [name, claim] : conditions.items()) {
+    const std::string fallback_message = p.condition(name).message;  // the default, before the claim is in
+    p.error_conditions[name] =
+        ErrorCondition{claim.at("status").get<int>(), string_of(claim, "message", fallback_message),
+                       string_of(claim, "type"), claim.value("code", json()), claim.value("param", json())};
+  }
+  const json unknown = errors.value("unknown_model", json::object());
+  p.unknown_model_message = string_of(unknown, "message");
+  p.unknown_model_param = unknown.value("param", json());
+  p.unknown_model_code = unknown.value("code", json("model_not_found"));
 }
 
 void read_rate_limits(const json& v, Profile& p, const core::Document& document) {
@@ -158,6 +201,7 @@ void read_rate_limits(const json& v, Profile& p, const core::Document& document)
                                                      : ResetFormat::duration;
   rl.retry_after = limits_doc.value("retry_after", true);
   rl.retry_after_ms = limits_doc.value("retry_after_ms", false);
+  rl.on_every_answer = limits_doc.value("on_every_answer", false);
   const json limit_error = limits_doc.value("error", json::object());
   rl.error_type = string_of(limit_error, "type", p.error_type(429));
   rl.error_code = limit_error.value("code", json("rate_limit_exceeded"));
@@ -167,9 +211,12 @@ void read_rate_limits(const json& v, Profile& p, const core::Document& document)
   for (const auto& [name, plan] : plans.items()) {
     RateLimitPlan rp;
     rp.name = name;
-    rp.requests_per_minute = plan.at("requests_per_minute").get<std::uint64_t>();
+    rp.requests_per_minute = plan.value("requests_per_minute", std::uint64_t{0});
     rp.requests_per_second = plan.value("requests_per_second", std::uint64_t{0});
     rp.tokens_per_minute = plan.value("tokens_per_minute", std::uint64_t{0});
+    rp.requests_per_month = plan.value("requests_per_month", std::uint64_t{0});
+    for (const auto& feature : plan.value("features", json::array()))
+      rp.features.insert(feature.get<std::string>());
     rl.plans.emplace(name, rp);
   }
   rl.default_plan = string_of(limits_doc, "default_plan", rl.plans.empty() ? "" : rl.plans.begin()->first);
@@ -186,14 +233,16 @@ void read_models(const json& v, Profile& p, const core::Document& document) {
     m.id = model.at("id").get<std::string>();
     m.kind = model.at("kind").get<std::string>();
     m.owned_by = model.value("owned_by", "system");
+    m.provider = model.value("provider", "");
     m.created = model.value("created", std::int64_t{1700000000});
     m.context_window = model.value("context_window", 0u);
     m.dimensions = model.value("dimensions", 0u);
     m.fixed_dimensions = model.value("fixed_dimensions", false);
     p.models.push_back(std::move(m));
   }
+  p.model_fields = models.value("fields", std::vector<std::string>{});
   for (const auto& [role, model] : models.items()) {
-    if (role == "catalog") continue;
+    if (role == "catalog" || role == "fields") continue;
     if (p.find_model(model.get<std::string>()) == nullptr) {
       throw core::LoadError(
           document.source.file(), document.source.value_at("/models/" + role),
@@ -201,6 +250,44 @@ void read_models(const json& v, Profile& p, const core::Document& document) {
     }
     p.model_roles[role] = model.get<std::string>();
   }
+}
+
+// Every model routing names must be in the catalog: a typo would otherwise answer as an unknown model.
+void read_routing(const json& v, Profile& p, const core::Document& document) {
+  const json routing = v.value("routing", json::object());
+  const auto fail = [&](const std::string& pointer, const std::string& message) {
+    throw core::LoadError(document.source.file(), document.source.value_at(pointer), message);
+  };
+  const auto known = [&](const std::string& id, const std::string& pointer) {
+    const ModelClaim* model = p.find_model(id);
+    if (model == nullptr) fail(pointer, "routing names '" + id + "', which is not in models.catalog");
+    if (model->kind != "chat") fail(pointer, "routing names '" + id + "', which is not a chat model");
+    return id;
+  };
+  // A feature no plan has would switch the routing off for every key, silently.
+  const auto offered = [&](const std::string& feature, const std::string& pointer) {
+    for (const auto& [name, plan] : p.rate_limits.plans)
+      if (plan.has(feature)) return feature;
+    fail(pointer, "routing needs the plan feature '" + feature + "', which no rate_limits plan has");
+    return feature;
+  };
+  if (const auto eco = routing.find("eco"); eco != routing.end()) {
+    const auto from = eco->at("from");
+    for (std::size_t i = 0; i < from.size(); ++i)
+      p.routing.eco_from.push_back(
+          known(from[i].get<std::string>(), "/routing/eco/from/" + std::to_string(i)));
+    p.routing.eco_to = known(eco->at("to").get<std::string>(), "/routing/eco/to");
+    p.routing.eco_opt_out_header = string_of(*eco, "opt_out_header");
+    p.routing.eco_feature = offered(string_of(*eco, "feature", "eco"), "/routing/eco");
+  }
+  if (const auto fallback = routing.find("fallback"); fallback != routing.end()) {
+    p.routing.fallback_to = known(fallback->at("to").get<std::string>(), "/routing/fallback/to");
+    p.routing.fallback_feature = offered(string_of(*fallback, "feature", "fallback"), "/routing/fallback");
+  }
+  const json idempotency = v.value("idempotency", json::object());
+  p.idempotency.header = string_of(idempotency, "header");
+  p.idempotency.ttl_seconds = idempotency.value("ttl_seconds", p.idempotency.ttl_seconds);
+  p.idempotency.mismatch_status = idempotency.value("mismatch_status", p.idempotency.mismatch_status);
 }
 
 void read_limits(const json& v, Profile& p) {
@@ -213,6 +300,7 @@ void read_limits(const json& v, Profile& p) {
   p.max_stop_sequences = limits.value("max_stop_sequences", std::size_t{4});
   p.default_max_tokens = limits.value("default_max_tokens", 0u);
   p.default_model = string_of(limits, "default_model");
+  p.default_voice = string_of(limits, "default_voice");
   p.strict_parameters = limits.value("strict_parameters", true);
 }
 
@@ -249,6 +337,7 @@ Profile parse_profile(const core::Document& document) {
   read_errors(v, p);
   read_rate_limits(v, p, document);
   read_models(v, p, document);
+  read_routing(v, p, document);
   for (const auto& capability : v.at("capabilities"))
     p.capabilities.insert(capability.get<std::string>());
 

@@ -65,7 +65,19 @@ enum class Fault {
   transcription_srt_broken,    // SRT transcripts with WebVTT's timestamps and no cue numbers
   image_b64_broken,            // b64_json images that are not a whole PNG (cut short)
   multipart_fields_dropped,    // multipart uploads lose every field but the file and the model
+  // Vendor conditions: not defects, but what a vendor answers when something a client cannot cause happens
+  // (errors.conditions in the profile says how). A suite reaches its documented statuses with them.
+  upstream_down,     // the primary provider fails: the fallback answers, or the upstream_down error
+  upstreams_down,    // every provider fails
+  server_error,      // the vendor's own 500
+  forbidden,         // the key lacks the scope (403)
+  payment_required,  // no credit left (402)
+  no_provider_keys,  // the account has no provider keys (422)
+  content_filter,    // the answer is stopped by the content filter (finish_reason content_filter)
 };
+
+// The profile condition (errors.conditions) a vendor-condition fault brings about, or empty.
+std::string_view condition_of(Fault fault);
 
 struct FaultInfo {
   Fault fault;

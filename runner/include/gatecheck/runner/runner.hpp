@@ -48,6 +48,8 @@ struct RunOptions {
   std::string admin_token;      // {{ target.admin_token }}; scenarios requiring `admin` need it
   std::string mock_url;  // the mock's own URL when it is not the target (behind a gateway); empty: the target
   std::string spare_api_key;  // {{ target.spare_key }}: a key scenarios may rotate away (`spare-key`)
+  // {{ target.plan_keys.PLAN }}: a key on that rate-limit plan, for scenarios that require `plan:PLAN`.
+  std::map<std::string, std::string> plan_keys;
   std::string receiver_bind = "127.0.0.1";  // where webhook receivers listen
   std::string receiver_url;  // the URL a target should call, "{port}" replaced (default http://BIND:{port})
   std::string openapi_path;  // empty: the bundled schemas/openapi.yaml

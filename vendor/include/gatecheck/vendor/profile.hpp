@@ -27,6 +27,10 @@ struct RateLimitPlan {
   std::uint64_t requests_per_minute = 0;
   std::uint64_t requests_per_second = 0;  // 0: no second window
   std::uint64_t tokens_per_minute = 0;    // 0: not limited by tokens
+  std::uint64_t requests_per_month = 0;   // 0: no monthly quota
+  std::set<std::string> features;         // what routing needs of a plan (eco, fallback)
+
+  bool has(std::string_view feature) const { return features.count(std::string(feature)) > 0; }
 };
 
 enum class ResetFormat { duration, epoch_seconds, seconds, milliseconds };
@@ -37,6 +41,7 @@ struct RateLimitClaims {
   ResetFormat reset_format = ResetFormat::duration;
   bool retry_after = true;
   bool retry_after_ms = false;
+  bool on_every_answer = false;  // refused keys' answers (401) carry the headers too
   std::string error_type;
   nlohmann::json error_code;  // string, integer or null
   std::string error_message;
@@ -48,13 +53,42 @@ struct ModelClaim {
   std::string id;
   std::string kind;  // chat, embedding, image, speech, transcription, moderation, completion
   std::string owned_by = "system";
+  std::string provider;  // who serves it ({provider} in response headers); owned_by when not said
   std::int64_t created = 0;
   std::uint32_t context_window = 0;
   std::uint32_t dimensions = 0;
   bool fixed_dimensions = false;
+
+  const std::string& served_by() const { return provider.empty() ? owned_by : provider; }
 };
 
 enum class ErrorEnvelope { openai, simplio, anthropic };
+
+// What the vendor answers in a condition a client cannot cause (a provider down, a key without the scope):
+// errors.conditions, reached in the mock by the fault of the same name.
+struct ErrorCondition {
+  int status = 500;
+  std::string message;
+  std::string type;  // empty: the profile's type for the status
+  nlohmann::json code = nullptr;
+  nlohmann::json param = nullptr;
+};
+
+// Idempotency-Key semantics: the same key and body within the ttl get the first answer again; the same key
+// with another body gets mismatch_status.
+struct IdempotencyClaims {
+  std::string header;  // empty: not claimed
+  std::uint32_t ttl_seconds = 300;
+  int mismatch_status = 422;
+};
+
+// Which model answers: eco-mode sends some models' requests to a cheaper one unless the request opts out;
+// a fallback model answers when the primary provider is down. Each needs its feature in the key's plan.
+struct RoutingClaims {
+  std::vector<std::string> eco_from;
+  std::string eco_to, eco_opt_out_header, eco_feature = "eco";
+  std::string fallback_to, fallback_feature = "fallback";
+};
 
 // How webhook deliveries are signed.
 enum class SignatureScheme {
@@ -86,6 +120,13 @@ struct Profile {
   ErrorEnvelope envelope = ErrorEnvelope::openai;
   std::string fixed_error_type;                         // when the vendor uses one type for every error
   std::map<int, std::vector<std::string>> error_types;  // the first is sent; any is accepted
+  std::map<std::string, ErrorCondition, std::less<>> error_conditions;  // as claimed; see condition()
+  std::string unknown_model_message;  // {model}: the id asked for; empty: the API's wording
+  nlohmann::json unknown_model_param = nullptr;
+  nlohmann::json unknown_model_code = "model_not_found";
+  IdempotencyClaims idempotency;
+  RoutingClaims routing;
+  std::vector<std::string> model_fields;  // vendor fields GET /models serves (context_window)
   RateLimitClaims rate_limits;
   std::vector<ModelClaim> models;
   std::map<std::string, std::string> model_roles;  // chat -> gpt-4o-mini
@@ -104,6 +145,7 @@ struct Profile {
   std::size_t max_stop_sequences = 4;
   std::uint32_t default_max_tokens = 0;  // 0: the model's natural length
   std::string default_model;
+  std::string default_voice;  // speech: the voice when a request names none (empty: voice is required)
   bool strict_parameters = true;
   WebhookClaims webhooks;
   bool key_rotation = false;                     // POST /admin/keys/rotate invalidates the old key at once
@@ -120,6 +162,9 @@ struct Profile {
   // Whether `type` is one the profile claims for the status (OpenAI's 429 is `requests`, `tokens` or
   // `insufficient_quota`); empty when the profile names none.
   std::vector<std::string> error_types_for(int status) const;
+  // What the vendor answers in a named condition (upstream_down, server_error, ...): its claim, else the
+  // default of docs/faults.md. Throws std::out_of_range for a name no fault reaches.
+  ErrorCondition condition(std::string_view name) const;
 };
 
 // A bundled profile name ("openai", "simosphere") or the path of a claims file. Throws LoadError naming the
