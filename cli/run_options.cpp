@@ -65,6 +65,15 @@ void read_credentials(const Arguments& a, runner::RunOptions& options) {
     if (value == nullptr || *value == '\0') throw UsageError("--plan-key-env: $" + name + " is not set");
     options.plan_keys[plan] = value;
   }
+  // A plan the profile lacks is a typo: no scenario could ever use its key.
+  for (const auto& [plan, key] : options.plan_keys) {
+    if (options.profile.rate_limits.plans.contains(plan)) continue;
+    std::string plans;
+    for (const auto& [name, claims] : options.profile.rate_limits.plans)
+      plans += (plans.empty() ? "" : ", ") + name;
+    throw UsageError("--plan-key: the profile '" + options.profile.id + "' has no plan '" + plan +
+                     "' (plans: " + (plans.empty() ? "none" : plans) + ")");
+  }
 }
 
 }  // namespace

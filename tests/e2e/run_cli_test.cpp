@@ -142,6 +142,17 @@ TEST(RunCommand, CredentialsInTheTargetUrlAreAUsageErrorAndNeverPrinted) {
   EXPECT_EQ((result.out + result.err).find("hunter2"), std::string::npos) << result.err;
 }
 
+TEST(RunCommand, APlanKeyForAPlanTheProfileLacksIsAUsageErrorNamingThePlans) {
+  const auto result = run_program(
+      {gatecheck_binary(), "run", "--list", "--profile", "simplio", "--plan-key", "enterprise=sk_simplio_x"},
+      30s);
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("the profile 'simplio' has no plan 'enterprise' (plans: free, pro)"),
+            std::string::npos)
+      << result.err;
+  EXPECT_EQ(result.err.find("sk_simplio_x"), std::string::npos) << "the key is not echoed";
+}
+
 TEST(RunCommand, AMalformedMaxDurationIsAUsageError) {
   const auto result = run_program({gatecheck_binary(), "run", "--list", "--max-duration", "5x"}, 30s);
   EXPECT_EQ(result.exit_code, 2) << result.err;
