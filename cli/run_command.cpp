@@ -120,10 +120,15 @@ std::optional<std::string> unreachable(const runner::RunOptions& options) {
 std::vector<runner::Suite> read_suites(const Arguments& a, const vendor::Profile& profile) {
   if (!a.positionals().empty()) return runner::load_suites(a.positionals());
   auto suites = runner::load_bundled_suites();
-  // The profile's own claims have a suite of their own: suites/vendors/<profile>.yaml.
-  const std::string own = "suites/vendors/" + profile.id + ".yaml";
-  if (const auto text = core::bundled_file(own))
-    suites.push_back(runner::parse_suite(core::parse_yaml(*text, own)));
+  // The profile's own claims have a suite of their own: suites/vendors/<profile>.yaml, or the suite of the
+  // nearest profile it extends that has one (a tweaked simplio.yaml is still checked as Simplio).
+  for (const auto& id : profile.lineage.empty() ? std::vector<std::string>{profile.id} : profile.lineage) {
+    const std::string own = "suites/vendors/" + id + ".yaml";
+    if (const auto text = core::bundled_file(own)) {
+      suites.push_back(runner::parse_suite(core::parse_yaml(*text, own)));
+      break;
+    }
+  }
   return suites;
 }
 

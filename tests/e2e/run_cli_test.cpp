@@ -142,6 +142,14 @@ TEST(RunCommand, CredentialsInTheTargetUrlAreAUsageErrorAndNeverPrinted) {
   EXPECT_EQ((result.out + result.err).find("hunter2"), std::string::npos) << result.err;
 }
 
+TEST(RunCommand, AProfileThatExtendsAVendorsIsCheckedByThatVendorsSuite) {
+  const auto profile = scratch("my-simplio.yaml");
+  std::ofstream(profile) << "profile: my-simplio\nextends: simplio\nlimits: {max_body_bytes: 204800}\n";
+  const auto result = run_program({gatecheck_binary(), "run", "--list", "--profile", profile.string()}, 30s);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("simplio / a body over 100 KB is a 413"), std::string::npos) << result.out;
+}
+
 TEST(RunCommand, APlanKeyForAPlanTheProfileLacksIsAUsageErrorNamingThePlans) {
   const auto result = run_program(
       {gatecheck_binary(), "run", "--list", "--profile", "simplio", "--plan-key", "enterprise=sk_simplio_x"},

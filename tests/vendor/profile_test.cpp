@@ -100,6 +100,8 @@ TEST_F(ProfileFiles, RoutingAndConditionsAreRead) {
   EXPECT_EQ(p.idempotency.header, "Idempotency-Key");
   EXPECT_EQ(p.rate_limits.plans.at("free").requests_per_month, 20000u);
   EXPECT_TRUE(p.rate_limits.plans.at("pro").has("eco"));
+  EXPECT_EQ(p.lineage, (std::vector<std::string>{"router", "simplio"}));
+  EXPECT_EQ(load_profile("siati").lineage, (std::vector<std::string>{"siati", "openai"}));
 }
 
 TEST_F(ProfileFiles, RoutingMustNameCatalogModels) {

@@ -52,7 +52,8 @@ core::Document read_profile_document(const std::string& name_or_path,
 }
 
 // The document with every `extends` applied, its own claims winning.
-core::Document resolve_extends(core::Document document, int depth) {
+// `bases` gets the ids of the profiles it extends, farthest first.
+core::Document resolve_extends(core::Document document, int depth, std::vector<std::string>& bases) {
   const auto base_name = document.value.find("extends");
   if (base_name == document.value.end()) return document;
   if (!base_name->is_string()) {
@@ -62,8 +63,10 @@ core::Document resolve_extends(core::Document document, int depth) {
   if (depth > 8) throw core::LoadError(document.source.file(), {}, "profiles extend each other in a cycle");
   const auto parent_dir = std::filesystem::path(document.source.file()).parent_path();
   core::Document base =
-      resolve_extends(read_profile_document(base_name->get<std::string>(), parent_dir), depth + 1);
+      resolve_extends(read_profile_document(base_name->get<std::string>(), parent_dir), depth + 1, bases);
   json merged = std::move(base.value);
+  if (const auto id = merged.find("profile"); id != merged.end() && id->is_string())
+    bases.push_back(id->get<std::string>());
   merged.erase("profile");
   merge_into(merged, document.value);
   merged.erase("extends");
@@ -140,7 +143,11 @@ std::vector<std::string> bundled_profile_names() {
 }
 
 Profile load_profile(const std::string& name_or_path) {
-  return parse_profile(resolve_extends(read_profile_document(name_or_path, {}), 0));
+  std::vector<std::string> bases;
+  Profile profile = parse_profile(resolve_extends(read_profile_document(name_or_path, {}), 0, bases));
+  profile.lineage.assign(bases.rbegin(), bases.rend());
+  profile.lineage.insert(profile.lineage.begin(), profile.id);
+  return profile;
 }
 
 namespace {

@@ -154,6 +154,9 @@ struct Profile {
   std::vector<std::pair<std::string, std::string>> response_headers;
   nlohmann::json raw;  // the merged claims file as JSON ({{ profile.* }} in suites, webhooks, discovery)
   std::string source;  // where it came from
+  // Its id, then the ids of the profiles it extends, nearest first (load_profile): a profile that extends a
+  // vendor's is checked by that vendor's suite.
+  std::vector<std::string> lineage;
 
   bool has(std::string_view capability) const { return capabilities.count(std::string(capability)) > 0; }
   const ModelClaim* find_model(std::string_view id) const;
