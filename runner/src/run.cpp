@@ -240,6 +240,8 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   while (mock_url.ends_with('/'))
     mock_url.pop_back();
   RunEnvironment env{options, profile, base_url, mock_url, schemas, run_redactor(options, profile)};
+  RateHold rate_hold;
+  env.rate_hold = &rate_hold;
   if (options.max_duration.count() > 0) env.deadline = started + options.max_duration;
 
   const Selection selection = select(suites, options, profile);

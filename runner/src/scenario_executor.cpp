@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -228,8 +229,10 @@ class StepRunner {
       own.emplace(options);
       client = &*own;
     }
+    const bool waits_out_429 = rendered.value("retry_on_429", !expect_.expects_429());
+    if (waits_out_429 && env_.rate_hold != nullptr) env_.rate_hold->wait(env_.deadline);
     send(ex, *client);
-    if (rendered.value("retry_on_429", !expect_.expects_429())) wait_out_429(ex, *client);
+    if (waits_out_429) wait_out_429(ex, *client);
     return ex;
   }
 
@@ -251,12 +254,28 @@ class StepRunner {
       }
       ++result_.retries;
       ++result_.requests;  // the answered 429 it replaces
-      result_.notes.push_back("429: waited " + std::to_string(static_cast<long>(wait)) +
-                              " ms as Retry-After says, then re-sent (retry " +
-                              std::to_string(result_.retries) + ")");
-      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(wait));
+      const double waited = wait * (1.0 + spread());
+      result_.notes.push_back("429: waited " + std::to_string(static_cast<long>(waited)) +
+                              " ms (Retry-After says " + std::to_string(static_cast<long>(wait)) +
+                              " ms), then re-sent (retry " + std::to_string(result_.retries) + ")");
+      if (env_.rate_hold != nullptr) {  // every worker waits with it
+        env_.rate_hold->hold_for(std::chrono::milliseconds(static_cast<long long>(waited)));
+        env_.rate_hold->wait(env_.deadline);
+      } else {
+        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(waited));
+      }
       send(ex, client);
     }
+  }
+
+  // 0 to 0.25 of a wait more, different for each worker and attempt: workers told the same Retry-After by a
+  // small per-second window (Simplio's Free plan allows 5) would otherwise all come back at once and lose
+  // again.
+  double spread() const {
+    const auto ticks = static_cast<std::size_t>(Clock::now().time_since_epoch().count());
+    const std::size_t mixed =
+        std::hash<std::thread::id>{}(std::this_thread::get_id()) ^ (ticks * 0x9E3779B97F4A7C15ull);
+    return static_cast<double>((mixed >> 17) % 250) / 1000.0;
   }
 
   static std::size_t literal_count(const json& count) {

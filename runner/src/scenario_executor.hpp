@@ -2,10 +2,14 @@
 // evaluates expectations and checks, and records captures for the steps after.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +29,28 @@
 namespace gatecheck::runner {
 
 // What every scenario of a run shares (read-only while scenarios run, except the schema book's cache).
+// The target's last Retry-After, shared by the run's workers: after a 429 every worker waits it out before
+// its next request, so that a small window (Simplio's 5 requests a second) is shared instead of going, again
+// and again, to the workers that did not have to wait.
+class RateHold {
+ public:
+  void hold_for(std::chrono::milliseconds wait) {
+    const auto until = (std::chrono::steady_clock::now() + wait).time_since_epoch().count();
+    auto current = until_.load(std::memory_order_relaxed);
+    while (current < until && !until_.compare_exchange_weak(current, until, std::memory_order_relaxed)) {
+    }
+  }
+  // Sleeps until the hold is over, or the deadline.
+  void wait(std::chrono::steady_clock::time_point deadline) const {
+    const std::chrono::steady_clock::time_point until{
+        std::chrono::steady_clock::duration(until_.load(std::memory_order_relaxed))};
+    if (until > std::chrono::steady_clock::now()) std::this_thread::sleep_until(std::min(until, deadline));
+  }
+
+ private:
+  std::atomic<std::chrono::steady_clock::rep> until_{0};
+};
+
 struct RunEnvironment {
   const RunOptions& options;
   vendor::Profile profile;  // with --model overrides applied
@@ -33,6 +59,7 @@ struct RunEnvironment {
   SchemaBook& schemas;
   core::Redactor redactor;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();  // the run's
+  RateHold* rate_hold = nullptr;  // the run's, shared by its workers
 };
 
 // The skip reason of scenarios and steps the run's deadline (--max-duration) left out.
