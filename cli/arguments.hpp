@@ -56,18 +56,26 @@ class Command {
   Command& repeated(std::string name, std::string value_name, std::string help);
   Command& positional(std::string name, std::string help, bool many = false);
   Command& section(std::string title, std::string text);  // extra help text (examples, exit codes)
+  // A group of options several commands share, declared once by `declare`.
+  Command& with(void (*declare)(Command&)) {
+    declare(*this);
+    return *this;
+  }
+
+  struct Option {
+    std::string name;
+    std::string value_name;  // empty for flags; "a|b|c" in lower case: the only values it takes
+    std::string help;
+    bool repeated = false;
+  };
 
   Arguments parse(const std::vector<std::string>& args) const;
   std::string help() const;
   const std::string& path() const { return path_; }
+  const std::string& summary() const { return summary_; }
+  const std::vector<Option>& options() const { return options_; }  // for shell completions
 
  private:
-  struct Option {
-    std::string name;
-    std::string value_name;  // empty for flags
-    std::string help;
-    bool repeated = false;
-  };
   const Option* find(const std::string& name) const;
   [[noreturn]] void fail(const std::string& message) const;
 

@@ -12,28 +12,6 @@
 namespace gatecheck::cli {
 namespace {
 
-Command check_spec() {
-  return Command("gatecheck check",
-                 "Judge recorded exchanges with every applicable conformance check, with no network.")
-      .usage("gatecheck check PATH... [options]")
-      .positional("PATH",
-                  "Cassettes (.jsonl), HAR files (.har), raw SSE captures (curl -N or curl -i -N output), or "
-                  "folders of them",
-                  true)
-      .option("--profile", "NAME|FILE",
-              "Profile the recorded target claims (default: the one each recording names, else openai)")
-      .option("--openapi", "FILE", "OpenAPI description for schema.response (default: the bundled one)")
-      .repeated("--checks", "ID[,ID]", "Only these checks (and schema.response if named); default: all")
-      .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
-      .repeated("--report", "FORMAT=FILE", "Also write junit=FILE, json=FILE or html=FILE")
-      .flag("--verbose", "List passing and skipped recordings too")
-      .section("Exit codes", kCheckExitCodeHelp)
-      .section("Examples",
-               "  gatecheck check fixtures/                       # every recording under it\n"
-               "  curl -sN -i ... > answer.sse && gatecheck check answer.sse\n"
-               "  gatecheck check session.har --report junit=out/junit.xml");
-}
-
 int run(const Arguments& a) {
   if (a.positionals().empty()) throw UsageError("name a recording or a folder (gatecheck check --help)");
   runner::OfflineOptions options;
@@ -62,6 +40,27 @@ int run(const Arguments& a) {
 }
 
 }  // namespace
+
+Command check_spec() {
+  return Command("gatecheck check",
+                 "Judge recorded exchanges with every applicable conformance check, with no network.")
+      .usage("gatecheck check PATH... [options]")
+      .positional("PATH",
+                  "Cassettes (.jsonl), HAR files (.har), raw SSE captures (curl -N or curl -i -N output), or "
+                  "folders of them",
+                  true)
+      .option("--profile", "NAME|FILE",
+              "Profile the recorded target claims (default: the one each recording names, else openai)")
+      .option("--openapi", "FILE", "OpenAPI description for schema.response (default: the bundled one)")
+      .repeated("--checks", "ID[,ID]", "Only these checks (and schema.response if named); default: all")
+      .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
+      .with(declare_output_options)
+      .section("Exit codes", kCheckExitCodeHelp)
+      .section("Examples",
+               "  gatecheck check fixtures/                       # every recording under it\n"
+               "  curl -sN -i ... > answer.sse && gatecheck check answer.sse\n"
+               "  gatecheck check session.har --report junit=out/junit.xml");
+}
 
 int check_main(const Args& args) {
   return run_command(check_spec(), args, run);

@@ -10,13 +10,15 @@
 
 namespace gatecheck::cli {
 
+Command checks_spec() {
+  return Command("gatecheck checks", "List the conformance checks (ids suites name in expect.checks).")
+      .usage("gatecheck checks [list] [--json]")
+      .positional("list", "The only action (default)", true)
+      .flag("--json", "Print them as a JSON array");
+}
+
 int checks_main(const Args& args) {
-  const Command spec =
-      Command("gatecheck checks", "List the conformance checks (ids suites name in expect.checks).")
-          .usage("gatecheck checks [list] [--json]")
-          .positional("list", "The only action (default)", true)
-          .flag("--json", "Print them as a JSON array");
-  return run_command(spec, args, [](const Arguments& a) {
+  return run_command(checks_spec(), args, [](const Arguments& a) {
     for (const auto& word : a.positionals())
       if (word != "list") throw UsageError("gatecheck checks: unknown action '" + word + "' (list)");
     if (a.flag("--json")) {

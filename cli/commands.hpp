@@ -20,6 +20,19 @@ int checks_main(const Args& args);
 int check_main(const Args& args);
 int gate_main(const Args& args);
 
+// Each command's declaration (its options, their help): parsing, --help and the shell completions read it.
+Command mock_spec();
+Command run_spec();
+Command gate_spec();
+Command report_spec();
+Command check_spec();
+Command checks_spec();
+Command validate_spec();  // gatecheck schema validate
+Command lint_spec();      // gatecheck schema lint
+
+// gatecheck completion bash|zsh|fish: the script for that shell, made from the declarations above.
+int completion_main(const Args& args);
+
 // The whole argument list once the first parse is known (a gate file's settings put before the options).
 using ArgumentSource = std::function<Args(const Arguments& parsed, const Args& given)>;
 

@@ -13,8 +13,9 @@ enum ExitCode : int {
 inline constexpr const char* kExitCodeHelp =
     "  0  everything passed\n"
     "  1  at least one check failed, or the run hit --max-duration\n"
-    "  2  usage or configuration error (bad option, unreadable or invalid file)\n"
-    "  3  the target could not be reached (no connection, no TLS, or no status line)";
+    "  2  usage or configuration error (bad option, unreadable or invalid file, unwritable report path,\n"
+    "     no scenario selected, the base path twice in --target, a missing or refused key)\n"
+    "  3  the target could not be reached (no connection, no TLS, not HTTP, or no status line)";
 
 // gatecheck check: no target, no run deadline.
 inline constexpr const char* kCheckExitCodeHelp =

@@ -34,59 +34,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Command gate_spec() {
-  return Command(
-             "gatecheck gate",
-             "Gate a gateway: the mock as its upstream, the suites through it, checks on what it forwarded.")
-      .usage("gatecheck gate [GATE.yaml] [options]")
-      .positional("GATE", "A gate file (schemas/gate.schema.json); options override it")
-      .option("--gateway-command", "CMD",
-              "Start the gateway with /bin/sh -c CMD ({port}: a free port, {upstream}: the mock's URL; "
-              "$GATECHECK_WORK_DIR: a folder removed afterwards); use exec for the last command")
-      .option("--gateway-url", "URL",
-              "The gateway's base URL (default with a command: http://127.0.0.1:{port})")
-      .option("--gateway-cwd", "DIR", "Where the command runs")
-      .repeated("--gateway-env", "NAME=VALUE",
-                "More environment for the command ({port}, {upstream} replaced)")
-      .option("--gateway-log", "FILE", "The command's output, secrets masked (default out/gateway.log)")
-      .option("--ready-path", "PATH", "Asked until any HTTP answer comes (default: base path + /models)")
-      .option("--ready-timeout", "DURATION", "How long to wait for the gateway (default 60s)")
-      .repeated("--header", "NAME:VALUE", "Header on every request to the gateway ({upstream} replaced)")
-      .repeated("--plan-key", "PLAN=KEY",
-                "A gateway key on one of its profile's plans (scenarios that require plan:PLAN)")
-      .repeated("--plan-key-env", "PLAN=NAME", "The same, the key read from an environment variable")
-      .option("--api-key-env", "NAME", "The key the client sends the gateway, from this variable")
-      .option("--profile", "NAME|FILE", "What the gateway claims (default openai)")
-      .option("--upstream-profile", "NAME|FILE",
-              "The provider the mock plays: openai, anthropic, ... (default openai)")
-      .option("--upstream-config", "FILE",
-              "A mock config file for the upstream (keys, stubs, timing, faults)")
-      .repeated("--upstream-stubs", "FILE", "Stub files for the upstream")
-      .option(
-          "--upstream-port", "PORT",
-          "The mock's port, for a running gateway that forwards to a fixed address (default: any free one)")
-      .option("--upstream-key-env", "NAME",
-              "The only key the upstream accepts (the gateway's own), from this variable")
-      .repeated("--suite", "FILE|DIR",
-                "Suites to run (default: the bundled suites/gateway/<upstream profile>/)")
-      .repeated("--tags", "TAG[,TAG]", "Only scenarios with one of these tags; !TAG excludes")
-      .option("--grep", "REGEX", "Only scenarios whose 'suite / scenario' title matches")
-      .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
-      .option("--timeout", "SECONDS", "Per-request timeout (default 30)")
-      .option("--max-duration", "DURATION", "The whole run (default 60m)")
-      .repeated("--report", "FORMAT=FILE", "Also write junit=FILE, json=FILE or html=FILE")
-      .flag("--list", "Print the selected scenarios and exit")
-      .flag("--verbose", "List passing and skipped scenarios too")
-      .section("Exit codes",
-               std::string(kExitCodeHelp) +
-                   "; for gate also: the gateway exited or never answered (its output is shown)")
-      .section("Examples",
-               "  gatecheck gate gate.yaml\n"
-               "  gatecheck gate --gateway-command 'litellm --port {port} --config litellm.yaml' \\\n"
-               "      --gateway-env OPENAI_API_BASE={upstream}/v1 --report junit=out/gate.xml\n"
-               "  gatecheck gate --gateway-url http://127.0.0.1:8080 --upstream-stubs upstream.yaml");
-}
-
 // A gate file as the options it stands for, paths made relative to the file: one reading of the settings.
 struct FileOption {
   const char* pointer;
@@ -384,11 +331,7 @@ int gate(const Arguments& a) {
   const auto suites = a.values("--suite").empty() ? bundled_gateway_suites(upstream_settings.profile)
                                                   : runner::load_suites(a.values("--suite"));
   options.target_is_mock = true;  // the mock answers behind the gateway: mock-only scenarios run
-  if (a.flag("--list")) {
-    for (const auto& title : runner::select_scenarios(suites, options))
-      std::cout << title << "\n";
-    return kExitPassed;
-  }
+  if (list_selection(a, suites, options)) return kExitPassed;
   const auto ready_timeout = a.duration("--ready-timeout", std::chrono::seconds(60),
                                         std::chrono::milliseconds(1), std::chrono::hours(1));
   // 20+ characters: the journal keeps a mark of it, so upstream.client-key-withheld can judge.
@@ -417,7 +360,7 @@ int gate(const Arguments& a) {
               << (gateway ? "its last output:\n" + (tail.empty() ? "  (no output)\n" : tail) : "");
     return kExitUnreachable;
   }
-  const runner::RunReport report = run_with_progress(suites, options);
+  const runner::RunReport report = run_with_progress(a, suites, options);
   if (gateway) {
     if (const auto ended = gateway->ended())  // it died under the run: the findings may be its death
       std::cerr << "warning: the gateway command " << *ended << " during the run; its last output:\n"
@@ -429,6 +372,58 @@ int gate(const Arguments& a) {
 }
 
 }  // namespace
+
+Command gate_spec() {
+  return Command(
+             "gatecheck gate",
+             "Gate a gateway: the mock as its upstream, the suites through it, checks on what it forwarded.")
+      .usage("gatecheck gate [GATE.yaml] [options]")
+      .positional("GATE", "A gate file (schemas/gate.schema.json); options override it")
+      .option("--gateway-command", "CMD",
+              "Start the gateway with /bin/sh -c CMD ({port}: a free port, {upstream}: the mock's URL; "
+              "$GATECHECK_WORK_DIR: a folder removed afterwards); use exec for the last command")
+      .option("--gateway-url", "URL",
+              "The gateway's base URL (default with a command: http://127.0.0.1:{port})")
+      .option("--gateway-cwd", "DIR", "Where the command runs")
+      .repeated("--gateway-env", "NAME=VALUE",
+                "More environment for the command ({port}, {upstream} replaced)")
+      .option("--gateway-log", "FILE", "The command's output, secrets masked (default out/gateway.log)")
+      .option("--ready-path", "PATH", "Asked until any HTTP answer comes (default: base path + /models)")
+      .option("--ready-timeout", "DURATION", "How long to wait for the gateway (default 60s)")
+      .repeated("--header", "NAME:VALUE", "Header on every request to the gateway ({upstream} replaced)")
+      .repeated("--plan-key", "PLAN=KEY",
+                "A gateway key on one of its profile's plans (scenarios that require plan:PLAN)")
+      .repeated("--plan-key-env", "PLAN=NAME", "The same, the key read from an environment variable")
+      .option("--api-key-env", "NAME", "The key the client sends the gateway, from this variable")
+      .option("--profile", "NAME|FILE", "What the gateway claims (default openai)")
+      .option("--upstream-profile", "NAME|FILE",
+              "The provider the mock plays: openai, anthropic, ... (default openai)")
+      .option("--upstream-config", "FILE",
+              "A mock config file for the upstream (keys, stubs, timing, faults)")
+      .repeated("--upstream-stubs", "FILE", "Stub files for the upstream")
+      .option(
+          "--upstream-port", "PORT",
+          "The mock's port, for a running gateway that forwards to a fixed address (default: any free one)")
+      .option("--upstream-key-env", "NAME",
+              "The only key the upstream accepts (the gateway's own), from this variable")
+      .repeated("--suite", "FILE|DIR",
+                "Suites to run (default: the bundled suites/gateway/<upstream profile>/)")
+      .repeated("--tags", "TAG[,TAG]", "Only scenarios with one of these tags; !TAG excludes")
+      .option("--grep", "REGEX", "Only scenarios whose 'suite / scenario' title matches")
+      .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
+      .option("--timeout", "SECONDS", "Per-request timeout (default 30)")
+      .option("--max-duration", "DURATION", "The whole run (default 60m)")
+      .with(declare_output_options)
+      .flag("--list", "Print the selected scenarios and exit")
+      .section("Exit codes",
+               std::string(kExitCodeHelp) +
+                   "; for gate also: the gateway exited or never answered (its output is shown)")
+      .section("Examples",
+               "  gatecheck gate gate.yaml\n"
+               "  gatecheck gate --gateway-command 'litellm --port {port} --config litellm.yaml' \\\n"
+               "      --gateway-env OPENAI_API_BASE={upstream}/v1 --report junit=out/gate.xml\n"
+               "  gatecheck gate --gateway-url http://127.0.0.1:8080 --upstream-stubs upstream.yaml");
+}
 
 int gate_main(const Args& args) {
   // A gate file first, so the options given after it win (a repeated option adds to the file's).

@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "version.hpp"
 
 namespace gatecheck::cli {
 namespace {
@@ -25,6 +26,7 @@ constexpr Subcommand kSubcommands[] = {
     {"report", "Convert and merge run reports (JSON to JUnit, HTML, Markdown)", report_main},
     {"check", "Judge recorded exchanges (cassettes, HAR files, SSE captures) offline", check_main},
     {"checks", "List the conformance checks with their ids, severities and references", checks_main},
+    {"completion", "Print a shell completion script (bash, zsh, fish)", completion_main},
 };
 
 void print_help() {
@@ -33,7 +35,7 @@ void print_help() {
                "Commands:\n";
   for (const auto& sub : kSubcommands) {
     std::string name(sub.name);
-    name.resize(10, ' ');
+    name.resize(12, ' ');
     std::cout << "  " << name << sub.summary << "\n";
   }
   std::cout << "\nOptions:\n  --help       Show this help (each command has its own: gatecheck run --help)\n"
@@ -72,7 +74,7 @@ int main(int argc, char** argv) {
     return all.empty() ? kExitUsage : kExitPassed;
   }
   if (all[0] == "--version" || all[0] == "-V") {
-    std::cout << "gatecheck " << GATECHECK_VERSION << "\n";
+    std::cout << version_line() << "\n";
     return kExitPassed;
   }
   for (const auto& sub : kSubcommands) {

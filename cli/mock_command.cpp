@@ -12,67 +12,6 @@
 namespace gatecheck::cli {
 namespace {
 
-Command mock_spec() {
-  return Command("gatecheck mock",
-                 "Serve an OpenAI-compatible mock that plays a vendor profile and breaks on purpose.")
-      .usage("gatecheck mock [options]")
-      .option("--host", "ADDR", "Address to bind (default 127.0.0.1; use 0.0.0.0 only on purpose)")
-      .option("--port", "N", "Port (default 8080; 0 picks a free one and prints it on the first line)")
-      .option("--profile", "NAME|FILE", "Vendor profile to play (default openai)")
-      .option("--seed", "N", "Seed mixed into every generated answer (default 0)")
-      .option("--fixed-clock", "UNIX_SECONDS",
-              "Use this time for every `created`, for byte-identical answers")
-      .option("--config", "FILE.yaml",
-              "Mock configuration (keys, plans, faults, stubs, timing); options override it")
-      .repeated("--stubs", "FILE",
-                "Stubs to serve: one stub, a list, or an object with stubs: (YAML or JSON)")
-      .flag("--strict-stubs",
-            "A request under the base path that no stub matches gets a 404 naming the nearest stubs")
-      .option("--proxy", "URL",
-              "Pass every request no stub answers to this gateway or provider (path and query appended)")
-      .option("--record", "DIR",
-              "Record every answer (generated, stubbed, proxied) to DIR/mock-<time>-<pid>.jsonl, masked")
-      .repeated("--redact-field", "JSONPATH", "Also mask this JSON field in recorded bodies, e.g. $.user")
-      .repeated("--replay", "DIR|FILE", "Answer from these recordings (cassettes, folders of them)")
-      .option("--replay-speed", "X", "Play recorded timing X times as fast (default 1; 0: no waiting)")
-      .option("--replay-key", "PARTS",
-              "What makes requests the same: method,path,query,body,header:NAME (default method,path,body)")
-      .repeated("--replay-ignore", "JSONPATH",
-                "Another volatile request field left out of the body key ($.user and $.metadata always are)")
-      .flag("--replay-fallthrough",
-            "An unmatched request gets a generated answer (default: a 404 naming the nearest recording)")
-      .option("--journal-size", "N", "Requests kept for /admin/requests (default 1000)")
-      .option("--journal-body-bytes", "N",
-              "Bytes of each request body and of each answer kept in the journal (default 65536)")
-      .option("--threads", "N", "Worker threads (default: one per core)")
-      .repeated("--fault", "NAME[=N]", "Apply a fault to every request (see --list-faults)")
-      .repeated("--key", "KEY[:PLAN]", "Accept only these API keys (default: any non-empty key)")
-      .option("--admin-token", "TOKEN", "Enable the /admin API with this bearer token")
-      .option("--ttft-ms", "MS", "Time to first token for streams (overrides the profile)")
-      .option("--itl-ms", "MS", "Delay between streamed tokens (overrides the profile)")
-      .option("--max-connections", "N", "Open connections at once; more get a 503 (default 1000)")
-      .option("--max-header-bytes", "N", "Request line and headers; more get a 431 (default 65536)")
-      .option("--idle-timeout", "SECONDS", "A request must arrive whole within this (default 60)")
-      .option("--write-timeout", "SECONDS",
-              "An answer, or each write of a stream, must be written within this (default 30)")
-      .option("--max-generated-tokens", "N", "n x length of one answer; more get a 400 (default 1000000)")
-      .option("--max-tracked-keys", "N", "API keys the rate limiter remembers (default 100000)")
-      .flag("--log-json", "Log one JSON object per request instead of a text line")
-      .flag("--quiet", "Do not log requests")
-      .flag("--list-faults", "Print the fault catalog and exit")
-      .section("Per-request control headers",
-               "  x-gatecheck-fault: NAME[=N],...     faults for this request only\n"
-               "  x-gatecheck-ttft-ms / x-gatecheck-itl-ms: MS   stream timing for this request\n"
-               "  x-gatecheck-stream-error-after: N   end the stream with an error event after N tokens")
-      .section("Examples",
-               "  gatecheck mock --port 0\n"
-               "  gatecheck mock --profile simosphere --key sk-simo-test:starter --itl-ms 20\n"
-               "  gatecheck mock --fault no-done --fault slow-first-byte=2000\n"
-               "  gatecheck mock --stubs upstream.yaml --strict-stubs --admin-token $TOKEN\n"
-               "  gatecheck mock --proxy https://gw.example.com --record fixtures/gw   # a recording proxy\n"
-               "  gatecheck mock --replay fixtures/gw --replay-speed 0                  # offline, at once");
-}
-
 // Recording, proxying and replay (docs/fixtures.md).
 void apply_fixtures(const Arguments& a, mock::ServerOptions& options) {
   if (const auto url = a.value("--proxy")) {
@@ -230,6 +169,67 @@ int run(const Arguments& a) {
 }
 
 }  // namespace
+
+Command mock_spec() {
+  return Command("gatecheck mock",
+                 "Serve an OpenAI-compatible mock that plays a vendor profile and breaks on purpose.")
+      .usage("gatecheck mock [options]")
+      .option("--host", "ADDR", "Address to bind (default 127.0.0.1; use 0.0.0.0 only on purpose)")
+      .option("--port", "N", "Port (default 8080; 0 picks a free one and prints it on the first line)")
+      .option("--profile", "NAME|FILE", "Vendor profile to play (default openai)")
+      .option("--seed", "N", "Seed mixed into every generated answer (default 0)")
+      .option("--fixed-clock", "UNIX_SECONDS",
+              "Use this time for every `created`, for byte-identical answers")
+      .option("--config", "FILE.yaml",
+              "Mock configuration (keys, plans, faults, stubs, timing); options override it")
+      .repeated("--stubs", "FILE",
+                "Stubs to serve: one stub, a list, or an object with stubs: (YAML or JSON)")
+      .flag("--strict-stubs",
+            "A request under the base path that no stub matches gets a 404 naming the nearest stubs")
+      .option("--proxy", "URL",
+              "Pass every request no stub answers to this gateway or provider (path and query appended)")
+      .option("--record", "DIR",
+              "Record every answer (generated, stubbed, proxied) to DIR/mock-<time>-<pid>.jsonl, masked")
+      .repeated("--redact-field", "JSONPATH", "Also mask this JSON field in recorded bodies, e.g. $.user")
+      .repeated("--replay", "DIR|FILE", "Answer from these recordings (cassettes, folders of them)")
+      .option("--replay-speed", "X", "Play recorded timing X times as fast (default 1; 0: no waiting)")
+      .option("--replay-key", "PARTS",
+              "What makes requests the same: method,path,query,body,header:NAME (default method,path,body)")
+      .repeated("--replay-ignore", "JSONPATH",
+                "Another volatile request field left out of the body key ($.user and $.metadata always are)")
+      .flag("--replay-fallthrough",
+            "An unmatched request gets a generated answer (default: a 404 naming the nearest recording)")
+      .option("--journal-size", "N", "Requests kept for /admin/requests (default 1000)")
+      .option("--journal-body-bytes", "N",
+              "Bytes of each request body and of each answer kept in the journal (default 65536)")
+      .option("--threads", "N", "Worker threads (default: one per core)")
+      .repeated("--fault", "NAME[=N]", "Apply a fault to every request (see --list-faults)")
+      .repeated("--key", "KEY[:PLAN]", "Accept only these API keys (default: any non-empty key)")
+      .option("--admin-token", "TOKEN", "Enable the /admin API with this bearer token")
+      .option("--ttft-ms", "MS", "Time to first token for streams (overrides the profile)")
+      .option("--itl-ms", "MS", "Delay between streamed tokens (overrides the profile)")
+      .option("--max-connections", "N", "Open connections at once; more get a 503 (default 1000)")
+      .option("--max-header-bytes", "N", "Request line and headers; more get a 431 (default 65536)")
+      .option("--idle-timeout", "SECONDS", "A request must arrive whole within this (default 60)")
+      .option("--write-timeout", "SECONDS",
+              "An answer, or each write of a stream, must be written within this (default 30)")
+      .option("--max-generated-tokens", "N", "n x length of one answer; more get a 400 (default 1000000)")
+      .option("--max-tracked-keys", "N", "API keys the rate limiter remembers (default 100000)")
+      .flag("--log-json", "Log one JSON object per request instead of a text line")
+      .flag("--quiet", "Do not log requests")
+      .flag("--list-faults", "Print the fault catalog and exit")
+      .section("Per-request control headers",
+               "  x-gatecheck-fault: NAME[=N],...     faults for this request only\n"
+               "  x-gatecheck-ttft-ms / x-gatecheck-itl-ms: MS   stream timing for this request\n"
+               "  x-gatecheck-stream-error-after: N   end the stream with an error event after N tokens")
+      .section("Examples",
+               "  gatecheck mock --port 0\n"
+               "  gatecheck mock --profile simosphere --key sk-simo-test:starter --itl-ms 20\n"
+               "  gatecheck mock --fault no-done --fault slow-first-byte=2000\n"
+               "  gatecheck mock --stubs upstream.yaml --strict-stubs --admin-token $TOKEN\n"
+               "  gatecheck mock --proxy https://gw.example.com --record fixtures/gw   # a recording proxy\n"
+               "  gatecheck mock --replay fixtures/gw --replay-speed 0                  # offline, at once");
+}
 
 int mock_main(const Args& args) {
   return run_command(mock_spec(), args, run);

@@ -9,7 +9,6 @@
 #include <gatecheck/core/crypto.hpp>
 #include <gatecheck/core/url.hpp>
 #include <gatecheck/mock/server.hpp>
-#include <gatecheck/net/http_client.hpp>
 #include <gatecheck/reports/reports.hpp>
 #include <gatecheck/runner/runner.hpp>
 #include <gatecheck/vendor/profile.hpp>
@@ -21,101 +20,6 @@
 
 namespace gatecheck::cli {
 namespace {
-
-Command run_spec() {
-  return Command("gatecheck run",
-                 "Run conformance suites against a gateway (or the embedded mock) and report.")
-      .usage("gatecheck run [SUITE.yaml|DIR ...] [options]")
-      .positional(
-          "SUITES",
-          "Suite files or folders (default: the bundled OpenAI suites, plus the profile's vendor suite)",
-          true)
-      .option("--target", "URL", "Base URL of the gateway (default: start the embedded mock on loopback)")
-      .option("--profile", "NAME|FILE", "Profile the target claims (default openai)")
-      .option("--api-key", "KEY", "API key sent the profile's way")
-      .option("--api-key-env", "NAME", "Read the API key from this environment variable")
-      .repeated("--header", "NAME:VALUE", "Extra header on every request")
-      .repeated("--model", "ROLE=NAME", "Model for a role ({{ profile.models.ROLE }}), e.g. chat=gpt-4o")
-      .option("--timeout", "SECONDS", "Per-request timeout: connect and longest silence (default 30)")
-      .option("--max-duration", "DURATION",
-              "Whole run: later scenarios are skipped and open requests cut, e.g. 30m (default 60m; 0: none)")
-      .option("--max-response-mb", "N",
-              "Stop reading one response (body or stream events) past N MiB (default 16)")
-      .option("--jobs", "N", "Scenarios run in parallel (default 4)")
-      .option("--shard", "I/N", "Run the I-th of N deterministic slices (CI matrices)")
-      .repeated("--tags", "TAG[,TAG]", "Only scenarios with one of these tags; !TAG excludes")
-      .option("--grep", "REGEX", "Only scenarios whose 'suite / scenario' title matches")
-      .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
-      .repeated("--report", "FORMAT=FILE", "Also write junit=FILE, json=FILE or html=FILE")
-      .option("--openapi", "FILE", "OpenAPI description for schema checks (default: the bundled one)")
-      .option("--admin-token", "TOKEN",
-              "The target's admin token, for scenarios that need /admin (webhooks, keys)")
-      .option("--spare-api-key", "KEY", "A key scenarios may rotate away (key rotation); never your main key")
-      .repeated("--plan-key", "PLAN=KEY",
-                "A key on one of the profile's plans, for scenarios that require plan:PLAN")
-      .repeated("--plan-key-env", "PLAN=NAME", "The same, the key read from an environment variable")
-      .option("--receiver-bind", "ADDR", "Where webhook receivers listen (default 127.0.0.1)")
-      .option("--receiver-url", "URL",
-              "The URL a remote target should call, {port} replaced (default http://ADDR:{port})")
-      .flag("--insecure", "Accept self-signed TLS certificates")
-      .flag("--mock-target",
-            "The target is gatecheck's mock (or a gateway in front of it): run mock-only scenarios")
-      .option("--mock-url", "URL",
-              "The mock's own URL when a gateway stands in front of it: stub and verify steps use its admin "
-              "API there (default: the target)")
-      .option("--record", "DIR",
-              "Record every exchange with the target to DIR/<suite>/<scenario>.jsonl (docs/fixtures.md)")
-      .repeated("--redact-field", "JSONPATH", "Also mask this JSON field in recorded bodies, e.g. $.user")
-      .repeated("--mock-fault", "NAME[=N]",
-                "Break the embedded mock on purpose (see gatecheck mock --list-faults)")
-      .flag("--list", "Print the selected scenarios and exit")
-      .flag("--verbose", "List passing and skipped scenarios too")
-      .section("Exit codes", kExitCodeHelp)
-      .section("Examples",
-               "  gatecheck run                                    # bundled suites, embedded mock\n"
-               "  gatecheck run --target https://gw.example.com --api-key-env GW_KEY --report "
-               "junit=out/junit.xml\n"
-               "  gatecheck run suites/openai/streaming.yaml --mock-fault no-done   # watch a check fail");
-}
-
-// A target that cannot be talked to would fail every scenario for one reason: say it once, with what was
-// seen, and exit 3. That is: it does not resolve or refuses, its TLS handshake fails or never completes, or
-// it accepts TCP and never sends a status line (or closes without one). Anything HTTP-shaped is reachable.
-std::optional<std::string> unreachable(const runner::RunOptions& options) {
-  net::HttpClientOptions client;
-  client.connect_timeout = std::min(options.timeout, std::chrono::milliseconds(10'000));
-  client.read_timeout = options.timeout;
-  // Longer than both phases, so the phase that stalled is the one reported, never the total.
-  client.total_timeout = client.connect_timeout + client.read_timeout + std::chrono::seconds(1);
-  client.verify_tls = options.verify_tls;
-  client.keep_alive = false;
-  net::HttpClient probe(client);
-  // An API path, not "/": a gateway may answer nothing at its root and still serve /v1 (a 401 is an answer).
-  std::string url = options.target;
-  while (url.ends_with("/"))
-    url.pop_back();
-  const auto response = probe.send({"GET", url + options.profile.base_path + "/models", {}, {}});
-  if (!response.error || response.status != 0)
-    return std::nullopt;  // a status line came: the checks judge it
-  const auto& error = *response.error;
-  const std::string kind(net::to_string(error.kind));
-  switch (error.kind) {
-    case net::TransportErrorKind::resolve:
-    case net::TransportErrorKind::connect:
-    case net::TransportErrorKind::tls:
-    case net::TransportErrorKind::connect_timeout:  // TCP or the TLS handshake: the message says which
-      return kind + ": " + error.message;
-    case net::TransportErrorKind::read_timeout:
-    case net::TransportErrorKind::total_timeout:
-      return kind + ": the connection was accepted and the request sent, but no status line came (" +
-             error.message + ")";
-    case net::TransportErrorKind::closed:
-      return kind + ": the connection was accepted, then closed without a status line (" + error.message +
-             ")";
-    default:
-      return std::nullopt;  // protocol: it sent bytes; the scenarios show them
-  }
-}
 
 std::vector<runner::Suite> read_suites(const Arguments& a, const vendor::Profile& profile) {
   if (!a.positionals().empty()) return runner::load_suites(a.positionals());
@@ -166,49 +70,110 @@ mock::ServerOptions embedded_mock_options(const Arguments& a, runner::RunOptions
   return mock_options;
 }
 
-// --target, checked and probed; nullopt when it is unreachable (reported on stderr).
-std::optional<std::string> checked_target(const Arguments& a, const std::string& target,
-                                          runner::RunOptions& options) {
+// --target, checked: a URL the client can use (http or https, no password in it), else exit 2.
+void check_target(const Arguments& a, const std::string& target, runner::RunOptions& options) {
   if (!a.values("--mock-fault").empty())
     throw UsageError("--mock-fault applies to the embedded mock only (no --target)");
+  if (target.find("://") == std::string::npos)  // host:port, the commonest slip
+    throw UsageError("--target: '" + core::redact_userinfo(target) + "' has no scheme; did you mean http://" +
+                     core::redact_userinfo(target) + " (or https://)?");
   try {
     (void)core::Url::parse(target + "/");
   } catch (const core::UrlError& e) {
     throw UsageError(std::string("--target: ") + e.what());  // exit 2; the message never shows a password
   }
   options.target = target;
-  if (const auto why = unreachable(options)) {
-    std::cerr << "error: the target " << options.target << " is unreachable (" << *why << ")\n";
-    return std::nullopt;
-  }
-  return target;
 }
 
 int run(const Arguments& a) {
   runner::RunOptions options = read_options(a);
   const ReportFiles outputs = read_report_files(a);
   const auto suites = read_suites(a, options.profile);
-  if (a.flag("--list")) {
-    for (const auto& title : runner::select_scenarios(suites, options))
-      std::cout << title << "\n";
-    return kExitPassed;
-  }
-  std::optional<mock::Server> embedded;
-  if (const auto target = a.value("--target")) {
-    if (!checked_target(a, *target, options)) return kExitUnreachable;
+  const auto target = a.value("--target");
+  std::optional<mock::ServerOptions> mock_options;
+  if (target) {
+    check_target(a, *target, options);
   } else {
-    embedded.emplace(embedded_mock_options(a, options));
-    embedded->start();
-    options.target = embedded->url();
+    mock_options = embedded_mock_options(a, options);
     options.target_is_mock = true;
     options.embedded_mock = true;
   }
-  const runner::RunReport report = run_with_progress(suites, options);
+  if (list_selection(a, suites, options)) return kExitPassed;
+  std::optional<mock::Server> embedded;
+  if (target) {
+    if (const auto seen = runner::preflight(options); seen.verdict != runner::Preflight::Verdict::ok) {
+      const bool unreachable = seen.verdict == runner::Preflight::Verdict::unreachable;
+      std::cerr << "error: "
+                << (unreachable ? "the target " + core::redact_userinfo(*target) + " is unreachable: " : "")
+                << seen.message << "\n";
+      return unreachable ? kExitUnreachable : kExitUsage;
+    }
+  } else {
+    embedded.emplace(*mock_options);
+    embedded->start();
+    options.target = embedded->url();
+  }
+  const runner::RunReport report = run_with_progress(a, suites, options);
   if (embedded) embedded->stop();
   return write_reports(a, report, outputs);
 }
 
 }  // namespace
+
+Command run_spec() {
+  return Command("gatecheck run",
+                 "Run conformance suites against a gateway (or the embedded mock) and report.")
+      .usage("gatecheck run [SUITE.yaml|DIR ...] [options]")
+      .positional(
+          "SUITES",
+          "Suite files or folders (default: the bundled OpenAI suites, plus the profile's vendor suite)",
+          true)
+      .option("--target", "URL", "Base URL of the gateway (default: start the embedded mock on loopback)")
+      .option("--profile", "NAME|FILE", "Profile the target claims (default openai)")
+      .option("--api-key", "KEY", "API key sent the profile's way")
+      .option("--api-key-env", "NAME", "Read the API key from this environment variable")
+      .repeated("--header", "NAME:VALUE", "Extra header on every request")
+      .repeated("--model", "ROLE=NAME", "Model for a role ({{ profile.models.ROLE }}), e.g. chat=gpt-4o")
+      .option("--timeout", "SECONDS", "Per-request timeout: connect and longest silence (default 30)")
+      .option("--max-duration", "DURATION",
+              "Whole run: later scenarios are skipped and open requests cut, e.g. 30m (default 60m; 0: none)")
+      .option("--max-response-mb", "N",
+              "Stop reading one response (body or stream events) past N MiB (default 16)")
+      .option("--jobs", "N", "Scenarios run in parallel (default 4)")
+      .option("--shard", "I/N", "Run the I-th of N deterministic slices (CI matrices)")
+      .repeated("--tags", "TAG[,TAG]", "Only scenarios with one of these tags; !TAG excludes")
+      .option("--grep", "REGEX", "Only scenarios whose 'suite / scenario' title matches")
+      .option("--fail-on", "must|should", "Which failed checks fail the run (default must)")
+      .with(declare_output_options)
+      .option("--openapi", "FILE", "OpenAPI description for schema checks (default: the bundled one)")
+      .option("--admin-token", "TOKEN",
+              "The target's admin token, for scenarios that need /admin (webhooks, keys)")
+      .option("--spare-api-key", "KEY", "A key scenarios may rotate away (key rotation); never your main key")
+      .repeated("--plan-key", "PLAN=KEY",
+                "A key on one of the profile's plans, for scenarios that require plan:PLAN")
+      .repeated("--plan-key-env", "PLAN=NAME", "The same, the key read from an environment variable")
+      .option("--receiver-bind", "ADDR", "Where webhook receivers listen (default 127.0.0.1)")
+      .option("--receiver-url", "URL",
+              "The URL a remote target should call, {port} replaced (default http://ADDR:{port})")
+      .flag("--insecure", "Accept self-signed TLS certificates")
+      .flag("--mock-target",
+            "The target is gatecheck's mock (or a gateway in front of it): run mock-only scenarios")
+      .option("--mock-url", "URL",
+              "The mock's own URL when a gateway stands in front of it: stub and verify steps use its admin "
+              "API there (default: the target)")
+      .option("--record", "DIR",
+              "Record every exchange with the target to DIR/<suite>/<scenario>.jsonl (docs/fixtures.md)")
+      .repeated("--redact-field", "JSONPATH", "Also mask this JSON field in recorded bodies, e.g. $.user")
+      .repeated("--mock-fault", "NAME[=N]",
+                "Break the embedded mock on purpose (see gatecheck mock --list-faults)")
+      .flag("--list", "Print the selected scenarios and exit")
+      .section("Exit codes", kExitCodeHelp)
+      .section("Examples",
+               "  gatecheck run                                    # bundled suites, embedded mock\n"
+               "  gatecheck run --target https://gw.example.com --api-key-env GW_KEY --report "
+               "junit=out/junit.xml\n"
+               "  gatecheck run --grep '^streaming /' --mock-fault no-done   # watch a check fail");
+}
 
 int run_main(const Args& args) {
   return run_command(run_spec(), args, run);

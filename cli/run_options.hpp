@@ -19,8 +19,14 @@ std::pair<std::string, std::string> split_once(const std::string& text, char sep
 std::string env_value(const Arguments& a, const char* option);
 // The run's options from the arguments a command declared (an option it does not declare reads as absent).
 runner::RunOptions read_options(const Arguments& a);
-// Runs, with a progress line on a terminal; a suite's runtime mistake is a UsageError.
-runner::RunReport run_with_progress(const std::vector<runner::Suite>& suites,
+// The selection checked before anything starts: UsageError when --tags, --grep or --shard keep no scenario,
+// or when every one kept would be skipped (never an empty pass). With --list, prints what the run would
+// report, each skip with its reason, and returns true.
+bool list_selection(const Arguments& a, const std::vector<runner::Suite>& suites,
+                    const runner::RunOptions& options);
+// Runs, with progress on stderr: a live line on a terminal, else a line per finished scenario (and one after
+// 10 s without any); none under --quiet. A suite's runtime mistake is a UsageError.
+runner::RunReport run_with_progress(const Arguments& a, const std::vector<runner::Suite>& suites,
                                     const runner::RunOptions& options);
 
 }  // namespace gatecheck::cli

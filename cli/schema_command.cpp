@@ -16,38 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-Command validate_spec() {
-  return Command("gatecheck schema validate",
-                 "Validate JSON or YAML instances against a JSON Schema 2020-12 schema.")
-      .usage("gatecheck schema validate --schema FILE[#POINTER] [options] INSTANCE...")
-      .option("--schema", "FILE[#POINTER]",
-              "The schema: a JSON/YAML schema file, or an OpenAPI document with a pointer\n"
-              "(FILE#/components/schemas/Name, or just FILE#Name for a component)")
-      .option("--instances", "FILE.jsonl",
-              "Validate one JSON value per line; prints one JSON result line per value")
-      .repeated("--remote", "BASE_URL=DIR",
-                "Resolve $refs under BASE_URL from files in DIR (nothing is fetched)")
-      .flag("--format-assertion", "Treat `format` as an assertion, not an annotation")
-      .option("--output", "text|json",
-              "text (default) or the JSON Schema \"basic\" output, one object per line")
-      .positional("INSTANCE", "JSON or YAML files to validate ('-' reads standard input)", true)
-      .section("Exit codes",
-               "  0  every instance is valid\n  1  at least one instance is invalid\n"
-               "  2  usage error, unreadable file, or a schema that cannot be compiled");
-}
-
-Command lint_spec() {
-  return Command("gatecheck schema lint",
-                 "Report what would stop an OpenAPI document from validating traffic.")
-      .usage("gatecheck schema lint [options] OPENAPI")
-      .option("--output", "text|json", "text (default) or JSON lines")
-      .flag("--quiet", "Print errors only, not the normalisation warnings")
-      .positional("OPENAPI",
-                  "An OpenAPI 3.1 or 3.0 document (YAML or JSON); files its $refs reach are loaded too")
-      .section("Exit codes",
-               "  0  no errors (warnings allowed)\n  1  errors found\n  2  unreadable document");
-}
-
 struct LoadedSchema {
   std::optional<schema::openapi::Document> openapi;  // keeps the OpenAPI compiler alive
   schema::CompiledSchema compiled;
@@ -194,6 +162,38 @@ int lint_main(const Args& args) {
 }
 
 }  // namespace
+
+Command validate_spec() {
+  return Command("gatecheck schema validate",
+                 "Validate JSON or YAML instances against a JSON Schema 2020-12 schema.")
+      .usage("gatecheck schema validate --schema FILE[#POINTER] [options] INSTANCE...")
+      .option("--schema", "FILE[#POINTER]",
+              "The schema: a JSON/YAML schema file, or an OpenAPI document with a pointer\n"
+              "(FILE#/components/schemas/Name, or just FILE#Name for a component)")
+      .option("--instances", "FILE.jsonl",
+              "Validate one JSON value per line; prints one JSON result line per value")
+      .repeated("--remote", "BASE_URL=DIR",
+                "Resolve $refs under BASE_URL from files in DIR (nothing is fetched)")
+      .flag("--format-assertion", "Treat `format` as an assertion, not an annotation")
+      .option("--output", "text|json",
+              "text (default) or the JSON Schema \"basic\" output, one object per line")
+      .positional("INSTANCE", "JSON or YAML files to validate ('-' reads standard input)", true)
+      .section("Exit codes",
+               "  0  every instance is valid\n  1  at least one instance is invalid\n"
+               "  2  usage error, unreadable file, or a schema that cannot be compiled");
+}
+
+Command lint_spec() {
+  return Command("gatecheck schema lint",
+                 "Report what would stop an OpenAPI document from validating traffic.")
+      .usage("gatecheck schema lint [options] OPENAPI")
+      .option("--output", "text|json", "text (default) or JSON lines")
+      .flag("--quiet", "Print errors only, not the normalisation warnings")
+      .positional("OPENAPI",
+                  "An OpenAPI 3.1 or 3.0 document (YAML or JSON); files its $refs reach are loaded too")
+      .section("Exit codes",
+               "  0  no errors (warnings allowed)\n  1  errors found\n  2  unreadable document");
+}
 
 int schema_main(const Args& args) {
   const Command overview = Command("gatecheck schema", "JSON Schema 2020-12 validation and OpenAPI linting.")

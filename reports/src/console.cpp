@@ -7,6 +7,7 @@
 
 #include <gatecheck/reports/reports.hpp>
 
+#include "findings.hpp"
 #include "text.hpp"
 
 namespace gatecheck::reports {
@@ -31,7 +32,18 @@ std::string indent(const std::string& text, const std::string& prefix) {
 
 }  // namespace
 
-bool color_wanted(int fd) {
+std::optional<ColorMode> parse_color_mode(std::string_view text) {
+  if (text == "auto") return ColorMode::automatic;
+  if (text == "always") return ColorMode::always;
+  if (text == "never") return ColorMode::never;
+  return std::nullopt;
+}
+
+bool color_wanted(int fd, ColorMode mode) {
+  if (mode != ColorMode::automatic) return mode == ColorMode::always;
+  const char* force = std::getenv("FORCE_COLOR");
+  if (force != nullptr && *force != '\0')
+    return std::string_view(force) != "0" && std::string_view(force) != "false";
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && *no_color != '\0') return false;
   return isatty(fd) == 1;
@@ -42,9 +54,22 @@ std::string progress_line(const runner::Progress& progress) {
   std::snprintf(head, sizeof head, "[%3zu/%zu]", progress.done, progress.total);
   std::string line = head;
   if (progress.failed > 0) line += " " + std::to_string(progress.failed) + " failed";
-  if (progress.last != nullptr) line += "  " + progress.last->name;
+  if (progress.last != nullptr)
+    line += "  " + runner::scenario_title(progress.last_suite, progress.last->name);
   if (line.size() > 100) line.resize(100);
   return line;
+}
+
+std::string progress_record(const runner::Progress& progress, bool color) {
+  const Paint paint{color};
+  const auto& last = *progress.last;
+  const char* state = last.outcome == Outcome::failed    ? "FAIL"
+                      : last.outcome == Outcome::skipped ? "SKIP"
+                                                         : "PASS";
+  const char* code = last.outcome == Outcome::failed ? "31" : last.outcome == Outcome::skipped ? "33" : "32";
+  return "[" + std::to_string(progress.done) + "/" + std::to_string(progress.total) + "] " +
+         paint(code, state) + " " + runner::scenario_title(progress.last_suite, last.name) + " (" +
+         format_seconds(last.duration_ms) + " s)";
 }
 
 namespace {
@@ -81,8 +106,9 @@ void write_console(std::ostream& out, const runner::RunReport& report, const Con
   const Paint paint{style.color};
   for (const auto& suite : report.suites) {
     for (const auto& scenario : suite.scenarios) {
-      const std::string title = suite.name + " / " + scenario.name;
+      const std::string title = title_of(suite, scenario);
       const bool warnings = std::any_of(scenario.steps.begin(), scenario.steps.end(), has_failure);
+      if (style.quiet && scenario.outcome != Outcome::failed) continue;
       if (scenario.outcome == Outcome::skipped) {  // always shown: a skip is something not judged
         out << paint("33", "SKIP") << "  " << title << " (" << scenario.skip_reason << ")\n";
         if (!warnings) continue;  // a warning of another step is shown all the same
@@ -98,14 +124,9 @@ void write_console(std::ostream& out, const runner::RunReport& report, const Con
       out << "\n";
     }
   }
-  const auto totals = report.totals();
-  std::string summary = std::to_string(totals.passed) + " passed, " + std::to_string(totals.failed) +
-                        " failed, " + std::to_string(totals.skipped) + " skipped (" +
-                        std::to_string(totals.scenarios) + " scenarios, " + std::to_string(totals.checks) +
-                        " checks, " + std::to_string(totals.checks_failed) + " failed";
-  if (totals.retries > 0) summary += ", " + std::to_string(totals.retries) + " retries after 429";
-  summary += ") in " + format_seconds(report.duration_ms) + " s against " + report.target +
-             (report.embedded_mock ? " (embedded mock)" : "") + ", profile " + report.profile;
+  const std::string summary =
+      counts_line(report) + " in " + format_seconds(report.duration_ms) + " s against " + report.target +
+      (report.embedded_mock ? " (embedded mock)" : "") + ", profile " + report.profile;
   if (!report.incomplete.empty()) out << paint("1;33", "INCOMPLETE") << "  " << report.incomplete << "\n";
   out << (report.passed() ? paint("1;32", "PASSED") : paint("1;31", "FAILED")) << "  " << summary << "\n";
 }

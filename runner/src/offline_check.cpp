@@ -224,9 +224,8 @@ StepResult judge(Judging& judging, const cassette::Recording& recording, const E
     if (judging.schema) step.checks.push_back(schema_result(judging, recording, ex));
     mark_consequences(step.checks, 0, views);
   }
-  const bool failed = std::any_of(step.checks.begin(), step.checks.end(), [&](const CheckResult& c) {
-    return c.is_finding() && fails_run(c.severity, judging.options.fail_on);
-  });
+  const bool failed = std::any_of(step.checks.begin(), step.checks.end(),
+                                  [&](const CheckResult& c) { return c.fails(judging.options.fail_on); });
   const bool judged =
       std::any_of(step.checks.begin(), step.checks.end(), [](const CheckResult& c) { return c.applicable; });
   step.outcome = failed ? Outcome::failed : judged ? Outcome::passed : Outcome::skipped;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <stdexcept>
 
 #include <gatecheck/runner/report.hpp>
@@ -49,12 +50,21 @@ Totals RunReport::totals() const {
         totals.requests += static_cast<std::size_t>(step.requests);
         for (const auto& check : step.checks) {
           ++totals.checks;
-          if (check.is_finding()) ++totals.checks_failed;
+          if (!check.is_finding()) continue;
+          ++(fails(check) ? totals.checks_failed : totals.warnings);
         }
       }
     }
   }
   return totals;
+}
+
+std::string scenario_title(std::string_view suite, std::string_view scenario) {
+  return std::string(suite) + " / " + std::string(scenario);
+}
+
+bool RunReport::fails(const CheckResult& check) const {
+  return check.fails(fail_on);
 }
 
 bool RunReport::passed() const {
@@ -128,10 +138,13 @@ json to_json(const RunReport& report) {
                 {"skipped", totals.skipped},
                 {"checks", totals.checks},
                 {"checks_failed", totals.checks_failed},
+                {"warnings", totals.warnings},
                 {"retries", totals.retries},
                 {"requests", totals.requests}}},
               {"suites", std::move(suites)}};
   if (!report.incomplete.empty()) out["incomplete"] = report.incomplete;
+  if (report.shards > 1) out["shards"] = report.shards;
+  if (report.shard_count > 1) out["shard"] = {{"index", report.shard_index}, {"count", report.shard_count}};
   return out;
 }
 
@@ -148,6 +161,11 @@ RunReport report_from_json(const json& j) {
   report.network_ms = j.value("network_ms", 0.0);
   report.fail_on = parse_severity(j.value("fail_on", "must")).value_or(Severity::must);
   report.incomplete = j.value("incomplete", "");
+  report.shards = std::max(1, j.value("shards", 1));
+  if (j.contains("shard")) {
+    report.shard_index = field<unsigned>(j["shard"], "index", "the shard");
+    report.shard_count = field<unsigned>(j["shard"], "count", "the shard");
+  }
   for (const auto& s : field<json>(j, "suites", "the report")) {
     SuiteResult suite;
     suite.name = field<std::string>(s, "name", "a suite");

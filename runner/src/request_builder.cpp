@@ -30,6 +30,15 @@ std::string file_content(const json& file) {
 
 }  // namespace
 
+void add_credentials(core::Headers& headers, const vendor::Profile& profile, const std::string& key) {
+  if (key.empty() || profile.auth.empty()) return;
+  const auto& scheme = profile.auth.front();
+  if (scheme.kind == vendor::AuthScheme::Kind::bearer)
+    headers.set("Authorization", "Bearer " + key);
+  else
+    headers.set(scheme.header, key);
+}
+
 Exchange build_exchange(const json& spec, const RunEnvironment& env) {
   Exchange exchange;
   net::HttpRequest& request = exchange.request;
@@ -66,14 +75,7 @@ Exchange build_exchange(const json& spec, const RunEnvironment& env) {
   if (spec.value("auth", true)) {
     const std::string key =
         spec.contains("api_key") ? spec["api_key"].get<std::string>() : env.options.api_key;
-    if (!key.empty() && !env.profile.auth.empty()) {
-      const auto& scheme = env.profile.auth.front();
-      if (scheme.kind == vendor::AuthScheme::Kind::bearer) {
-        request.headers.set("Authorization", "Bearer " + key);
-      } else {
-        request.headers.set(scheme.header, key);
-      }
-    }
+    add_credentials(request.headers, env.profile, key);
   }
   if (spec.contains("headers"))
     for (const auto& [name, value] : spec["headers"].items())

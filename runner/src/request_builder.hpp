@@ -13,6 +13,10 @@ namespace gatecheck::runner {
 // for a request that cannot be built (a bad URL).
 Exchange build_exchange(const nlohmann::json& request, const RunEnvironment& env);
 
+// The key in the profile's first auth scheme (Authorization: Bearer, or its own header); nothing without a
+// key or a scheme.
+void add_credentials(core::Headers& headers, const vendor::Profile& profile, const std::string& key);
+
 // Every credential the run was given, registered for masking: the keys and tokens, every --header value (the
 // user put it on the command line) except plainly harmless ones, the profile's credential headers, and a
 // password in the target URL.

@@ -59,7 +59,8 @@ std::string missing_capability(const Scenario& scenario, const RunOptions& optio
   std::string claims;
   for (const auto& capability : scenario.capabilities) {
     if (capability == "mock" && !options.target_is_mock)
-      return "needs gatecheck's mock as the target (its control headers or admin API)";
+      return "needs gatecheck's mock as the target, for its control headers or admin API (--mock-target when "
+             "it is)";
     if (capability == "admin" && options.admin_token.empty())
       return "needs the target's admin token (--admin-token)";
     if (capability == "spare-key" && options.spare_api_key.empty())
@@ -94,7 +95,7 @@ Selection select(const std::vector<Suite>& suites, const RunOptions& options,
   for (std::size_t s = 0; s < suites.size(); ++s) {
     for (std::size_t c = 0; c < suites[s].scenarios.size(); ++c) {
       const auto& scenario = suites[s].scenarios[c];
-      const std::string title = suites[s].name + " / " + scenario.name;
+      const std::string title = scenario_title(suites[s].name, scenario.name);
       if (!tag_selected(scenario, options.tags)) continue;
       if (grep && !grep->test(title)) continue;
       if (options.shard.count > 1 && fnv1a(title) % options.shard.count != options.shard.index - 1) continue;
@@ -138,12 +139,33 @@ std::string incomplete_reason(const RunReport& report, const RunOptions& options
 
 }  // namespace
 
-std::vector<std::string> select_scenarios(const std::vector<Suite>& suites, const RunOptions& options) {
-  std::vector<std::string> titles;
-  const Selection selection = select(suites, options, options.profile);
+namespace {
+
+// The profile with --model overrides applied (templates read them as profile.models.ROLE).
+vendor::Profile effective_profile(const RunOptions& options) {
+  vendor::Profile profile = options.profile;
+  for (const auto& [role, model] : options.models) {
+    profile.model_roles[role] = model;
+    profile.raw["models"][role] = model;
+  }
+  return profile;
+}
+
+}  // namespace
+
+std::vector<Selected> select_scenarios(const std::vector<Suite>& suites, const RunOptions& options) {
+  const Selection selection = select(suites, options, effective_profile(options));
+  std::vector<std::pair<Job, std::string>> all = selection.skipped;
   for (const auto& job : selection.jobs)
-    titles.push_back(suites[job.suite].name + " / " + suites[job.suite].scenarios[job.scenario].name);
-  return titles;
+    all.emplace_back(job, "");
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.first.suite, a.first.scenario) < std::pair(b.first.suite, b.first.scenario);
+  });
+  std::vector<Selected> selected;
+  for (const auto& [job, reason] : all)
+    selected.push_back(
+        {scenario_title(suites[job.suite].name, suites[job.suite].scenarios[job.scenario].name), reason});
+  return selected;
 }
 
 namespace {
@@ -159,16 +181,6 @@ std::string base_url_of(const RunOptions& options) {
     throw std::invalid_argument("--target '" + core::redact_userinfo(options.target) + "': " + e.what());
   }
   return base_url;
-}
-
-// The profile with --model overrides applied (templates read them as profile.models.ROLE).
-vendor::Profile effective_profile(const RunOptions& options) {
-  vendor::Profile profile = options.profile;
-  for (const auto& [role, model] : options.models) {
-    profile.model_roles[role] = model;
-    profile.raw["models"][role] = model;
-  }
-  return profile;
 }
 
 // Results keep the suites' order whatever order the scenarios finish in: a slot per scenario.
@@ -252,6 +264,10 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
   report.profile = profile.id;
   report.started_at = core::rfc3339_now();
   report.fail_on = options.fail_on;
+  if (options.shard.count > 1) {
+    report.shard_index = options.shard.index;
+    report.shard_count = options.shard.count;
+  }
   Slots slots = empty_slots(suites);
   for (const auto& [job, reason] : selection.skipped)
     slots[job.suite][job.scenario] =
@@ -266,6 +282,7 @@ RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
     if (result.outcome == Outcome::failed) ++progress.failed;
     slots[job.suite][job.scenario] = std::move(result);
     progress.last = &*slots[job.suite][job.scenario];
+    progress.last_suite = suites[job.suite].name;
     if (on_progress) on_progress(progress);
   });
   fill_report(report, suites, slots);

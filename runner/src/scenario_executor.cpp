@@ -632,10 +632,6 @@ class StepRunner {
   std::string burst_capped_;  // see automatic_count
 };
 
-bool counts(const CheckResult& check, Severity fail_on) {
-  return check.is_finding() && fails_run(check.severity, fail_on);
-}
-
 // Why a step judged nothing, or empty when it judged something: a step whose catalog checks all had nothing
 // to judge (the injected error never came, the refusal was accepted), or one of whose assertions could not
 // be applied (a burst that could not reach the limit), proves nothing, whatever else held.
@@ -808,7 +804,7 @@ ScenarioExecutor::StepRun ScenarioExecutor::run_step(const Suite& suite, const S
   }
   result.duration_ms = ms_since(started);
   const bool failed = std::any_of(result.checks.begin(), result.checks.end(),
-                                  [&](const CheckResult& c) { return counts(c, env_.options.fail_on); });
+                                  [&](const CheckResult& c) { return c.fails(env_.options.fail_on); });
   if (!failed && cut) result.skip_reason = std::string(kRunDeadlineReason) + " during the step";
   if (!failed && !cut) result.skip_reason = unjudged(result);
   result.outcome = failed ? Outcome::failed : result.skip_reason.empty() ? Outcome::passed : Outcome::skipped;

@@ -12,6 +12,7 @@
 #include <gatecheck/schema/validator.hpp>
 
 #include "child_process.hpp"
+#include "loopback_listener.hpp"
 
 namespace gatecheck {
 namespace {
@@ -21,10 +22,7 @@ using testing::gatecheck_binary;
 using testing::run_program;
 
 std::filesystem::path scratch(const std::string& name) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("gatecheck-run-cli-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return dir / name;
+  return testing::scratch_path("run-cli", name);
 }
 
 TEST(RunCommand, BundledSuitesPassAgainstTheEmbeddedMockAndWriteReports) {
@@ -92,31 +90,7 @@ TEST(RunCommand, AnUnreachableTargetExitsThree) {
   EXPECT_NE(result.err.find("unreachable"), std::string::npos) << result.err;
 }
 
-// A TCP listener that never accepts: the kernel completes handshakes from the backlog, so a client connects,
-// sends its request (or its TLS ClientHello) and hears nothing.
-class SilentListener {
- public:
-  SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::listen(fd_, 16);
-    socklen_t length = sizeof address;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
-  }
-  ~SilentListener() { ::close(fd_); }
-  SilentListener(const SilentListener&) = delete;
-  SilentListener& operator=(const SilentListener&) = delete;
-  std::string url(const std::string& scheme) const {
-    return scheme + "://127.0.0.1:" + std::to_string(port_);
-  }
-
- private:
-  int fd_;
-  int port_ = 0;
-};
+using SilentListener = testing::LoopbackListener;  // never accepts: connections hear nothing
 
 TEST(RunCommand, ATargetThatAcceptsButNeverAnswersExitsThreeSayingWhatWasSeen) {
   const SilentListener silent;

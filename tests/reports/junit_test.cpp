@@ -1,44 +1,16 @@
-// The JUnit rendering: the element and attribute shape CI servers read, escaping, and failure details.
+// The JUnit rendering: the element and attribute shape CI servers read, escaping, failure details, and
+// nothing unjudged reading as a pass (tests/reports/junit_consumers_test.sh validates it against the XSD
+// Jenkins reads and parses it with a real consumer).
 #include <gtest/gtest.h>
 
 #include <gatecheck/reports/reports.hpp>
 
+#include "sample_report.hpp"
+
 namespace gatecheck::reports {
 namespace {
 
-runner::RunReport sample_report() {
-  runner::RunReport report;
-  report.target = "http://127.0.0.1:1";
-  report.profile = "openai";
-  report.started_at = "2026-11-24T10:00:00Z";
-  runner::SuiteResult suite;
-  suite.name = "streaming";
-  suite.file = "suites/openai/streaming.yaml";
-  runner::ScenarioResult passed;
-  passed.name = "ok <one>";
-  runner::ScenarioResult failed;
-  failed.name = "breaks";
-  failed.outcome = runner::Outcome::failed;
-  runner::StepResult step;
-  step.name = "POST /chat/completions";
-  step.outcome = runner::Outcome::failed;
-  runner::CheckResult check;
-  check.id = "sse.done-sentinel";
-  check.severity = runner::Severity::must;
-  check.passed = false;
-  check.message = "the stream ended without data: [DONE] & more";
-  check.location = "suites/openai/streaming.yaml:12:9";
-  step.checks.push_back(check);
-  step.request_excerpt = "POST http://127.0.0.1:1/v1/chat/completions";
-  failed.steps.push_back(step);
-  runner::ScenarioResult skipped;
-  skipped.name = "skips";
-  skipped.outcome = runner::Outcome::skipped;
-  skipped.skip_reason = "the profile does not claim x";
-  suite.scenarios = {passed, failed, skipped};
-  report.suites.push_back(suite);
-  return report;
-}
+using testing::sample_report;
 
 TEST(JunitReport, CountsScenariosAsTestcasesPerSuite) {
   const std::string xml = junit_xml(sample_report());
@@ -58,7 +30,31 @@ TEST(JunitReport, FailureNamesTheCheckAndWhereItWasAsked) {
       std::string::npos)
       << xml;
   EXPECT_NE(xml.find("suites/openai/streaming.yaml:12:9: POST /chat/completions"), std::string::npos);
+  EXPECT_NE(xml.find("expected: data: [DONE]"), std::string::npos);
   EXPECT_NE(xml.find("--- request"), std::string::npos);
+}
+
+TEST(JunitReport, ShouldWarningsAndUnappliedChecksAreVisibleNotSilentPasses) {
+  const std::string xml = junit_xml(sample_report());
+  EXPECT_NE(xml.find("warning: GET /models: ratelimit.profile-names [SHOULD]: x-ratelimit-* absent"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("not applicable: GET /models: error.envelope: the answer is not an error"),
+            std::string::npos);
+  EXPECT_NE(xml.find(R"(<property name="gatecheck.warning" value="ok &lt;one&gt;: ratelimit.profile-names)"),
+            std::string::npos);
+  EXPECT_EQ(xml.find("<failure message=\"ratelimit"), std::string::npos) << "a warning is not a failure";
+}
+
+TEST(JunitReport, UnderFailOnShouldTheWarningIsTheFailure) {
+  auto report = sample_report();
+  report.fail_on = runner::Severity::should;
+  report.suites[0].scenarios[0].outcome = runner::Outcome::failed;  // as the executor judges it
+  const std::string xml = junit_xml(report);
+  EXPECT_NE(xml.find(R"(<failure message="ratelimit.profile-names [SHOULD]: x-ratelimit-* absent")"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("warning: GET /models"), std::string::npos);
 }
 
 TEST(JunitReport, DropsCharactersXmlCannotCarry) {
@@ -75,6 +71,8 @@ TEST(JsonReport, RoundTripsThroughReportFromJson) {
   EXPECT_EQ(runner::to_json(back), runner::to_json(report));
   EXPECT_FALSE(back.passed());
   EXPECT_EQ(back.totals().skipped, 1u);
+  EXPECT_EQ(back.totals().warnings, 1u);
+  EXPECT_EQ(back.totals().checks_failed, 1u) << "the SHOULD finding is a warning under --fail-on must";
 }
 
 TEST(JsonReport, RefusesWhatIsNotAReport) {

@@ -149,4 +149,11 @@ std::string gatecheck_binary() {
   return std::string(GATECHECK_BINARY_DIR) + "/cli/gatecheck";
 }
 
+std::filesystem::path scratch_path(const std::string& tag, const std::string& name) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("gatecheck-" + tag + "-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
 }  // namespace gatecheck::testing

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -48,5 +49,8 @@ RunResult run_program(std::vector<std::string> argv,
                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 std::string gatecheck_binary();  // the built CLI
+
+// A path in this process's scratch folder, made on first use: $TMPDIR/gatecheck-<tag>-<pid>/<name>.
+std::filesystem::path scratch_path(const std::string& tag, const std::string& name);
 
 }  // namespace gatecheck::testing

@@ -29,6 +29,8 @@ struct CheckResult {
   std::string caused_by;
 
   bool is_finding() const { return !passed && caused_by.empty(); }
+  // A finding that fails a run failing on `fail_on` (--fail-on): the one rule every outcome and total uses.
+  bool fails(Severity fail_on) const { return is_finding() && fails_run(severity, fail_on); }
 };
 
 struct StepResult {
@@ -65,7 +67,9 @@ struct SuiteResult {
 
 struct Totals {
   std::size_t scenarios = 0, passed = 0, failed = 0, skipped = 0;
-  std::size_t checks = 0, checks_failed = 0, retries = 0, requests = 0;  // checks_failed: findings only
+  // checks_failed: findings that fail the run (at its --fail-on level); warnings: the other findings (SHOULD
+  // under --fail-on must). A failure caused by another is neither.
+  std::size_t checks = 0, checks_failed = 0, warnings = 0, retries = 0, requests = 0;
 };
 
 struct RunReport {
@@ -79,12 +83,20 @@ struct RunReport {
   Severity fail_on = Severity::must;  // --fail-on
   std::vector<SuiteResult> suites;
   std::string incomplete;  // why the run stopped early (the run deadline); empty when everything ran
+  int shards = 1;          // reports merged into this one (gatecheck report A.json B.json)
+  // This report is slice shard_index of shard_count (--shard I/N); 0 of 0: the whole selection.
+  unsigned shard_index = 0, shard_count = 0;
 
   Totals totals() const;
+  // Whether this finding fails the run (its severity at the run's --fail-on level).
+  bool fails(const CheckResult& check) const;
   // A failing MUST check fails the run; a failing SHOULD check only with fail_on == "should". A run cut short
   // by its deadline does not pass: what was not judged cannot be called conformant.
   bool passed() const;
 };
+
+// "suite / scenario": the title --grep matches, --shard hashes and every rendering shows.
+std::string scenario_title(std::string_view suite, std::string_view scenario);
 
 nlohmann::json to_json(const RunReport& report);
 // Throws std::runtime_error naming what is missing when the JSON is not a gatecheck report.

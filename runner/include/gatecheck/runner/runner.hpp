@@ -65,13 +65,31 @@ struct RunOptions {
 struct Progress {
   std::size_t done = 0, total = 0, failed = 0;
   const ScenarioResult* last = nullptr;
+  std::string_view last_suite;  // the suite `last` belongs to
 };
 
 // Throws std::invalid_argument for options that cannot work (a bad grep pattern, a bad target URL).
 RunReport run(const std::vector<Suite>& suites, const RunOptions& options,
               const std::function<void(const Progress&)>& on_progress = {});
 
-// The scenarios a selection keeps, as "suite / scenario" (for --list and tests).
-std::vector<std::string> select_scenarios(const std::vector<Suite>& suites, const RunOptions& options);
+// One GET {target}{base path}/models, with the run's key, before a run against a target: a target that
+// would fail every scenario for one reason is said so once, instead of as a hundred findings.
+struct Preflight {
+  enum class Verdict {
+    ok,             // an HTTP answer the checks can judge
+    unreachable,    // no connection, no TLS, not HTTP, or no status line in time (exit 3)
+    misconfigured,  // the target answered, but the run is set up wrong: /v1 twice, no key (exit 2)
+  } verdict = Verdict::ok;
+  std::string message;  // what was seen, and the likely fix; secrets never shown
+};
+Preflight preflight(const RunOptions& options);
+
+// A scenario the selection (--tags, --grep, --shard) keeps, as "suite / scenario", and why it will be
+// skipped when the target cannot run it (empty: it runs). --list prints exactly what a run reports.
+struct Selected {
+  std::string title;
+  std::string skip_reason;
+};
+std::vector<Selected> select_scenarios(const std::vector<Suite>& suites, const RunOptions& options);
 
 }  // namespace gatecheck::runner
