@@ -11,12 +11,6 @@ function(gatecheck_target_defaults target)
   if(GATECHECK_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
-  if(GATECHECK_PCH)
-    # The headers nearly every translation unit parses: compiled once per target instead of once per file
-    # (bench/RESULTS.md, "Build time"). Off by default: ccache does not cache builds that use them.
-    target_precompile_headers(${target} PRIVATE <nlohmann/json.hpp> <string> <vector> <map> <optional>
-                                                <functional> <memory> <algorithm> <chrono>)
-  endif()
   if(GATECHECK_SANITIZE)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
                                              -fno-sanitize-recover=undefined)
