@@ -27,8 +27,7 @@ runner::RunReport read_report(const std::string& path) {
 int report(const Arguments& a) {
   if (a.positionals().empty()) throw UsageError("name a REPORT.json (gatecheck report --help)");
   const std::string format = a.value("--format").value_or("console");
-  if (format != "console" && format != "junit" && format != "html" && format != "markdown" &&
-      format != "json")
+  if (format != "console" && !is_report_format(format))
     throw UsageError("--format: unknown format '" + format + "' (console, junit, html, markdown, json)");
   const auto output = a.value("--output");
   if (output)

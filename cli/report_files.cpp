@@ -66,13 +66,17 @@ ReportFiles read_report_files(const Arguments& a) {
     if (at == std::string::npos || at == 0 || at + 1 == report.size())
       throw UsageError("--report expects FORMAT=FILE, got '" + report + "'");
     const std::string format = report.substr(0, at), file = report.substr(at + 1);
-    if (std::find(std::begin(kFormats), std::end(kFormats), format) == std::end(kFormats))
+    if (!is_report_format(format))
       throw UsageError("--report: unknown format '" + format + "' (junit, json, html, markdown)");
     if (const auto why = unwritable(file); !why.empty())
       throw UsageError("--report " + report + ": cannot write there: " + why);
     outputs.emplace_back(format, file);
   }
   return outputs;
+}
+
+bool is_report_format(const std::string& format) {
+  return std::find(std::begin(kFormats), std::end(kFormats), format) != std::end(kFormats);
 }
 
 std::string render_report(const std::string& format, const runner::RunReport& report) {

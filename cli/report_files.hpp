@@ -31,6 +31,9 @@ using ReportFiles = std::vector<std::pair<std::string, std::string>>;  // format
 // The --report options, checked before anything runs: a known format, and a file that can be written (its
 // folder exists and is writable, it is not a folder): UsageError otherwise, so a long run never ends unsaved.
 ReportFiles read_report_files(const Arguments& a);
+// Whether `format` is one --report and `gatecheck report --format` write to a file ("junit", "json", "html",
+// "markdown").
+bool is_report_format(const std::string& format);
 // One report in one format: "junit", "json", "html" or "markdown".
 std::string render_report(const std::string& format, const runner::RunReport& report);
 // The console summary, then each file; the command's exit code: 2 when a file could not be written, else 0
